@@ -1,0 +1,67 @@
+package kalshi
+
+import (
+	"errors"
+	"net/http"
+	"time"
+)
+
+// APIError is a non-2xx reply from Kalshi.
+//
+// Kalshi sends its error bodies in three shapes ({"error":{"code",...}},
+// {"error":"too many requests"} and a bare {"code","message","details"});
+// all decode into this one type. A body that is not JSON, such as a
+// gateway's HTML page, leaves Code empty and keeps a short, sanitized
+// Excerpt. Every string field is sanitized and bounded, so Error() is safe to
+// print.
+type APIError struct {
+	Status  int    // HTTP status code
+	Code    string // Kalshi's error code, e.g. "authentication_error"
+	Message string
+	Details string
+	// Excerpt is a short, sanitized start of a body that was not a Kalshi
+	// error object.
+	Excerpt string
+	// RetryAfter is the server's Retry-After, when it sent one.
+	RetryAfter time.Duration
+	// ServerDate is the reply's Date header, the zero time if absent; it
+	// lets a caller name clock skew as the cause of a 401.
+	ServerDate time.Time
+	// Method and Path name the request, without query or host.
+	Method, Path string
+}
+
+// Error describes the failure in one line.
+func (e *APIError) Error() string {
+	s := "kalshi: " + e.Method + " " + e.Path + ": " + http.StatusText(e.Status)
+	if e.Code != "" {
+		s += " (" + e.Code + ")"
+	}
+	if e.Message != "" {
+		s += ": " + e.Message
+	} else if e.Excerpt != "" {
+		s += ": " + e.Excerpt
+	}
+	if e.Details != "" {
+		s += " — " + e.Details
+	}
+	return s
+}
+
+// StatusOf returns the HTTP status of an *APIError in err's chain, or 0.
+func StatusOf(err error) int {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.Status
+	}
+	return 0
+}
+
+// IsNotFound reports whether err is Kalshi's 404.
+func IsNotFound(err error) bool { return StatusOf(err) == http.StatusNotFound }
+
+// IsUnauthorized reports whether Kalshi rejected the credentials (401).
+func IsUnauthorized(err error) bool { return StatusOf(err) == http.StatusUnauthorized }
+
+// IsRateLimited reports whether Kalshi answered 429.
+func IsRateLimited(err error) bool { return StatusOf(err) == http.StatusTooManyRequests }

@@ -1,0 +1,272 @@
+package pipeline
+
+import (
+	"fmt"
+	"time"
+
+	"ordermon/fixed"
+	"ordermon/kalshi"
+)
+
+// Status is an intent's status as the intent service reports it. Values
+// the service adds later (such as the newer API's "executing") are kept
+// verbatim and shown as they are.
+type Status string
+
+// The statuses of the older API, which define the pipeline's stages, and
+// "executing" from the newer API.
+const (
+	StatusPending   Status = "pending"
+	StatusValidated Status = "validated"
+	StatusPlaced    Status = "placed"
+	StatusFilled    Status = "filled"
+	StatusTxnFilled Status = "txn_filled"
+	StatusCompleted Status = "completed"
+	StatusFailed    Status = "failed"
+	StatusExecuting Status = "executing"
+)
+
+// Shape says which version of the intent API an intent was decoded from.
+type Shape int
+
+// Intent payload shapes: Legacy has action{type, marketId, ...} and
+// metadata{kalshiOrderId, ...}; Current has clientId, action.order{...} and
+// a top-level transactionHash.
+const (
+	ShapeUnknown Shape = iota
+	ShapeLegacy
+	ShapeCurrent
+)
+
+// Intent is one order of the intent service, decoded from either API
+// version. Every field is optional; zero times mean "not reached".
+// Strings are verbatim and must be passed through textsafe.Clean before
+// they are printed.
+type Intent struct {
+	ID                string
+	ClientID          string
+	Status            Status
+	IsComplete        bool
+	TerminationReason string
+
+	CreatedAt          time.Time
+	BalanceValidatedAt time.Time
+	OrderPlacedAt      time.Time
+	OrderFilledAt      time.Time
+	TxnFilledAt        time.Time
+
+	KalshiOrderID     string
+	KalshiOrderStatus string
+	// KalshiFillCount is nil when the service did not report one.
+	KalshiFillCount *fixed.Decimal
+	// TxHash is metadata.txHash (older API) or transactionHash (newer).
+	TxHash  string
+	ChainID int64
+
+	// Action describes what was ordered.
+	ActionType  string // "MarketOrder", "Withdraw", ...
+	MarketID    string // the Kalshi market ticker
+	Side        string // "yes" / "no"
+	OrderType   string // "buy" / "sell" (older) or "BUY" / "SELL" (newer)
+	Quantity    fixed.Decimal
+	PriceCents  fixed.Decimal // older API: limit price in cents, 1–99
+	QuoteAmount fixed.Decimal // USDC locked
+
+	Shape Shape
+}
+
+// TargetKind says which system a watched ID belongs to.
+type TargetKind int
+
+// Target kinds. KindAuto is a bare ID: an intent when the intent service is
+// configured (falling back to Kalshi when it answers 404), else a Kalshi
+// order.
+const (
+	KindAuto TargetKind = iota
+	KindIntent
+	KindKalshi
+)
+
+// Target is one watched order, as the user named it.
+type Target struct {
+	Kind TargetKind
+	ID   string
+}
+
+// String returns the canonical form: "intent:<id>", "kalshi:<id>" or the
+// bare ID while it is still unresolved.
+func (t Target) String() string {
+	switch t.Kind {
+	case KindIntent:
+		return "intent:" + t.ID
+	case KindKalshi:
+		return "kalshi:" + t.ID
+	}
+	return t.ID
+}
+
+// SourceName names one of the two systems ordermon reads.
+type SourceName string
+
+// The two sources.
+const (
+	SourceKalshi SourceName = "kalshi"
+	SourceIntent SourceName = "pipeline"
+)
+
+// SourceStatus is what ordermon knows about fetching one source for one
+// order: when it last succeeded, how long that took, and the last error.
+type SourceStatus struct {
+	// Used is false when this order does not involve the source at all
+	// (a Kalshi-only order has no intent).
+	Used bool
+	// LastSuccess is when data last arrived; zero if never.
+	LastSuccess time.Time
+	// LastAttempt is when the last request was made.
+	LastAttempt time.Time
+	Latency     time.Duration
+	// Err is the last error, sanitized and short, or "" after a success.
+	Err string
+	// NotFound is true when the source answered 404 for this order.
+	NotFound bool
+	// RetryAt is when a backed-off source will be asked again (rate limit
+	// or errors); zero when not backing off.
+	RetryAt time.Time
+	// RateLimited is true while the backoff is due to 429s.
+	RateLimited bool
+	// Halted is true when polling stopped until the user acts (a 401).
+	Halted bool
+}
+
+// Stale reports whether the data is older than three intervals at now.
+func (s SourceStatus) Stale(now time.Time, interval time.Duration) bool {
+	if !s.Used {
+		return false
+	}
+	if s.LastSuccess.IsZero() {
+		return s.Err != ""
+	}
+	return now.Sub(s.LastSuccess) > 3*interval
+}
+
+// Sources holds the fetch status of both systems for one order.
+type Sources struct {
+	Kalshi SourceStatus
+	Intent SourceStatus
+}
+
+// Snapshot is one watched order as last observed: the intent joined with
+// its Kalshi order, that order's queue position and market, and how each
+// source is doing. The live screen and the headless modes render this one
+// struct.
+type Snapshot struct {
+	Target     Target
+	ObservedAt time.Time
+
+	// Intent is nil for a Kalshi-only order, or before the first reply.
+	Intent *Intent
+	// Order is nil until Kalshi has answered (or when the intent names no
+	// Kalshi order yet).
+	Order *kalshi.Order
+	// QueueAhead is the contracts ahead in the queue, from the queue
+	// position endpoint; nil unless the order is resting. Never the
+	// deprecated inline queue_position.
+	QueueAhead *fixed.Decimal
+	// PrevQueueAhead is the previous poll's value, for ▲/▼.
+	PrevQueueAhead *fixed.Decimal
+	Market         *kalshi.Market
+	Fills          []kalshi.Fill
+
+	// Sources says how fetching each system is going for this order.
+	Sources Sources
+
+	// PeakStatus is the most advanced intent status seen across polls, so
+	// a regression can be diagnosed.
+	PeakStatus Status
+
+	// Diagnosis lists what is wrong, most severe first.
+	Diagnosis []Finding
+}
+
+// Severity ranks a finding.
+type Severity int
+
+// Severities, least to most severe.
+const (
+	SevInfo Severity = iota
+	SevWarn
+	SevError
+)
+
+// String returns "info", "warn" or "error".
+func (s Severity) String() string {
+	switch s {
+	case SevWarn:
+		return "warn"
+	case SevError:
+		return "error"
+	}
+	return "info"
+}
+
+// Finding is one diagnosis: a stable code, a severity, and a message a
+// support person can paste into a ticket.
+type Finding struct {
+	Code     string
+	Severity Severity
+	Message  string
+}
+
+// EventKind names what changed between two observations.
+type EventKind string
+
+// Event kinds.
+const (
+	EventStageReached    EventKind = "stage_reached"
+	EventKalshiStatus    EventKind = "kalshi_status"
+	EventFillCount       EventKind = "fill_count"
+	EventQueueMoved      EventKind = "queue_moved"
+	EventFees            EventKind = "fees"
+	EventNewFill         EventKind = "new_fill"
+	EventSourceFailed    EventKind = "source_failed"
+	EventSourceRecovered EventKind = "source_recovered"
+)
+
+// Event is one change in a watched order, stamped with when it was
+// observed.
+type Event struct {
+	At     time.Time
+	Target Target
+	Kind   EventKind
+	// From and To are the old and new values as text ("3.00" → "5.00").
+	From, To string
+	// Message is a sanitized one-line description.
+	Message string
+}
+
+// String renders the event as one plain line without the time.
+func (e Event) String() string {
+	return fmt.Sprintf("%s %s", e.Target, e.Message)
+}
+
+// Thresholds say how long each stage may last before the order is flagged
+// as stuck.
+type Thresholds struct {
+	Pending   time.Duration
+	Validated time.Duration
+	Placed    time.Duration
+	Filled    time.Duration
+	TxnFilled time.Duration
+}
+
+// DefaultThresholds are what a support desk would choose: the balance check
+// and the Kalshi placement are automatic and take seconds, so a minute or
+// two means something broke; a limit order may rest for a while; on-chain
+// settlement on Base takes seconds, so five minutes is already late.
+var DefaultThresholds = Thresholds{
+	Pending:   time.Minute,
+	Validated: 2 * time.Minute,
+	Placed:    15 * time.Minute,
+	Filled:    5 * time.Minute,
+	TxnFilled: 5 * time.Minute,
+}

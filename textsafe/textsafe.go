@@ -1,0 +1,164 @@
+// Package textsafe makes untrusted text safe to print on a terminal.
+//
+// Every string a server sends (tickers, IDs, termination reasons, error
+// messages) could carry escape sequences that move the cursor, rewrite the
+// window title, or hide text. Clean removes them before the text reaches a
+// screen, a plain-text line or a report.
+package textsafe
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Clean returns s with every control character and escape sequence removed:
+// C0 controls and DEL (tabs and newlines become spaces), complete ESC, CSI,
+// OSC, DCS, SOS, PM and APC sequences, C1 controls, and Unicode bidirectional
+// overrides that could reorder what the reader sees. Invalid UTF-8 becomes
+// U+FFFD. The result is a single line.
+func Clean(s string) string {
+	if isPlain(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c == 0x1b { // ESC: skip the whole sequence
+			i = skipEscape(s, i+1)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size <= 1 {
+			b.WriteRune(utf8.RuneError)
+			i++
+			continue
+		}
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			b.WriteByte(' ')
+		case r < 0x20 || r == 0x7f:
+			// dropped
+		case r >= 0x80 && r <= 0x9f:
+			// C1 controls; CSI (0x9b), OSC (0x9d) and friends start sequences.
+			if r == 0x9b {
+				i = skipCSI(s, i+size)
+				continue
+			}
+			if r == 0x9d || r == 0x90 || r == 0x98 || r == 0x9e || r == 0x9f {
+				i = skipString(s, i+size)
+				continue
+			}
+		case isBidiControl(r):
+			// dropped
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// Excerpt returns a short, single-line, cleaned excerpt of an untrusted
+// body, such as an HTML error page: whitespace runs collapse to one space,
+// and the result is cut to at most n runes with "…" marking the cut.
+func Excerpt(body []byte, n int) string {
+	if len(body) > 4*n+64 {
+		body = body[:4*n+64]
+	}
+	s := strings.ToValidUTF8(string(body), "\uFFFD")
+	s = strings.Join(strings.Fields(Clean(s)), " ")
+	return Truncate(s, n)
+}
+
+// Truncate cuts s to at most n runes, ending with "…" when it cut.
+func Truncate(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	count := 0
+	for i := range s {
+		if count == n-1 {
+			return s[:i] + "…"
+		}
+		count++
+	}
+	return s
+}
+
+func isPlain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// skipEscape returns the index just past an escape sequence whose ESC byte
+// came before i.
+func skipEscape(s string, i int) int {
+	if i >= len(s) {
+		return i
+	}
+	switch s[i] {
+	case '[':
+		return skipCSI(s, i+1)
+	case ']', 'P', 'X', '^', '_':
+		return skipString(s, i+1)
+	}
+	// Two-character sequences, with optional intermediate bytes (0x20–0x2f).
+	for i < len(s) && s[i] >= 0x20 && s[i] <= 0x2f {
+		i++
+	}
+	if i < len(s) {
+		i++
+	}
+	return i
+}
+
+// skipCSI skips parameter and intermediate bytes and the final byte. A byte
+// that cannot belong to a CSI sequence ends it without being consumed, so
+// the main loop still judges it.
+func skipCSI(s string, i int) int {
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c >= 0x40 && c <= 0x7e:
+			return i + 1
+		case c >= 0x20 && c <= 0x3f:
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// skipString skips an OSC/DCS/SOS/PM/APC payload up to its terminator (BEL,
+// ESC \, or the C1 ST), or to the end of the text if it never ends.
+func skipString(s string, i int) int {
+	for i < len(s) {
+		switch {
+		case s[i] == 0x07:
+			return i + 1
+		case s[i] == 0x1b:
+			if i+1 < len(s) && s[i+1] == '\\' {
+				return i + 2
+			}
+			return i + 1
+		case strings.HasPrefix(s[i:], "\u009c"):
+			return i + len("\u009c")
+		}
+		i++
+	}
+	return i
+}
+
+func isBidiControl(r rune) bool {
+	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c
+}
