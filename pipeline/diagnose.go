@@ -12,39 +12,43 @@ import (
 	"ordermon/textsafe"
 )
 
-// Finding codes. They are stable: scripts and tickets may match on them.
+// Finding codes. They are stable: scripts, tests and tickets match on them.
 const (
-	// CodeStuckPending: the balance check has not run in time.
+	// CodeStuckPending flags an intent whose balance check has not run in
+	// time.
 	CodeStuckPending = "stuck_pending"
-	// CodeStuckValidated: funds are locked but no Kalshi order exists,
-	// the worst case for a user (capital locked without exposure).
+	// CodeStuckValidated flags locked funds with no Kalshi order, the worst
+	// case for a user: capital locked without market exposure.
 	CodeStuckValidated = "stuck_validated"
-	// CodeStuckPlaced: the order has rested on Kalshi for a long time.
+	// CodeStuckPlaced flags an order resting on Kalshi for a long time.
 	CodeStuckPlaced = "stuck_placed"
-	// CodeStuckFilled: filled on Kalshi but nothing minted or burned on
-	// chain, so the user holds no tokens for a trade that happened.
+	// CodeStuckFilled flags a trade filled on Kalshi with nothing minted or
+	// burned on chain, so the user holds no tokens for it.
 	CodeStuckFilled = "stuck_filled"
-	// CodeStuckTxnFilled: the chain transaction happened but the intent
-	// was not marked completed.
+	// CodeStuckTxnFilled flags an on-chain transaction that happened while
+	// the intent was never marked completed.
 	CodeStuckTxnFilled = "stuck_txn_filled"
-	// CodeSourceMismatch: the intent service and Kalshi disagree.
+	// CodeSourceMismatch flags the intent service and Kalshi disagreeing
+	// about the same order.
 	CodeSourceMismatch = "source_mismatch"
-	// CodeKalshiOrderMissing: Kalshi answers 404 for the order.
+	// CodeKalshiOrderMissing flags a Kalshi order that Kalshi answers 404
+	// for.
 	CodeKalshiOrderMissing = "kalshi_order_missing"
-	// CodeCompletedWithoutTxn: completed with no on-chain evidence.
+	// CodeCompletedWithoutTxn flags a completed intent with no on-chain
+	// evidence.
 	CodeCompletedWithoutTxn = "completed_without_txn"
-	// CodeFailed: the intent failed.
+	// CodeFailed reports a failed intent and its termination reason.
 	CodeFailed = "failed"
-	// CodeTerminationReasonUnexpected: a termination reason on an intent
-	// that did not fail.
+	// CodeTerminationReasonUnexpected flags a termination reason on an
+	// intent that did not fail.
 	CodeTerminationReasonUnexpected = "termination_reason_unexpected"
-	// CodeTimestampsOutOfOrder: a later stage's timestamp is earlier than
-	// an earlier stage's.
+	// CodeTimestampsOutOfOrder flags a stage timestamp earlier than an
+	// earlier stage's.
 	CodeTimestampsOutOfOrder = "timestamps_out_of_order"
-	// CodeStatusRegressed: the status moved backwards across polls.
+	// CodeStatusRegressed flags a status that moved backwards across polls.
 	CodeStatusRegressed = "status_regressed"
-	// CodeStatusUnrecognized: a status outside the known pipeline, shown
-	// as is.
+	// CodeStatusUnrecognized notes a status outside the known pipeline,
+	// which is shown as is.
 	CodeStatusUnrecognized = "status_unrecognized"
 )
 
