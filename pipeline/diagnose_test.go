@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode"
 
+	"ordermon/fixed"
 	"ordermon/kalshi"
 )
 
@@ -514,4 +515,92 @@ func BenchmarkDiagnose(b *testing.B) {
 			b.Fatal("unexpected findings")
 		}
 	}
+}
+
+// FuzzDiagnose feeds arbitrary statuses, server strings and timestamp
+// orders through Timeline, Diagnose, the Snapshot methods and the Tracker:
+// none may panic, every message must be free of control characters, and
+// the findings must come most severe first.
+func FuzzDiagnose(f *testing.F) {
+	f.Add("placed", "resting", "", "placed", int64(0), int64(5), int64(7), int64(0), int64(0), "3.00", int64(1200))
+	f.Add("failed", "canceled", "boom\x1b[31m", "completed", int64(0), int64(-5), int64(7), int64(9), int64(0), "10", int64(99999))
+	f.Add("executing", "weird\x00", "x", "", int64(-1), int64(0), int64(0), int64(0), int64(3), "0", int64(-10))
+	f.Add("COMPLETED", "executed", "", "txn_filled", int64(0), int64(1), int64(2), int64(3), int64(0), "0.01", int64(600))
+	f.Fuzz(func(t *testing.T, status, kstatus, reason, peak string, c, v, p, fl, tx int64, fills string, nowSec int64) {
+		stampOf := func(n int64) time.Time {
+			if n <= 0 {
+				return time.Time{}
+			}
+			return at(time.Duration(n%100000) * sec)
+		}
+		in := &Intent{ID: "i\x1b[2J", Status: Status(status), TerminationReason: reason, KalshiOrderStatus: kstatus,
+			CreatedAt: stampOf(c), BalanceValidatedAt: stampOf(v), OrderPlacedAt: stampOf(p), OrderFilledAt: stampOf(fl), TxnFilledAt: stampOf(tx),
+			KalshiOrderID: reason, PriceCents: dec("42"), Side: kstatus}
+		o := kOrder(kalshi.OrderStatus(kstatus), "0", "10")
+		if d, err := fixed.Parse(fills); err == nil {
+			o.FillCount = d
+			in.KalshiFillCount = &d
+		}
+		o.LastUpdateReason = reason
+		o.OutcomeSide = status
+		now := at(time.Duration(nowSec%1000000) * sec)
+		snaps := []Snapshot{
+			{Target: Target{Kind: KindIntent, ID: reason}, Intent: in, Order: o, PeakStatus: Status(peak), QueueAhead: decp("1"),
+				Market: &kalshi.Market{}, Sources: Sources{Kalshi: SourceStatus{NotFound: len(reason)%2 == 1, Err: reason}}},
+			{Target: Target{Kind: KindKalshi, ID: reason}, Order: o, Fills: []kalshi.Fill{{FillID: reason, TradeID: kstatus}}},
+			{Target: Target{ID: reason}, Intent: in},
+		}
+		tr := NewTracker()
+		for _, s := range snaps {
+			rows := Timeline(*in, now)
+			if len(rows) != numStages {
+				t.Fatalf("Timeline has %d rows", len(rows))
+			}
+			cur, failed := 0, 0
+			for _, r := range rows {
+				if r.Current {
+					cur++
+				}
+				if r.Failed {
+					failed++
+				}
+				if r.For < 0 {
+					t.Fatalf("negative For %v", r.For)
+				}
+			}
+			if cur > 1 || failed > 1 || cur+failed > 1 {
+				t.Fatalf("timeline has %d current and %d failed rows", cur, failed)
+			}
+			got := Diagnose(s, Thresholds{}, now)
+			for i, fd := range got {
+				if i > 0 && got[i-1].Severity < fd.Severity {
+					t.Fatalf("findings not most severe first: %v", renderFindings(got))
+				}
+				for _, r := range fd.Message {
+					if unicode.IsControl(r) {
+						t.Fatalf("control character in %q", fd.Message)
+					}
+				}
+			}
+			_ = s.Outcome()
+			_, _ = s.CurrentStageSince(now)
+			for _, text := range []string{s.StageText(), s.KalshiStatusText()} {
+				for _, r := range text {
+					if unicode.IsControl(r) {
+						t.Fatalf("control character in %q", text)
+					}
+				}
+			}
+			s.ObservedAt = now
+			for range 2 {
+				for _, e := range tr.Observe(s) {
+					for _, r := range e.Message + e.From + e.To {
+						if unicode.IsControl(r) {
+							t.Fatalf("control character in event %q", e.Message)
+						}
+					}
+				}
+			}
+		}
+	})
 }
