@@ -81,7 +81,8 @@ type Exchange struct {
 	chaos     *chaosState
 	bucket    bucket
 	reqs      []Request
-	changed   chan struct{} // closed and replaced whenever a request is recorded
+	inflight  int
+	changed   chan struct{} // closed and replaced whenever reqs or inflight change
 }
 
 // New starts an exchange on a loopback port (127.0.0.1).

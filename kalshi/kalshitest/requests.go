@@ -22,13 +22,52 @@ type Request struct {
 	Charged bool
 }
 
-// record stores a finished request and wakes WaitRequests.
+// record stores a finished request and wakes the waiters.
 func (x *Exchange) record(r Request) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.reqs = append(x.reqs, r)
+	x.broadcastLocked()
+}
+
+// enter counts a request as in flight from the moment it is read until it
+// is recorded.
+func (x *Exchange) enter() {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.inflight++
+	x.broadcastLocked()
+}
+
+func (x *Exchange) leave() {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.inflight--
+	x.broadcastLocked()
+}
+
+// broadcastLocked wakes everyone in waitFor. x.mu must be held.
+func (x *Exchange) broadcastLocked() {
 	close(x.changed)
 	x.changed = make(chan struct{})
+}
+
+// waitFor blocks until cond, evaluated with x.mu held, is true or ctx
+// ends.
+func (x *Exchange) waitFor(ctx context.Context, cond func() bool) error {
+	for {
+		x.mu.Lock()
+		ok, changed := cond(), x.changed
+		x.mu.Unlock()
+		if ok {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }
 
 // Requests returns every request received so far, oldest first. A request
@@ -43,19 +82,21 @@ func (x *Exchange) Requests() []Request {
 // WaitRequests blocks until at least n requests have been recorded or ctx
 // ends, so tests can wait for a server-side outcome without sleeping.
 func (x *Exchange) WaitRequests(ctx context.Context, n int) error {
-	for {
-		x.mu.Lock()
-		got, changed := len(x.reqs), x.changed
-		x.mu.Unlock()
-		if got >= n {
-			return nil
-		}
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
+	return x.waitFor(ctx, func() bool { return len(x.reqs) >= n })
+}
+
+// InFlight returns how many requests are being served right now, such as
+// requests held by a Delay fault.
+func (x *Exchange) InFlight() int {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.inflight
+}
+
+// WaitInFlight blocks until at least n requests are being served at once
+// or ctx ends, so a test can act while a request is held.
+func (x *Exchange) WaitInFlight(ctx context.Context, n int) error {
+	return x.waitFor(ctx, func() bool { return x.inflight >= n })
 }
 
 // Stats are totals over every request received.

@@ -17,6 +17,8 @@ const StatusClientClosed = 499
 // faults and chaos, then the route. Every request is recorded, whatever
 // its outcome.
 func (x *Exchange) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	x.enter()
+	defer x.leave()
 	now := x.now()
 	w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
 	rt := match(r)
