@@ -140,7 +140,7 @@ func FromSnapshot(s pipeline.Snapshot) Order {
 		ID:         s.Target.String(),
 		ObservedAt: jsonTime(s.ObservedAt),
 		Stage:      str(rawStage(s)),
-		Outcome:    str(outcome(s)),
+		Outcome:    str(string(s.Outcome())),
 		Diagnosis:  []FindingJSON{},
 		Errors: SourceErrorJSON{
 			Kalshi:   str(sourceError(s.Sources.Kalshi)),
@@ -276,13 +276,13 @@ func invisible(r rune) bool {
 	return false
 }
 
-// rawStage is the machine form of the stage: the intent's status verbatim,
-// or the Kalshi status for a Kalshi-only order.
+// rawStage is Snapshot.StageText before sanitizing: JSON keeps the
+// server's value verbatim and relies on escaping instead.
 func rawStage(s pipeline.Snapshot) string {
 	if s.Intent != nil {
 		return string(s.Intent.Status)
 	}
-	if s.Order != nil && s.Target.Kind != pipeline.KindIntent {
+	if s.KalshiOnly() && s.Order != nil {
 		return string(s.Order.Status)
 	}
 	return ""
