@@ -44,8 +44,8 @@ func eventText(e pipeline.Event) string {
 // then one indented line for every order that did not complete, saying
 // where it stopped and why, for example
 //
-//	  intent:9  placed for 4m05s  stuck_placed
-//	  intent:7  failed: insufficient balance
+//	intent:9  placed for 4m05s  stuck_placed
+//	intent:7  failed: insufficient balance
 //
 // Times are in loc (UTC when nil). Ages are measured at each snapshot's
 // ObservedAt, so the summary says what was last known.
