@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"ordermon/fixed"
 	"ordermon/kalshi"
 	"ordermon/pipeline"
 )
@@ -312,12 +311,4 @@ func joinNonEmpty(parts []string, sep string) string {
 		}
 	}
 	return strings.Join(keep, sep)
-}
-
-// decimalOrDash prints d, or "—" when it is absent.
-func decimalOrDash(d *fixed.Decimal) string {
-	if d == nil {
-		return "—"
-	}
-	return d.String()
 }
