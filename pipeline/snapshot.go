@@ -1,3 +1,16 @@
+// Package pipeline is ordermon's model of an order's life.
+//
+// An order placed through the intent service moves through the stages
+// pending → validated (funds locked) → placed (on Kalshi) → filled →
+// txn_filled (tokens minted or burned on chain) → completed, and can fail
+// at any of them. A Snapshot joins what the intent service says about an
+// Intent with what Kalshi says about its Order, queue position and Market,
+// and how fetching each source is going. From a snapshot, Timeline lays
+// out the stages, Diagnose says what is wrong and for how long, and a
+// Tracker turns successive snapshots into a log of Events. Those are pure
+// and take the time from the caller, so every front end shows the same
+// truth and tests run on a fixed clock. The package also holds the intent
+// service client and the polling engine that fill snapshots in.
 package pipeline
 
 import (
