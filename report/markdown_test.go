@@ -225,3 +225,31 @@ func assertTablesWellFormed(t *testing.T, out string) {
 		}
 	}
 }
+
+// FuzzRenderers puts arbitrary text in server strings and checks that no
+// renderer lets a control reach the output or breaks a Markdown table.
+func FuzzRenderers(f *testing.F) {
+	f.Add(hostile)
+	f.Add("| # `x` \\")
+	f.Add("\xff\xfe\u009b1m")
+	f.Fuzz(func(t *testing.T, text string) {
+		s := placedSnapshot()
+		in := *s.Intent
+		in.TerminationReason, in.Status, in.MarketID = text, pipeline.Status(text), text
+		s.Intent = &in
+		o := *s.Order
+		o.Ticker, o.OrderID, o.Status, o.OutcomeSide = text, text, kalshi.OrderStatus(text), text
+		s.Order = &o
+		s.Sources.Kalshi.Err = text
+		s.Diagnosis = []pipeline.Finding{{Code: text, Message: text}}
+		ev := []pipeline.Event{{At: t0, Target: pipeline.Target{ID: text}, Kind: pipeline.EventKind(text), Message: text}}
+
+		md := Markdown(s, ev, time.UTC, t0)
+		assertTerminalSafe(t, md, true)
+		assertTablesWellFormed(t, md)
+		assertTerminalSafe(t, Status(s, time.UTC, t0), true)
+		assertTerminalSafe(t, Summary([]pipeline.Snapshot{s}, time.UTC), true)
+		line := Line(ev[0], time.UTC)
+		assertTerminalSafe(t, line, false)
+	})
+}
