@@ -221,13 +221,14 @@ func MarkFilled() Step {
 func TxnFilled(txHash string) Step {
 	return func(s *Service, id string) error {
 		now := s.now()
-		if txHash == "" {
-			txHash = TxHashFor(id)
+		hash := txHash
+		if hash == "" {
+			hash = TxHashFor(id)
 		}
 		return s.update(id, func(st *IntentState) {
 			st.Status = "txn_filled"
 			st.TxnFilledAt = now
-			st.TxHash = txHash
+			st.TxHash = hash
 			if st.ChainID == 0 {
 				st.ChainID = BaseChainID
 			}
