@@ -146,10 +146,11 @@ func (d *intentDecoder) intent(o jsonObject) (Intent, error) {
 	act, hasAct, e := o.object("action")
 	set(e)
 	var chainAct int64
-	current := false
+	current, legacyAct := false, false
 	if hasAct {
 		current, chainAct, e = decodeAction(act, &in)
 		set(e)
+		legacyAct = !current && act.hasAny([]string{"type", "data", "marketId", "quantity", "price", "quoteAmount"})
 	}
 	in.ChainID = firstNonZero(chainTop, chainMeta, chainAct)
 	if err != nil {
@@ -159,7 +160,7 @@ func (d *intentDecoder) intent(o jsonObject) (Intent, error) {
 	switch {
 	case current || o.has("clientId") || o.has("transactionHash") || in.Status == StatusExecuting:
 		in.Shape = ShapeCurrent
-	case hasMeta || hasAct || o.hasAny([]string{"balanceValidatedAt", "orderPlacedAt", "orderFilledAt", "txnFilledAt"}) ||
+	case hasMeta || legacyAct || o.hasAny([]string{"balanceValidatedAt", "orderPlacedAt", "orderFilledAt", "txnFilledAt"}) ||
 		in.Status == StatusPlaced || in.Status == StatusFilled || in.Status == StatusTxnFilled:
 		in.Shape = ShapeLegacy
 	}
