@@ -9,19 +9,21 @@ import (
 
 // Fault makes the service misbehave for matching requests. It has the same
 // fields and meaning as kalshitest.Fault, so a test can break both systems
-// the same way.
+// the same way; like there, faults apply only to requests that passed the
+// credential check.
 type Fault struct {
 	// Path matches requests whose URL path contains it; empty matches all.
 	Path string
 	// Status, when non-zero, answers with this status and the service's
-	// error body for it ({"success":false,"error":"..."}).
+	// error body for it ({"success":false,"error":"..."}). A 2xx status
+	// keeps the normal body.
 	Status int
 	// Body, when non-nil, is sent verbatim (with Status, or 200) instead of
 	// the normal reply: HTML, truncated or garbage JSON.
 	Body []byte
-	// BodySize, when non-zero, sends a valid-looking JSON body padded to
-	// this many bytes: the normal reply with a "_padding" field, so a body
-	// under the client's cap still decodes.
+	// BodySize, when non-zero, sends the reply (normal, or the error body
+	// for Status) padded to this many bytes with a "_padding" string field:
+	// it stays valid JSON, so a body under the client's cap still decodes.
 	BodySize int
 	// Delay holds the reply back this long (or until the client gives up
 	// or the service closes). It uses the wall clock: it exists to make
@@ -82,40 +84,39 @@ var statusMessages = map[int]string{
 	http.StatusServiceUnavailable:  "Service unavailable",
 }
 
-func (s *Service) serveFault(w http.ResponseWriter, r *http.Request, f *Fault) {
+// serveFault answers with a verbatim Body, or with the error body for a
+// non-2xx Status, padded to BodySize when set.
+func (s *Service) serveFault(w http.ResponseWriter, f *Fault) {
 	status := f.Status
 	if status == 0 {
 		status = http.StatusOK
 	}
-	switch {
-	case f.Body != nil:
+	if f.Body != nil {
 		w.WriteHeader(status)
 		_, _ = w.Write(f.Body)
-	case f.BodySize > 0:
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		s.writePadded(w, r, f.BodySize)
-	default:
-		msg, ok := statusMessages[status]
-		if !ok {
-			msg = http.StatusText(status)
-		}
-		writeError(w, status, msg)
+		return
 	}
+	msg, ok := statusMessages[status]
+	if !ok {
+		msg = http.StatusText(status)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	writePadded(w, errorBody(msg), f.BodySize)
 }
 
-// writePadded streams the normal reply for r (or an empty object) with a
-// padding field making it size bytes long, without holding it in memory.
-func (s *Service) writePadded(w http.ResponseWriter, r *http.Request, size int) {
-	normal := []byte("{}")
-	if id, ok := strings.CutPrefix(r.URL.Path, orderPrefix); ok {
-		if b, ok := s.reply(id); ok {
-			normal = b
-		}
+// writePadded writes the JSON object obj, padded with a "_padding" string
+// field to size bytes when size is larger, streaming the padding rather
+// than holding it in memory. It stays valid JSON, so a padded body under a
+// client's cap still decodes.
+func writePadded(w http.ResponseWriter, obj []byte, size int) {
+	if size <= len(obj) || len(obj) < 2 || obj[0] != '{' {
+		_, _ = w.Write(obj)
+		return
 	}
 	prefix := []byte(`{"_padding":"`)
-	suffix := append([]byte(`",`), normal[1:]...)
-	if len(normal) == 2 {
+	suffix := append([]byte(`",`), obj[1:]...)
+	if len(bytes.TrimSpace(obj[1:len(obj)-1])) == 0 {
 		suffix = []byte(`"}`)
 	}
 	pad := size - len(prefix) - len(suffix)

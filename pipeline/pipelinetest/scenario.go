@@ -118,21 +118,15 @@ func KalshiCancelUnnoticed(kalshiOrderID, ticker string) []Step {
 	}
 }
 
-// ensureMarket puts an active market for ticker on the exchange unless this
-// service already did, quoting around yesPrice.
+// ensureMarket puts an active market for ticker on the exchange unless it
+// already has one, quoting a cent either side of yesPrice.
 func (s *Service) ensureMarket(ticker string, yesPrice fixed.Decimal) {
-	s.mu.Lock()
-	if s.markets == nil {
-		s.markets = make(map[string]bool)
-	}
-	seen := s.markets[ticker]
-	s.markets[ticker] = true
-	s.mu.Unlock()
-	if seen {
+	x := s.opts.Exchange
+	if _, ok := x.Market(ticker); ok {
 		return
 	}
 	cent := fixed.MustParse("0.01")
-	s.opts.Exchange.PutMarket(kalshitest.MarketState{
+	x.PutMarket(kalshitest.MarketState{
 		Ticker:      ticker,
 		EventTicker: eventOf(ticker),
 		Title:       ticker,

@@ -127,7 +127,7 @@ func Place(kalshiOrderID, ticker, side string, yesPrice, count fixed.Decimal) St
 				OrderID:        kalshiOrderID,
 				Ticker:         ticker,
 				OutcomeSide:    side,
-				Status:         "resting",
+				Status:         kalshitest.StatusResting,
 				YesPrice:       yesPrice,
 				InitialCount:   count,
 				CreatedTime:    now,
@@ -173,16 +173,32 @@ func sidePriceCents(side string, yesPrice fixed.Decimal) fixed.Decimal {
 
 // KalshiFill matches count contracts of the intent's Kalshi order at price
 // (dollars on the order's side) with fee, as a maker. Only the exchange
-// changes: the intent service learns of it at SyncFill.
+// changes: the intent service learns of it at SyncFill. Filling an order
+// that is not resting is a script error, since the exchange would ignore
+// it silently.
 func KalshiFill(count, price, fee fixed.Decimal) Step {
 	return func(s *Service, id string) error {
 		x, oid, err := s.kalshiOrder(id)
 		if err != nil {
 			return err
 		}
+		if err := requireResting(x, oid); err != nil {
+			return err
+		}
 		x.Fill(oid, count, price, fee, false)
 		return nil
 	}
+}
+
+func requireResting(x *kalshitest.Exchange, oid string) error {
+	o, ok := x.Order(oid)
+	if !ok {
+		return fmt.Errorf("kalshi order %s not on the exchange", oid)
+	}
+	if o.Status != kalshitest.StatusResting {
+		return fmt.Errorf("kalshi order %s is %s, not resting", oid, o.Status)
+	}
+	return nil
 }
 
 // SyncFill copies the Kalshi order's fill count and status into the
@@ -265,6 +281,9 @@ func KalshiCancel() Step {
 	return func(s *Service, id string) error {
 		x, oid, err := s.kalshiOrder(id)
 		if err != nil {
+			return err
+		}
+		if err := requireResting(x, oid); err != nil {
 			return err
 		}
 		x.Cancel(oid)

@@ -5,6 +5,7 @@
 package pipelinetest
 
 import (
+	"context"
 	"crypto/subtle"
 	"net/http"
 	"net/http/httptest"
@@ -60,7 +61,7 @@ type Service struct {
 	intents  map[string]*IntentState
 	faults   []*Fault
 	requests []Request
-	markets  map[string]bool
+	changed  chan struct{} // closed and replaced when a request is recorded
 
 	// advMu serializes Advance so steps of one round never interleave with
 	// another round's; it is never held together with mu by the service
@@ -76,6 +77,7 @@ func New(opts Options) *Service {
 		opts:    opts,
 		closed:  make(chan struct{}),
 		intents: make(map[string]*IntentState),
+		changed: make(chan struct{}),
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	s.URL = s.srv.URL
@@ -146,10 +148,37 @@ func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	rec.Status = rw.status
 	s.mu.Lock()
 	s.requests = append(s.requests, rec)
+	close(s.changed)
+	s.changed = make(chan struct{})
 	s.mu.Unlock()
 }
 
+// WaitRequests blocks until at least n requests have been answered or ctx
+// ends, so a test can wait for a poll without sleeping. A request is
+// recorded once its reply is written.
+func (s *Service) WaitRequests(ctx context.Context, n int) error {
+	for {
+		s.mu.Lock()
+		ok, changed := len(s.requests) >= n, s.changed
+		s.mu.Unlock()
+		if ok {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
 func (s *Service) handle(w http.ResponseWriter, r *http.Request) {
+	// Credentials are checked before any fault applies, as kalshitest
+	// does, so a fault can never hide an authentication bug.
+	if !s.authorized(r) {
+		writeError(w, http.StatusUnauthorized, "Unauthorized")
+		return
+	}
 	f := s.takeFault(r.URL.Path)
 	if f != nil && f.Delay > 0 {
 		t := time.NewTimer(f.Delay)
@@ -166,13 +195,16 @@ func (s *Service) handle(w http.ResponseWriter, r *http.Request) {
 	if f != nil && f.RetryAfter > 0 {
 		w.Header().Set("Retry-After", itoa(f.RetryAfter))
 	}
-	if f != nil && (f.Body != nil || f.BodySize > 0 || f.Status != 0) {
-		s.serveFault(w, r, f)
+	if f != nil && (f.Body != nil || f.Status != 0 && !is2xx(f.Status)) {
+		s.serveFault(w, f)
 		return
 	}
-	if !s.authorized(r) {
-		writeError(w, http.StatusUnauthorized, "Unauthorized")
-		return
+	status, size := http.StatusOK, 0
+	if f != nil {
+		size = f.BodySize
+		if f.Status != 0 {
+			status = f.Status
+		}
 	}
 	id, ok := strings.CutPrefix(r.URL.Path, orderPrefix)
 	if !ok || id == "" || strings.Contains(id, "/") {
@@ -190,9 +222,11 @@ func (s *Service) handle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
+	w.WriteHeader(status)
+	writePadded(w, body, size)
 }
+
+func is2xx(status int) bool { return status >= 200 && status <= 299 }
 
 // authorized checks the configured credentials; each one that is set must
 // arrive exactly, compared in constant time as a real service would.
