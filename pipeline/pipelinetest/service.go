@@ -61,7 +61,8 @@ type Service struct {
 	intents  map[string]*IntentState
 	faults   []*Fault
 	requests []Request
-	changed  chan struct{} // closed and replaced when a request is recorded
+	inflight int
+	changed  chan struct{} // closed and replaced when requests or inflight change
 
 	// advMu serializes Advance so steps of one round never interleave with
 	// another round's; it is never held together with mu by the service
@@ -140,26 +141,43 @@ func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && tok != "" {
 		rec.Bearer = true
 	}
-	rw := &statusWriter{ResponseWriter: w}
-	s.handle(rw, r)
-	if rw.status == 0 {
-		rw.status = http.StatusOK
-	}
-	rec.Status = rw.status
 	s.mu.Lock()
-	s.requests = append(s.requests, rec)
-	close(s.changed)
-	s.changed = make(chan struct{})
+	s.inflight++
+	s.broadcastLocked()
 	s.mu.Unlock()
+
+	rw := &statusWriter{ResponseWriter: w}
+	// Deferred so a reply aborted by Close is still counted and recorded.
+	defer func() {
+		if rw.status == 0 {
+			// Nothing was written: the client left, or Close cut the reply.
+			rw.status = StatusClientClosed
+		}
+		rec.Status = rw.status
+		s.mu.Lock()
+		s.inflight--
+		s.requests = append(s.requests, rec)
+		s.broadcastLocked()
+		s.mu.Unlock()
+	}()
+	s.handle(rw, r)
 }
 
-// WaitRequests blocks until at least n requests have been answered or ctx
-// ends, so a test can wait for a poll without sleeping. A request is
-// recorded once its reply is written.
-func (s *Service) WaitRequests(ctx context.Context, n int) error {
+// StatusClientClosed is recorded for a request whose client gave up before
+// any reply was written (nginx's 499).
+const StatusClientClosed = 499
+
+// broadcastLocked wakes every waiter; s.mu must be held.
+func (s *Service) broadcastLocked() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// waitFor blocks until cond, evaluated under s.mu, holds or ctx ends.
+func (s *Service) waitFor(ctx context.Context, cond func() bool) error {
 	for {
 		s.mu.Lock()
-		ok, changed := len(s.requests) >= n, s.changed
+		ok, changed := cond(), s.changed
 		s.mu.Unlock()
 		if ok {
 			return nil
@@ -170,6 +188,27 @@ func (s *Service) WaitRequests(ctx context.Context, n int) error {
 			return ctx.Err()
 		}
 	}
+}
+
+// WaitRequests blocks until at least n requests have been answered or ctx
+// ends, so a test can wait for a poll without sleeping. A request is
+// recorded once its reply is written or abandoned.
+func (s *Service) WaitRequests(ctx context.Context, n int) error {
+	return s.waitFor(ctx, func() bool { return len(s.requests) >= n })
+}
+
+// InFlight returns how many requests are being served now, such as those
+// held by a Delay fault.
+func (s *Service) InFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.inflight
+}
+
+// WaitInFlight blocks until at least n requests are being served at once
+// or ctx ends, so a test can act while a request is held.
+func (s *Service) WaitInFlight(ctx context.Context, n int) error {
+	return s.waitFor(ctx, func() bool { return s.inflight >= n })
 }
 
 func (s *Service) handle(w http.ResponseWriter, r *http.Request) {
@@ -189,7 +228,9 @@ func (s *Service) handle(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-s.closed:
 			t.Stop()
-			return
+			// Drop the connection so the client sees a failure, not an
+			// empty 200; net/http recovers this panic quietly.
+			panic(http.ErrAbortHandler)
 		}
 	}
 	if f != nil && f.RetryAfter > 0 {

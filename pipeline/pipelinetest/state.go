@@ -106,6 +106,7 @@ func (s *Service) Update(id string, fn func(*IntentState)) bool {
 	cp := st.clone()
 	fn(&cp)
 	cp.ID = id
+	cp = cp.clone() // fn may have stored a pointer the caller still holds
 	s.intents[id] = &cp
 	return true
 }
