@@ -246,7 +246,9 @@ func TestScenarios(t *testing.T) {
 			func(st pipelinetest.IntentState) bool {
 				return st.Status == "failed" && st.IsComplete && st.TerminationReason == pipelinetest.FailureReason && st.KalshiOrderStatus == "canceled"
 			},
-			func(o kalshitest.OrderState, ok bool) bool { return ok && o.Status == "canceled" && o.FillCount.IsZero() }},
+			func(o kalshitest.OrderState, ok bool) bool {
+				return ok && o.Status == "canceled" && o.FillCount.IsZero()
+			}},
 		{"StuckValidated", pipelinetest.StuckValidated, 1,
 			func(st pipelinetest.IntentState) bool {
 				return st.Status == "validated" && !st.BalanceValidatedAt.IsZero() && st.OrderPlacedAt.IsZero() && st.KalshiOrderID == ""
