@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -291,3 +292,25 @@ type transportErr struct {
 
 func (e *transportErr) Error() string { return "pipeline: GET " + e.path + ": " + e.msg }
 func (e *transportErr) Unwrap() error { return e.err }
+
+// String describes the configuration without its credentials, so logging a
+// config cannot leak the API key.
+func (c IntentConfig) String() string {
+	s := "IntentConfig{BaseURL: " + strconv.Quote(textsafe.Clean(c.BaseURL))
+	if c.Token != nil {
+		s += ", token: set"
+	}
+	if c.APIKey != "" {
+		s += ", API key: set"
+	}
+	return s + "}"
+}
+
+// GoString is String, so %#v cannot print the API key either.
+func (c IntentConfig) GoString() string { return c.String() }
+
+// String names the service the client talks to, without credentials.
+func (c *IntentClient) String() string { return "IntentClient(" + c.base + ")" }
+
+// GoString is String, so %#v cannot print the API key either.
+func (c *IntentClient) GoString() string { return c.String() }

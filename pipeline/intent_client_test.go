@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -490,5 +491,50 @@ func TestGetIntentDoesNotFollowRedirects(t *testing.T) {
 	}
 	if n := len(svc.Requests()); n != 0 {
 		t.Errorf("the redirect was followed: the target got %d requests", n)
+	}
+}
+
+func TestConfigAndClientStringsHideSecrets(t *testing.T) {
+	tok := testToken()
+	cfg := IntentConfig{BaseURL: "https://swap-api.flux.fun", Token: staticToken(tok), APIKey: testAPIKey}
+	c, err := NewIntentClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{
+		fmt.Sprintf("%v", cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg), fmt.Sprint(&cfg),
+		fmt.Sprintf("%v", c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c), fmt.Sprintf("%v", []*IntentClient{c}),
+	} {
+		assertNoSecret(t, "formatted value", s, tok, testAPIKey)
+		if !strings.Contains(s, "swap-api.flux.fun") {
+			t.Errorf("%q should name the service", s)
+		}
+	}
+}
+
+func BenchmarkDecodeIntent(b *testing.B) {
+	for _, name := range []string{"intent_legacy_completed.json", "intent_current_executing.json"} {
+		body := readFixture(b, name)
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := DecodeIntent(body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func TestGetIntentConnectionRefused(t *testing.T) {
+	svc := pipelinetest.New(pipelinetest.Options{})
+	url := svc.URL
+	svc.Close()
+	_, err := newClient(t, url, nil).GetIntent(context.Background(), "123")
+	if err == nil || IntentStatusOf(err) != 0 || !strings.Contains(err.Error(), "GET /v1/order/123") {
+		t.Fatalf("err = %v", err)
+	}
+	if strings.Contains(err.Error(), url) {
+		t.Errorf("error %q repeats the whole URL; the path is enough", err)
 	}
 }
