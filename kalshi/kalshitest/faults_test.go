@@ -308,3 +308,28 @@ func equalInts(a, b []int) bool {
 	}
 	return true
 }
+
+func TestChaosLatencyBounded(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.x.SetChaos(Chaos{MaxLatency: 30 * time.Millisecond, Seed: 9})
+	var nonzero int
+	for range 1000 {
+		f.x.mu.Lock()
+		p := f.x.planLocked("/trade-api/v2/portfolio/orders")
+		f.x.mu.Unlock()
+		if p.delay < 0 || p.delay >= 30*time.Millisecond || p.status != 0 || p.hold || p.garbage {
+			t.Fatalf("plan %+v outside the chaos settings", p)
+		}
+		if p.delay > 0 {
+			nonzero++
+		}
+	}
+	if nonzero < 900 {
+		t.Fatalf("only %d of 1000 requests were delayed", nonzero)
+	}
+	// A latency-only chaos still answers normally.
+	putRestingOrder(f, "o1")
+	if r := f.get(t, "/portfolio/orders/o1"); r.status != 200 {
+		t.Fatalf("status %d", r.status)
+	}
+}

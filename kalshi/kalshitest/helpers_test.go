@@ -85,7 +85,7 @@ type signer struct {
 	omit string
 }
 
-func (s signer) sign(t *testing.T, req *http.Request) {
+func (s signer) sign(t testing.TB, req *http.Request) {
 	t.Helper()
 	ts := strconv.FormatInt(s.now().Add(s.tsShift).UnixMilli(), 10)
 	path := req.URL.EscapedPath()

@@ -93,3 +93,17 @@ func TestNoRateLimitByDefault(t *testing.T) {
 		t.Fatalf("max tokens in a second = %d, want 500", got)
 	}
 }
+
+func TestBucketClockSteppingBack(t *testing.T) {
+	b := newBucket(10, 10)
+	t0 := newClock().Now()
+	if !b.take(t0, 10) {
+		t.Fatal("full bucket refused")
+	}
+	if b.take(t0.Add(-time.Hour), 1) {
+		t.Fatal("a clock stepping back refilled the bucket")
+	}
+	if !b.take(t0.Add(100*time.Millisecond), 1) || b.take(t0.Add(100*time.Millisecond), 1) {
+		t.Fatal("100ms at 10 tokens/s should refill exactly one token")
+	}
+}
