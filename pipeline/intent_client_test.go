@@ -14,34 +14,34 @@ import (
 	"ordermon/pipeline/pipelinetest"
 )
 
-var testNow = time.Date(2024, 1, 15, 14, 0, 0, 0, time.UTC)
+var intentNow = time.Date(2024, 1, 15, 14, 0, 0, 0, time.UTC)
 
 // Credentials used against the fake. They are long enough for the
 // client's scrubber, and no test prints them.
 const (
-	testAPIKey  = "ak_test_5f1c9a7e2b"
-	wrongAPIKey = "ak_test_0000000000"
+	intentTestAPIKey  = "ak_test_5f1c9a7e2b"
+	intentWrongAPIKey = "ak_test_0000000000"
 )
 
-func testToken() string { return jwtWithExp(testNow.Add(2 * time.Hour)) }
+func intentTestToken() string { return jwtWithExp(intentNow.Add(2 * time.Hour)) }
 
 func staticToken(tok string) func(context.Context) (string, error) {
 	return func(context.Context) (string, error) { return tok, nil }
 }
 
-func newService(t *testing.T, opts pipelinetest.Options) *pipelinetest.Service {
+func newIntentService(t *testing.T, opts pipelinetest.Options) *pipelinetest.Service {
 	t.Helper()
 	if opts.Now == nil {
-		opts.Now = func() time.Time { return testNow }
+		opts.Now = func() time.Time { return intentNow }
 	}
 	svc := pipelinetest.New(opts)
 	t.Cleanup(svc.Close)
 	return svc
 }
 
-func newClient(t *testing.T, base string, mod func(*IntentConfig)) *IntentClient {
+func newIntentTestClient(t *testing.T, base string, mod func(*IntentConfig)) *IntentClient {
 	t.Helper()
-	cfg := IntentConfig{BaseURL: base, Now: func() time.Time { return testNow }}
+	cfg := IntentConfig{BaseURL: base, Now: func() time.Time { return intentNow }}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -52,8 +52,8 @@ func newClient(t *testing.T, base string, mod func(*IntentConfig)) *IntentClient
 	return c
 }
 
-// assertNoSecret fails when s contains a credential, without printing it.
-func assertNoSecret(t *testing.T, what, s string, secrets ...string) {
+// assertNoIntentSecret fails when s contains a credential, without printing it.
+func assertNoIntentSecret(t *testing.T, what, s string, secrets ...string) {
 	t.Helper()
 	for i, sec := range secrets {
 		if sec != "" && strings.Contains(s, sec) {
@@ -62,12 +62,12 @@ func assertNoSecret(t *testing.T, what, s string, secrets ...string) {
 	}
 }
 
-func placedIntent(id string) pipelinetest.IntentState {
+func placedTestIntent(id string) pipelinetest.IntentState {
 	st := pipelinetest.NewIntent(id, "BTC-100K-2024-12")
-	st.CreatedAt = testNow.Add(-time.Minute)
+	st.CreatedAt = intentNow.Add(-time.Minute)
 	st.Status = "placed"
-	st.BalanceValidatedAt = testNow.Add(-55 * time.Second)
-	st.OrderPlacedAt = testNow.Add(-50 * time.Second)
+	st.BalanceValidatedAt = intentNow.Add(-55 * time.Second)
+	st.OrderPlacedAt = intentNow.Add(-50 * time.Second)
 	st.KalshiOrderID = "ORD-12345"
 	st.KalshiOrderStatus = "resting"
 	fc := fixed.MustParse("3")
@@ -78,16 +78,16 @@ func placedIntent(id string) pipelinetest.IntentState {
 func TestGetIntentServesBothShapes(t *testing.T) {
 	for _, current := range []bool{false, true} {
 		for _, env := range []pipelinetest.Envelope{pipelinetest.EnvelopeNone, pipelinetest.EnvelopeSuccess, pipelinetest.EnvelopeOrder} {
-			svc := newService(t, pipelinetest.Options{Current: current, Envelope: env, APIKey: testAPIKey})
-			svc.PutIntent(placedIntent("123"))
-			c := newClient(t, svc.URL, func(c *IntentConfig) { c.APIKey = testAPIKey })
+			svc := newIntentService(t, pipelinetest.Options{Current: current, Envelope: env, APIKey: intentTestAPIKey})
+			svc.PutIntent(placedTestIntent("123"))
+			c := newIntentTestClient(t, svc.URL, func(c *IntentConfig) { c.APIKey = intentTestAPIKey })
 			in, err := c.GetIntent(context.Background(), "123")
 			if err != nil {
 				t.Fatalf("current=%v env=%d: %v", current, env, err)
 			}
 			if in.ID != "123" || in.MarketID != "BTC-100K-2024-12" || in.Side != "yes" ||
 				!in.Quantity.Equal(fixed.MustParse("10")) || !in.QuoteAmount.Equal(fixed.MustParse("5.60")) ||
-				!in.CreatedAt.Equal(testNow.Add(-time.Minute)) {
+				!in.CreatedAt.Equal(intentNow.Add(-time.Minute)) {
 				t.Errorf("current=%v env=%d: got %+v", current, env, in)
 			}
 			if current {
@@ -97,7 +97,7 @@ func TestGetIntentServesBothShapes(t *testing.T) {
 			} else {
 				if in.Shape != ShapeLegacy || in.Status != StatusPlaced || in.KalshiOrderID != "ORD-12345" ||
 					in.KalshiFillCount == nil || in.KalshiFillCount.String() != "3" || !in.PriceCents.Equal(fixed.MustParse("56")) ||
-					!in.OrderPlacedAt.Equal(testNow.Add(-50*time.Second)) || in.ChainID != 0 {
+					!in.OrderPlacedAt.Equal(intentNow.Add(-50*time.Second)) || in.ChainID != 0 {
 					t.Errorf("legacy: got %+v", in)
 				}
 			}
@@ -106,21 +106,21 @@ func TestGetIntentServesBothShapes(t *testing.T) {
 }
 
 func TestGetIntentSendsAuthExactlyAsConfigured(t *testing.T) {
-	tok := testToken()
+	tok := intentTestToken()
 	tests := []struct {
 		name          string
 		token, apiKey string
 	}{
 		{"bearer only", tok, ""},
-		{"key only", "", testAPIKey},
-		{"both", tok, testAPIKey},
+		{"key only", "", intentTestAPIKey},
+		{"both", tok, intentTestAPIKey},
 		{"neither", "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			svc := newService(t, pipelinetest.Options{Token: tc.token, APIKey: tc.apiKey})
-			svc.PutIntent(placedIntent("123"))
-			c := newClient(t, svc.URL, func(c *IntentConfig) {
+			svc := newIntentService(t, pipelinetest.Options{Token: tc.token, APIKey: tc.apiKey})
+			svc.PutIntent(placedTestIntent("123"))
+			c := newIntentTestClient(t, svc.URL, func(c *IntentConfig) {
 				if tc.token != "" {
 					c.Token = staticToken(tc.token)
 				}
@@ -148,22 +148,22 @@ func TestGetIntentSendsAuthExactlyAsConfigured(t *testing.T) {
 }
 
 func TestGetIntentWrongCredentialsGive401(t *testing.T) {
-	tok := testToken()
-	otherTok := jwtWithExp(testNow.Add(time.Hour))
+	tok := intentTestToken()
+	otherTok := jwtWithExp(intentNow.Add(time.Hour))
 	tests := []struct {
 		name          string
 		token, apiKey string
 	}{
-		{"wrong token", otherTok, testAPIKey},
-		{"wrong key", tok, wrongAPIKey},
-		{"missing token", "", testAPIKey},
+		{"wrong token", otherTok, intentTestAPIKey},
+		{"wrong key", tok, intentWrongAPIKey},
+		{"missing token", "", intentTestAPIKey},
 		{"missing key", tok, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			svc := newService(t, pipelinetest.Options{Token: tok, APIKey: testAPIKey})
-			svc.PutIntent(placedIntent("123"))
-			c := newClient(t, svc.URL, func(c *IntentConfig) {
+			svc := newIntentService(t, pipelinetest.Options{Token: tok, APIKey: intentTestAPIKey})
+			svc.PutIntent(placedTestIntent("123"))
+			c := newIntentTestClient(t, svc.URL, func(c *IntentConfig) {
 				if tc.token != "" {
 					c.Token = staticToken(tc.token)
 				}
@@ -177,7 +177,7 @@ func TestGetIntentWrongCredentialsGive401(t *testing.T) {
 			if !errors.As(err, &ie) || ie.Message != "Unauthorized" {
 				t.Errorf("message not decoded: %v", err)
 			}
-			assertNoSecret(t, "error", err.Error(), tok, otherTok, testAPIKey, wrongAPIKey)
+			assertNoIntentSecret(t, "error", err.Error(), tok, otherTok, intentTestAPIKey, intentWrongAPIKey)
 		})
 	}
 }
@@ -185,10 +185,10 @@ func TestGetIntentWrongCredentialsGive401(t *testing.T) {
 func TestGetIntentRefusesExpiredToken(t *testing.T) {
 	exp := time.Date(2024, 1, 15, 14, 2, 5, 0, time.UTC)
 	tok := jwtWithExp(exp)
-	svc := newService(t, pipelinetest.Options{Token: tok})
-	svc.PutIntent(placedIntent("123"))
-	clock := &fakeClock{t: exp.Add(-time.Second)}
-	c := newClient(t, svc.URL, func(c *IntentConfig) { c.Token = staticToken(tok); c.Now = clock.Now })
+	svc := newIntentService(t, pipelinetest.Options{Token: tok})
+	svc.PutIntent(placedTestIntent("123"))
+	clock := &tokenClock{t: exp.Add(-time.Second)}
+	c := newIntentTestClient(t, svc.URL, func(c *IntentConfig) { c.Token = staticToken(tok); c.Now = clock.Now })
 
 	if _, err := c.GetIntent(context.Background(), "123"); err != nil {
 		t.Fatalf("one second before expiry: %v", err)
@@ -211,8 +211,8 @@ func TestGetIntentRefusesExpiredToken(t *testing.T) {
 }
 
 func TestGetIntentTokenSourceProblems(t *testing.T) {
-	svc := newService(t, pipelinetest.Options{})
-	svc.PutIntent(placedIntent("123"))
+	svc := newIntentService(t, pipelinetest.Options{})
+	svc.PutIntent(placedTestIntent("123"))
 	srcErr := errors.New("token_command exited with status 1")
 	tests := []struct {
 		name string
@@ -224,30 +224,30 @@ func TestGetIntentTokenSourceProblems(t *testing.T) {
 		{"newline in token", staticToken("abcdef\r\nX-Evil: 1"), nil},
 	}
 	for _, tc := range tests {
-		c := newClient(t, svc.URL, func(c *IntentConfig) { c.Token = tc.src })
+		c := newIntentTestClient(t, svc.URL, func(c *IntentConfig) { c.Token = tc.src })
 		_, err := c.GetIntent(context.Background(), "123")
 		if err == nil || (tc.is != nil && !errors.Is(err, tc.is)) {
 			t.Errorf("%s: err = %v", tc.name, err)
 		}
 		if tc.name == "newline in token" {
-			assertNoSecret(t, "error", err.Error(), "abcdef")
+			assertNoIntentSecret(t, "error", err.Error(), "abcdef")
 		}
 	}
 	if n := len(svc.Requests()); n != 0 {
 		t.Errorf("%d requests sent with a bad token", n)
 	}
-	if exp := newClient(t, svc.URL, nil).TokenExpiry(context.Background()); !exp.IsZero() {
+	if exp := newIntentTestClient(t, svc.URL, nil).TokenExpiry(context.Background()); !exp.IsZero() {
 		t.Errorf("TokenExpiry without token = %v", exp)
 	}
-	opaque := newClient(t, svc.URL, func(c *IntentConfig) { c.Token = staticToken("opaque-session-token") })
+	opaque := newIntentTestClient(t, svc.URL, func(c *IntentConfig) { c.Token = staticToken("opaque-session-token") })
 	if exp := opaque.TokenExpiry(context.Background()); !exp.IsZero() {
 		t.Errorf("TokenExpiry of an opaque token = %v", exp)
 	}
 }
 
 func TestGetIntentNotFound(t *testing.T) {
-	svc := newService(t, pipelinetest.Options{})
-	c := newClient(t, svc.URL, nil)
+	svc := newIntentService(t, pipelinetest.Options{})
+	c := newIntentTestClient(t, svc.URL, nil)
 	_, err := c.GetIntent(context.Background(), "intent_missing")
 	if !IsIntentNotFound(err) || IntentStatusOf(err) != 404 {
 		t.Fatalf("err = %v, want 404", err)
@@ -281,9 +281,9 @@ func TestGetIntentErrorBodies(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			svc := newService(t, pipelinetest.Options{})
+			svc := newIntentService(t, pipelinetest.Options{})
 			svc.InjectFault(pipelinetest.Fault{Status: tc.status, Body: []byte(tc.body)})
-			c := newClient(t, svc.URL, nil)
+			c := newIntentTestClient(t, svc.URL, nil)
 			_, err := c.GetIntent(context.Background(), "123")
 			var ie *IntentError
 			if !errors.As(err, &ie) {
@@ -300,10 +300,10 @@ func TestGetIntentErrorBodies(t *testing.T) {
 }
 
 func TestGetIntentLongHTMLIsBounded(t *testing.T) {
-	svc := newService(t, pipelinetest.Options{})
+	svc := newIntentService(t, pipelinetest.Options{})
 	page := "<html><body>" + strings.Repeat("<p>Something went wrong on our side.</p>", 2000) + "</body></html>"
 	svc.InjectFault(pipelinetest.Fault{Status: 502, Body: []byte(page)})
-	_, err := newClient(t, svc.URL, nil).GetIntent(context.Background(), "123")
+	_, err := newIntentTestClient(t, svc.URL, nil).GetIntent(context.Background(), "123")
 	var ie *IntentError
 	if !errors.As(err, &ie) {
 		t.Fatal(err)
@@ -314,18 +314,18 @@ func TestGetIntentLongHTMLIsBounded(t *testing.T) {
 }
 
 func TestGetIntentErrorsNeverEchoSecrets(t *testing.T) {
-	tok := testToken()
-	svc := newService(t, pipelinetest.Options{})
-	svc.InjectFault(pipelinetest.Fault{Status: 401, Body: []byte(`{"error":"token ` + tok + ` rejected for key ` + testAPIKey + `"}`), Times: 1})
+	tok := intentTestToken()
+	svc := newIntentService(t, pipelinetest.Options{})
+	svc.InjectFault(pipelinetest.Fault{Status: 401, Body: []byte(`{"error":"token ` + tok + ` rejected for key ` + intentTestAPIKey + `"}`), Times: 1})
 	svc.InjectFault(pipelinetest.Fault{Status: 502, Body: []byte(`<html><body>Bearer ` + tok + `</body></html>`), Times: 1})
-	svc.InjectFault(pipelinetest.Fault{Body: []byte(`{"id":"1","createdAt":"` + testAPIKey + `"}`), Times: 1})
-	c := newClient(t, svc.URL, func(c *IntentConfig) { c.Token = staticToken(tok); c.APIKey = testAPIKey })
+	svc.InjectFault(pipelinetest.Fault{Body: []byte(`{"id":"1","createdAt":"` + intentTestAPIKey + `"}`), Times: 1})
+	c := newIntentTestClient(t, svc.URL, func(c *IntentConfig) { c.Token = staticToken(tok); c.APIKey = intentTestAPIKey })
 	for i := range 3 {
 		_, err := c.GetIntent(context.Background(), "123")
 		if err == nil {
 			t.Fatalf("reply %d: want an error", i)
 		}
-		assertNoSecret(t, "error", err.Error(), tok, testAPIKey)
+		assertNoIntentSecret(t, "error", err.Error(), tok, intentTestAPIKey)
 		if !strings.Contains(err.Error(), "[redacted]") {
 			t.Errorf("reply %d: error %q should show where a secret was removed", i, err)
 		}
@@ -333,17 +333,17 @@ func TestGetIntentErrorsNeverEchoSecrets(t *testing.T) {
 }
 
 func TestGetIntentBodyCap(t *testing.T) {
-	svc := newService(t, pipelinetest.Options{})
-	svc.PutIntent(placedIntent("123"))
+	svc := newIntentService(t, pipelinetest.Options{})
+	svc.PutIntent(placedTestIntent("123"))
 
 	svc.InjectFault(pipelinetest.Fault{BodySize: 20 << 20, Times: 1})
-	_, err := newClient(t, svc.URL, nil).GetIntent(context.Background(), "123")
+	_, err := newIntentTestClient(t, svc.URL, nil).GetIntent(context.Background(), "123")
 	var big *BodyTooLargeError
 	if !errors.As(err, &big) || big.Limit != 1<<20 || !strings.Contains(err.Error(), "1 MiB") {
 		t.Fatalf("20 MB body: err = %v", err)
 	}
 
-	small := newClient(t, svc.URL, func(c *IntentConfig) { c.MaxBodyBytes = 4096 })
+	small := newIntentTestClient(t, svc.URL, func(c *IntentConfig) { c.MaxBodyBytes = 4096 })
 	svc.InjectFault(pipelinetest.Fault{BodySize: 4096, Times: 1})
 	if in, err := small.GetIntent(context.Background(), "123"); err != nil || in.ID != "123" {
 		t.Fatalf("body of exactly the cap: %v", err)
@@ -355,10 +355,10 @@ func TestGetIntentBodyCap(t *testing.T) {
 }
 
 func TestGetIntentTimeout(t *testing.T) {
-	svc := newService(t, pipelinetest.Options{})
-	svc.PutIntent(placedIntent("123"))
+	svc := newIntentService(t, pipelinetest.Options{})
+	svc.PutIntent(placedTestIntent("123"))
 	svc.InjectFault(pipelinetest.Fault{Delay: time.Hour, Times: 1})
-	c := newClient(t, svc.URL, func(c *IntentConfig) { c.Timeout = 50 * time.Millisecond })
+	c := newIntentTestClient(t, svc.URL, func(c *IntentConfig) { c.Timeout = 50 * time.Millisecond })
 	_, err := c.GetIntent(context.Background(), "123")
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "no reply within 50ms") {
 		t.Fatalf("err = %v, want a timeout naming the limit", err)
@@ -370,21 +370,21 @@ func TestGetIntentTimeout(t *testing.T) {
 }
 
 func TestGetIntentCallerCancel(t *testing.T) {
-	svc := newService(t, pipelinetest.Options{})
-	svc.PutIntent(placedIntent("123"))
+	svc := newIntentService(t, pipelinetest.Options{})
+	svc.PutIntent(placedTestIntent("123"))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := newClient(t, svc.URL, nil).GetIntent(ctx, "123")
+	_, err := newIntentTestClient(t, svc.URL, nil).GetIntent(ctx, "123")
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }
 
 func TestGetIntentBadJSONFromServer(t *testing.T) {
-	svc := newService(t, pipelinetest.Options{})
+	svc := newIntentService(t, pipelinetest.Options{})
 	svc.InjectFault(pipelinetest.Fault{Body: []byte(`{"id":"123","status":"placed","metadata":{"kalshiFillCount":true}}`), Times: 1})
 	svc.InjectFault(pipelinetest.Fault{Body: []byte(`{"id":"123","status":`), Times: 1})
-	c := newClient(t, svc.URL, nil)
+	c := newIntentTestClient(t, svc.URL, nil)
 	_, err := c.GetIntent(context.Background(), "123")
 	var fe *IntentFieldError
 	if !errors.As(err, &fe) || fe.Field != "metadata.kalshiFillCount" || !strings.Contains(err.Error(), "/v1/order/123") {
@@ -396,8 +396,8 @@ func TestGetIntentBadJSONFromServer(t *testing.T) {
 }
 
 func TestGetIntentValidatesIDsBeforeSending(t *testing.T) {
-	svc := newService(t, pipelinetest.Options{})
-	c := newClient(t, svc.URL, nil)
+	svc := newIntentService(t, pipelinetest.Options{})
+	c := newIntentTestClient(t, svc.URL, nil)
 	for _, id := range []string{
 		"", ".", "..", "a/b", "/etc/passwd", "has space", "tab\there", "new\nline", "esc\x1b[2J",
 		"nul\x00", "del\x7f", "c1\u0085", "bidi\u202eevil", "nbsp\u00a0x", "\xff\xfe", strings.Repeat("a", 129),
@@ -420,11 +420,11 @@ func TestGetIntentValidatesIDsBeforeSending(t *testing.T) {
 }
 
 func TestGetIntentEscapesIDs(t *testing.T) {
-	svc := newService(t, pipelinetest.Options{})
+	svc := newIntentService(t, pipelinetest.Options{})
 	const id = "ord?x=1#frag%20;é"
-	st := placedIntent(id)
+	st := placedTestIntent(id)
 	svc.PutIntent(st)
-	in, err := newClient(t, svc.URL, nil).GetIntent(context.Background(), id)
+	in, err := newIntentTestClient(t, svc.URL, nil).GetIntent(context.Background(), id)
 	if err != nil || in.ID != id {
 		t.Fatalf("GetIntent(%q) = %q, %v", id, in.ID, err)
 	}
@@ -455,7 +455,7 @@ func TestNewIntentClientValidatesBaseURL(t *testing.T) {
 			t.Errorf("%q accepted", u)
 			continue
 		}
-		assertNoSecret(t, "error", err.Error(), "hunter2secret")
+		assertNoIntentSecret(t, "error", err.Error(), "hunter2secret")
 	}
 	if _, err := NewIntentClient(IntentConfig{BaseURL: "https://x", APIKey: "key\nX-Evil: 1"}); err == nil {
 		t.Error("an API key with a newline must be rejected")
@@ -466,25 +466,25 @@ func TestNewIntentClientValidatesBaseURL(t *testing.T) {
 }
 
 func TestGetIntentKeepsBasePathPrefix(t *testing.T) {
-	svc := newService(t, pipelinetest.Options{})
-	svc.PutIntent(placedIntent("123"))
+	svc := newIntentService(t, pipelinetest.Options{})
+	svc.PutIntent(placedTestIntent("123"))
 	mux := http.NewServeMux()
 	mux.Handle("/api/", http.StripPrefix("/api", svc.Handler()))
 	front := httptest.NewServer(mux)
 	defer front.Close()
-	if _, err := newClient(t, front.URL+"/api/", nil).GetIntent(context.Background(), "123"); err != nil {
+	if _, err := newIntentTestClient(t, front.URL+"/api/", nil).GetIntent(context.Background(), "123"); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestGetIntentDoesNotFollowRedirects(t *testing.T) {
-	svc := newService(t, pipelinetest.Options{APIKey: testAPIKey})
-	svc.PutIntent(placedIntent("123"))
+	svc := newIntentService(t, pipelinetest.Options{APIKey: intentTestAPIKey})
+	svc.PutIntent(placedTestIntent("123"))
 	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, svc.URL+r.URL.Path, http.StatusFound)
 	}))
 	defer redirector.Close()
-	c := newClient(t, redirector.URL, func(c *IntentConfig) { c.APIKey = testAPIKey })
+	c := newIntentTestClient(t, redirector.URL, func(c *IntentConfig) { c.APIKey = intentTestAPIKey })
 	_, err := c.GetIntent(context.Background(), "123")
 	if IntentStatusOf(err) != http.StatusFound {
 		t.Fatalf("err = %v, want the 302 reported", err)
@@ -495,8 +495,8 @@ func TestGetIntentDoesNotFollowRedirects(t *testing.T) {
 }
 
 func TestConfigAndClientStringsHideSecrets(t *testing.T) {
-	tok := testToken()
-	cfg := IntentConfig{BaseURL: "https://swap-api.flux.fun", Token: staticToken(tok), APIKey: testAPIKey}
+	tok := intentTestToken()
+	cfg := IntentConfig{BaseURL: "https://swap-api.flux.fun", Token: staticToken(tok), APIKey: intentTestAPIKey}
 	c, err := NewIntentClient(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -505,7 +505,7 @@ func TestConfigAndClientStringsHideSecrets(t *testing.T) {
 		fmt.Sprintf("%v", cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg), fmt.Sprint(&cfg),
 		fmt.Sprintf("%v", c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c), fmt.Sprintf("%v", []*IntentClient{c}),
 	} {
-		assertNoSecret(t, "formatted value", s, tok, testAPIKey)
+		assertNoIntentSecret(t, "formatted value", s, tok, intentTestAPIKey)
 		if !strings.Contains(s, "swap-api.flux.fun") {
 			t.Errorf("%q should name the service", s)
 		}
@@ -514,7 +514,7 @@ func TestConfigAndClientStringsHideSecrets(t *testing.T) {
 
 func BenchmarkDecodeIntent(b *testing.B) {
 	for _, name := range []string{"intent_legacy_completed.json", "intent_current_executing.json"} {
-		body := readFixture(b, name)
+		body := readIntentFixture(b, name)
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -530,7 +530,7 @@ func TestGetIntentConnectionRefused(t *testing.T) {
 	svc := pipelinetest.New(pipelinetest.Options{})
 	url := svc.URL
 	svc.Close()
-	_, err := newClient(t, url, nil).GetIntent(context.Background(), "123")
+	_, err := newIntentTestClient(t, url, nil).GetIntent(context.Background(), "123")
 	if err == nil || IntentStatusOf(err) != 0 || !strings.Contains(err.Error(), "GET /v1/order/123") {
 		t.Fatalf("err = %v", err)
 	}

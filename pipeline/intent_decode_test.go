@@ -12,7 +12,7 @@ import (
 	"ordermon/fixed"
 )
 
-func readFixture(t testing.TB, name string) []byte {
+func readIntentFixture(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
@@ -21,18 +21,18 @@ func readFixture(t testing.TB, name string) []byte {
 	return b
 }
 
-func dec(s string) fixed.Decimal { return fixed.MustParse(s) }
+func idec(s string) fixed.Decimal { return fixed.MustParse(s) }
 
-func decPtr(s string) *fixed.Decimal {
+func idecPtr(s string) *fixed.Decimal {
 	d := fixed.MustParse(s)
 	return &d
 }
 
-func utc(hh, mm, ss int) time.Time { return time.Date(2024, 1, 15, hh, mm, ss, 0, time.UTC) }
+func iutc(hh, mm, ss int) time.Time { return time.Date(2024, 1, 15, hh, mm, ss, 0, time.UTC) }
 
-// normalized puts every time in UTC so DeepEqual compares instants; it
+// normalizedIntent puts every time in UTC so DeepEqual compares instants; it
 // keeps Decimal places, so a decoder that rewrote "0.50" as "0.5" fails.
-func normalized(in Intent) Intent {
+func normalizedIntent(in Intent) Intent {
 	for _, t := range []*time.Time{&in.CreatedAt, &in.BalanceValidatedAt, &in.OrderPlacedAt, &in.OrderFilledAt, &in.TxnFilledAt} {
 		if !t.IsZero() {
 			*t = t.UTC()
@@ -47,9 +47,9 @@ func TestDecodeIntentFixtures(t *testing.T) {
 		MarketID:    "BTC-100K-2024-12",
 		Side:        "yes",
 		OrderType:   "buy",
-		Quantity:    dec("1"),
-		PriceCents:  dec("50"),
-		QuoteAmount: dec("0.50"),
+		Quantity:    idec("1"),
+		PriceCents:  idec("50"),
+		QuoteAmount: idec("0.50"),
 	}
 	withAction := func(in Intent) Intent {
 		in.ActionType, in.MarketID, in.Side, in.OrderType = legacyAction.ActionType, legacyAction.MarketID, legacyAction.Side, legacyAction.OrderType
@@ -62,28 +62,28 @@ func TestDecodeIntentFixtures(t *testing.T) {
 	}{
 		{"intent_legacy_completed.json", withAction(Intent{
 			ID: "123", Status: StatusCompleted, IsComplete: true,
-			CreatedAt: utc(10, 0, 0), BalanceValidatedAt: utc(10, 0, 5), OrderPlacedAt: utc(10, 0, 10),
-			OrderFilledAt: utc(10, 0, 15), TxnFilledAt: utc(10, 0, 20),
-			KalshiOrderID: "ORD-12345", KalshiOrderStatus: "filled", KalshiFillCount: decPtr("1"),
+			CreatedAt: iutc(10, 0, 0), BalanceValidatedAt: iutc(10, 0, 5), OrderPlacedAt: iutc(10, 0, 10),
+			OrderFilledAt: iutc(10, 0, 15), TxnFilledAt: iutc(10, 0, 20),
+			KalshiOrderID: "ORD-12345", KalshiOrderStatus: "filled", KalshiFillCount: idecPtr("1"),
 			TxHash: "0xabc123def456", ChainID: 8453, Shape: ShapeLegacy,
 		})},
 		{"intent_legacy_pending.json", withAction(Intent{
-			ID: "123", Status: StatusPending, CreatedAt: utc(10, 0, 0), Shape: ShapeLegacy,
+			ID: "123", Status: StatusPending, CreatedAt: iutc(10, 0, 0), Shape: ShapeLegacy,
 		})},
 		{"intent_legacy_create_response.json", withAction(Intent{
-			ID: "123", CreatedAt: utc(10, 0, 0), Shape: ShapeLegacy,
+			ID: "123", CreatedAt: iutc(10, 0, 0), Shape: ShapeLegacy,
 		})},
 		{"intent_current_executing.json", Intent{
 			ID: "intent_abc123xyz", ClientID: "my-order-001", Status: StatusExecuting,
-			CreatedAt: utc(10, 0, 0), ChainID: 8453,
+			CreatedAt: iutc(10, 0, 0), ChainID: 8453,
 			ActionType: "MarketOrder", MarketID: "BTC-100K-2024-12", Side: "yes", OrderType: "BUY",
-			Quantity: dec("1"), QuoteAmount: dec("0.50"), Shape: ShapeCurrent,
+			Quantity: idec("1"), QuoteAmount: idec("0.50"), Shape: ShapeCurrent,
 		}},
 		{"intent_current_completed_wrapped.json", Intent{
 			ID: "intent_abc123xyz", ClientID: "my-order-001", Status: StatusCompleted, IsComplete: true,
-			CreatedAt: utc(10, 0, 0), ChainID: 8453, TxHash: "0x9f8e7d6c5b4a",
+			CreatedAt: iutc(10, 0, 0), ChainID: 8453, TxHash: "0x9f8e7d6c5b4a",
 			ActionType: "MarketOrder", MarketID: "BTC-100K-2024-12", Side: "yes", OrderType: "BUY",
-			Quantity: dec("1"), QuoteAmount: dec("0.5"), Shape: ShapeCurrent,
+			Quantity: idec("1"), QuoteAmount: idec("0.5"), Shape: ShapeCurrent,
 		}},
 		{"intent_nulls.json", Intent{ID: "123", Shape: ShapeCurrent}},
 		{"intent_strings.json", Intent{
@@ -91,21 +91,21 @@ func TestDecodeIntentFixtures(t *testing.T) {
 			CreatedAt:     time.Date(2024, 1, 15, 8, 0, 0, 123456000, time.UTC),
 			OrderPlacedAt: time.Date(2024, 1, 15, 8, 0, 10, 500000000, time.UTC),
 			ActionType:    "MarketOrder", MarketID: "BTC-100K-2024-12", Side: "no", OrderType: "buy",
-			Quantity: dec("2.50"), PriceCents: dec("44"), QuoteAmount: dec("1.100000"),
-			KalshiOrderID: "ORD-12345", KalshiOrderStatus: "resting", KalshiFillCount: decPtr("0.75"),
+			Quantity: idec("2.50"), PriceCents: idec("44"), QuoteAmount: idec("1.100000"),
+			KalshiOrderID: "ORD-12345", KalshiOrderStatus: "resting", KalshiFillCount: idecPtr("0.75"),
 			ChainID: 8453, Shape: ShapeLegacy,
 		}},
 		{"intent_unknown_status.json", Intent{
-			ID: "intent_abc123xyz", Status: "awaiting_settlement", CreatedAt: utc(10, 0, 0),
+			ID: "intent_abc123xyz", Status: "awaiting_settlement", CreatedAt: iutc(10, 0, 0),
 		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
-			got, err := DecodeIntent(readFixture(t, tc.file))
+			got, err := DecodeIntent(readIntentFixture(t, tc.file))
 			if err != nil {
 				t.Fatalf("DecodeIntent: %v", err)
 			}
-			got = normalized(got)
+			got = normalizedIntent(got)
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("got  %+v\nwant %+v", got, tc.want)
 			}
@@ -114,7 +114,7 @@ func TestDecodeIntentFixtures(t *testing.T) {
 }
 
 func TestDecodeIntentNumbersKeepTheirText(t *testing.T) {
-	in, err := DecodeIntent(readFixture(t, "intent_strings.json"))
+	in, err := DecodeIntent(readIntentFixture(t, "intent_strings.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestDecodeIntentNumbersKeepTheirText(t *testing.T) {
 }
 
 func TestDecodeIntentKeepsEscapesVerbatim(t *testing.T) {
-	in, err := DecodeIntent(readFixture(t, "intent_escapes.json"))
+	in, err := DecodeIntent(readIntentFixture(t, "intent_escapes.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +159,7 @@ func TestDecodeIntentWrappers(t *testing.T) {
 			t.Errorf("%s: %v", body, err)
 			continue
 		}
-		if in.ID != "123" || in.Status != StatusValidated || !in.BalanceValidatedAt.Equal(utc(10, 0, 5)) || in.Shape != ShapeLegacy {
+		if in.ID != "123" || in.Status != StatusValidated || !in.BalanceValidatedAt.Equal(iutc(10, 0, 5)) || in.Shape != ShapeLegacy {
 			t.Errorf("%s: got %+v", body, in)
 		}
 	}

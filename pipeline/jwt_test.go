@@ -63,26 +63,26 @@ func TestJWTExpiry(t *testing.T) {
 	}
 }
 
-// fakeClock is an injected clock tests move by hand.
-type fakeClock struct {
+// tokenClock is an injected clock tests move by hand.
+type tokenClock struct {
 	mu sync.Mutex
 	t  time.Time
 }
 
-func (c *fakeClock) Now() time.Time {
+func (c *tokenClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.t
 }
 
-func (c *fakeClock) Advance(d time.Duration) {
+func (c *tokenClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
 }
 
 func TestCachingTokenRefetchesNearExpiry(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC)}
+	clock := &tokenClock{t: time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC)}
 	var fetches int
 	fetch := func(context.Context) (string, error) {
 		fetches++
@@ -115,7 +115,7 @@ func TestCachingTokenRefetchesNearExpiry(t *testing.T) {
 }
 
 func TestCachingTokenKeepsValidTokenWhenRefreshFails(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC)}
+	clock := &tokenClock{t: time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC)}
 	tok := jwtWithExp(clock.Now().Add(time.Minute))
 	fail := false
 	fetch := func(context.Context) (string, error) {
@@ -140,7 +140,7 @@ func TestCachingTokenKeepsValidTokenWhenRefreshFails(t *testing.T) {
 }
 
 func TestCachingTokenDoesNotCacheExpiredOrKeepOpaque(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC)}
+	clock := &tokenClock{t: time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC)}
 	var fetches int
 	next := jwtWithExp(clock.Now().Add(-time.Minute))
 	get := CachingToken(func(context.Context) (string, error) { fetches++; return next, nil }, clock.Now)
