@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -56,7 +57,7 @@ func decodeFile(path string, data []byte, f *File) error {
 	// Parse once without a destination first, so that syntax errors are
 	// told apart from errors about values.
 	if _, err := toml.Decode(string(data), new(map[string]any)); err != nil {
-		return syntaxError(path, err)
+		return syntaxError(path, data, err)
 	}
 	md, err := toml.Decode(string(data), f)
 	if err != nil {
@@ -71,7 +72,7 @@ func decodeFile(path string, data []byte, f *File) error {
 // syntaxError converts a TOML syntax error. The parser quotes bits of the
 // offending line, so when that line sets a secret the message is replaced
 // by one that quotes nothing.
-func syntaxError(path string, err error) error {
+func syntaxError(path string, data []byte, err error) error {
 	var pe toml.ParseError
 	if !errors.As(err, &pe) {
 		return &ConfigError{Path: path, Msg: cleanMsg(err.Error())}
@@ -80,11 +81,19 @@ func syntaxError(path string, err error) error {
 	if isSecretKey(pe.LastKey) {
 		msg = `not valid TOML here; a string must be in double quotes, like key = "..."`
 	}
-	return &ConfigError{
-		Path: path,
-		Line: pe.Position.Line,
-		Msg:  fmt.Sprintf("column %d: %s", pe.Position.Col, msg),
+	line, col := lineCol(data, pe.Position)
+	return &ConfigError{Path: path, Line: line, Msg: fmt.Sprintf("column %d: %s", col, msg)}
+}
+
+// lineCol recomputes an error's line and column from its byte offset: the
+// parser counts a newline that ends a line as the start of the next, so
+// "[kalshi" followed by a newline would be blamed on the line after it.
+func lineCol(data []byte, p toml.Position) (line, col int) {
+	if p.Start < 0 || p.Start > len(data) {
+		return p.Line, p.Col
 	}
+	before := data[:p.Start]
+	return bytes.Count(before, []byte("\n")) + 1, p.Start - bytes.LastIndexByte(before, '\n')
 }
 
 // decodeErrRE matches the errors the TOML decoder returns as plain text
