@@ -326,11 +326,8 @@ func TestConfigFileErrors(t *testing.T) {
 			name:    "every unknown key is named",
 			content: "colour = true\n[kalshi]\nenv = \"prod\"\napi_key = \"x\"\n[pipeline]\ntokne = \"x\"\n[extra]\na = 1\nb = 2\n",
 			msg: []string{
-				"unknown keys",
-				"colour on line 1",
-				"kalshi.api_key (did you mean pipeline.api_key?) on line 4",
-				"pipeline.tokne (did you mean pipeline.token?) on line 6",
-				"extra on line 7",
+				"unknown keys: colour (line 1), kalshi.api_key (line 4; did you mean pipeline.api_key?), " +
+					"pipeline.tokne (line 6; did you mean pipeline.token?), extra (line 7)",
 			},
 		},
 		{

@@ -158,32 +158,46 @@ func tomlTypeName(goType string) string {
 // that a misspelled key is not silently ignored. For an unknown table only
 // the table is named, not each key inside it.
 func unknownKeys(path string, data []byte, undecoded []toml.Key) error {
-	var names []string
-	var lines []int
+	type unknown struct {
+		name, hint string
+		line       int
+	}
+	var found []unknown
 	var reported []toml.Key
 	for _, k := range undecoded {
 		if slices.ContainsFunc(reported, func(p toml.Key) bool { return isPrefix(p, k) }) {
 			continue
 		}
 		reported = append(reported, k)
-		name := cleanMsg(k.String())
-		line := lineOf(data, k)
-		if hint := suggest(k); hint != "" {
-			name += " (did you mean " + hint + "?)"
-		}
-		if line > 0 {
-			name += " on line " + strconv.Itoa(line)
-		}
-		names = append(names, name)
-		lines = append(lines, line)
+		found = append(found, unknown{cleanMsg(k.String()), suggest(k), lineOf(data, k)})
 	}
-	switch len(names) {
+	switch len(found) {
 	case 0:
 		return nil
 	case 1:
-		return &ConfigError{Path: path, Line: lines[0], Msg: "unknown key " + names[0]}
+		u := found[0]
+		msg := "unknown key " + u.name
+		if u.hint != "" {
+			msg += " (did you mean " + u.hint + "?)"
+		}
+		return &ConfigError{Path: path, Line: u.line, Msg: msg}
 	}
-	return &ConfigError{Path: path, Msg: "unknown keys " + strings.Join(names, ", ")}
+	var parts []string
+	for _, u := range found {
+		var notes []string
+		if u.line > 0 {
+			notes = append(notes, "line "+strconv.Itoa(u.line))
+		}
+		if u.hint != "" {
+			notes = append(notes, "did you mean "+u.hint+"?")
+		}
+		if len(notes) > 0 {
+			parts = append(parts, u.name+" ("+strings.Join(notes, "; ")+")")
+		} else {
+			parts = append(parts, u.name)
+		}
+	}
+	return &ConfigError{Path: path, Msg: "unknown keys: " + strings.Join(parts, ", ")}
 }
 
 func isPrefix(p, k toml.Key) bool {

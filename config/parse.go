@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -152,14 +153,43 @@ func parseArgs(args []string) (o *Options, configFlag string, err error) {
 	return o, configFlag, nil
 }
 
-// flagErrorMsg rewords the flag package's errors, which quote the
-// offending argument with %q, and keeps them one short line.
+// flagErrorMsg rewords the flag package's errors: flags are named the
+// way they are documented (--interval, -i), and a rejected value is not
+// repeated in full, since it can be arbitrarily long; the value's own
+// error quotes a sanitized excerpt.
 func flagErrorMsg(err error) string {
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-		msg = "unknown flag " + name
+		msg = "unknown flag " + dashes(name)
+	} else if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
+		if q, err := strconv.QuotedPrefix(rest); err == nil {
+			if name, ok := strings.CutPrefix(rest[len(q):], " for flag "); ok {
+				msg = "invalid value for " + dashes(name)
+			}
+		}
+	} else if rest, ok := strings.CutPrefix(msg, "invalid boolean value "); ok {
+		if q, err := strconv.QuotedPrefix(rest); err == nil {
+			if name, ok := strings.CutPrefix(rest[len(q):], " for "); ok {
+				name, _, _ = strings.Cut(name, ":")
+				msg = "invalid value for " + dashes(name) + ": use true or false (or leave the value out)"
+			}
+		}
+	} else if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		msg = dashes(name) + " needs a value"
 	}
 	return cleanMsg(msg)
+}
+
+// dashes writes "-name..." with two dashes when the name is a word.
+func dashes(s string) string {
+	name, rest, _ := strings.Cut(strings.TrimLeft(s, "-"), ":")
+	if rest != "" {
+		rest = ":" + rest
+	}
+	if len(name) > 1 {
+		return "--" + name + rest
+	}
+	return "-" + name + rest
 }
 
 // durationValue is a flag.Value for durations that also takes a bare
