@@ -331,6 +331,12 @@ func TestConfigFileErrors(t *testing.T) {
 			},
 		},
 		{
+			name:    "pasted token as a key",
+			content: "[pipeline]\n\neyJhbGciOiJIUzI1NiJ9x = 1\n",
+			line:    3,
+			msg:     []string{"unknown key (a key that looks like a token, not shown)"},
+		},
+		{
 			name:    "bad duration",
 			content: "interval = \"2s\"\n\n[stuck]\npending = \"1m\"\nplaced = \"forever\"\n",
 			line:    5,
