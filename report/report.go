@@ -1,0 +1,11 @@
+// Package report renders watched orders as text for people and programs:
+// the NDJSON object of --json, the plain lines of non-terminal output, and
+// the Markdown report the live screen exports. Every function is pure, so
+// every front end says the same thing about an order.
+//
+// Server strings are untrusted. The plain and Markdown renderers pass each
+// one through textsafe.Clean (and Markdown also escapes it); the JSON form
+// keeps them verbatim and relies on JSON escaping, so scripts see the
+// exact values. Money and counts are printed with fixed.Decimal.String,
+// never through a float.
+package report
