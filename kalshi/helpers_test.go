@@ -34,3 +34,7 @@ func testEdKey(t testing.TB) ed25519.PrivateKey {
 	}
 	return k
 }
+
+// noRetry configures a client to make one attempt per call, for tests of
+// what a single failure looks like.
+func noRetry(c *Config) {}
