@@ -1,15 +1,19 @@
 package kalshi
 
 import (
+	"context"
 	"crypto"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Base URLs of Kalshi's two environments.
@@ -60,6 +64,23 @@ type Config struct {
 	MaxBodyBytes int64
 	// Now is the clock used for request timestamps; nil means time.Now.
 	Now func() time.Time
+
+	// MaxAttempts bounds the tries of one request, the first included;
+	// zero means 3. Only transient failures are retried (see Retryable).
+	MaxAttempts int
+	// Limiter, when set, is a client-side token bucket shared by every
+	// read: each request waits for its Cost in tokens before it is sent,
+	// so the client paces itself instead of drawing 429s. Its burst must be
+	// at least CostDefault. See NewReadLimiter.
+	Limiter *rate.Limiter
+	// Logger, when set, receives one debug record per attempt: operation,
+	// method, path (no query), status, duration, attempt and cost. Headers,
+	// signatures and keys are never logged.
+	Logger *slog.Logger
+	// Sleep waits between attempts and must return early, with ctx's
+	// error, when ctx ends; nil means a timer. Tests inject one that
+	// records the wait and returns at once.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // String describes the configuration without the key or key ID, so a
@@ -119,6 +140,18 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.MaxAttempts < 0 {
+		return nil, errors.New("kalshi: config: MaxAttempts must not be negative")
+	}
+	if cfg.MaxAttempts == 0 {
+		cfg.MaxAttempts = DefaultMaxAttempts
+	}
+	if cfg.Limiter != nil && cfg.Limiter.Burst() < CostDefault && cfg.Limiter.Limit() != rate.Inf {
+		return nil, fmt.Errorf("kalshi: config: Limiter burst %d is below the %d tokens one read costs, so reads would never be sent", cfg.Limiter.Burst(), CostDefault)
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleepCtx
 	}
 	cfg.BaseURL = base.String()
 	return &Client{cfg: cfg, base: base, http: httpClient(cfg.HTTPClient)}, nil

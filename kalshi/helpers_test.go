@@ -37,4 +37,4 @@ func testEdKey(t testing.TB) ed25519.PrivateKey {
 
 // noRetry configures a client to make one attempt per call, for tests of
 // what a single failure looks like.
-func noRetry(c *Config) {}
+func noRetry(c *Config) { c.MaxAttempts = 1 }

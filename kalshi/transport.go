@@ -53,7 +53,7 @@ func (c *Client) attempt(ctx context.Context, ep endpoint) result {
 	defer cancel()
 	req, err := http.NewRequestWithContext(actx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return result{err: &RequestError{Method: http.MethodGet, Path: path, Err: errors.New(cleanErr(err))}}
+		return result{err: fmt.Errorf("kalshi: GET %s: %s", path, cleanErr(err))}
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", UserAgent)
@@ -110,15 +110,6 @@ func (c *Client) requestError(ctx, actx context.Context, path string, err error)
 		re.Err = context.Cause(ctx)
 	}
 	return re
-}
-
-// do performs a read and decodes the 2xx body with decode.
-func (c *Client) do(ctx context.Context, ep endpoint, decode func([]byte) error) error {
-	r := c.attempt(ctx, ep)
-	if r.err != nil {
-		return r.err
-	}
-	return c.decodeBody(ep, r.body, decode)
 }
 
 // decodeBody runs decode on a 2xx body and names the request in any error.
