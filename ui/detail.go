@@ -4,6 +4,9 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
 	"ordermon/fixed"
 	"ordermon/kalshi"
 	"ordermon/pipeline"
@@ -12,9 +15,10 @@ import (
 
 // detailLines renders the selected order's header, timeline, Kalshi panel
 // and diagnosis, each line at most width cells.
-func (m *Model) detailLines(r *row, width int) []string {
+func (m *Model) detailLines(r *row, width int, compact bool) []string {
 	var b lineBuilder
 	b.width = width
+	b.compact = compact
 	st := &m.styles
 	now := m.now()
 	s := r.snap
@@ -40,10 +44,41 @@ func (m *Model) detailLines(r *row, width int) []string {
 type lineBuilder struct {
 	width int
 	lines []string
+	// compact drops spacing and folds the timeline into two lines, for
+	// short terminals.
+	compact bool
 }
 
 func (b *lineBuilder) add(s string) { b.lines = append(b.lines, clip(s, b.width)) }
-func (b *lineBuilder) blank()       { b.lines = append(b.lines, "") }
+func (b *lineBuilder) blank() {
+	if !b.compact {
+		b.lines = append(b.lines, "")
+	}
+}
+
+// wrap adds prefix followed by text word-wrapped to the width, with later
+// lines indented under the text, so a long reason or message is shown in
+// full rather than cut off.
+func (b *lineBuilder) wrap(prefix, text string, style lipgloss.Style) {
+	b.lines = append(b.lines, wrapLines(prefix, text, style, b.width)...)
+}
+
+// wrapLines is wrap's work, for callers without a lineBuilder.
+func wrapLines(prefix, text string, style lipgloss.Style, width int) []string {
+	pw := ansi.StringWidth(prefix)
+	tw := max(10, width-pw)
+	wrapped := strings.Split(ansi.Wrap(text, tw, "/_"), "\n")
+	out := make([]string, 0, len(wrapped))
+	pad := strings.Repeat(" ", pw)
+	for i, l := range wrapped {
+		p := pad
+		if i == 0 {
+			p = prefix
+		}
+		out = append(out, clip(p+style.Render(l), width))
+	}
+	return out
+}
 
 // staleText says which source is stale and since when.
 func staleText(s *pipeline.Snapshot, now time.Time, interval time.Duration) string {
@@ -98,35 +133,46 @@ func (m *Model) detailHeader(b *lineBuilder, r *row) {
 	}
 	b.add(line)
 
-	// Side, price, type and size.
+	// Direction, price, size and money locked.
 	var facts []string
-	if side != "" {
-		facts = append(facts, textsafe.Clean(side))
+	dir := ""
+	switch {
+	case in != nil && in.OrderType != "":
+		dir = strings.ToLower(textsafe.Clean(in.OrderType))
+	case o != nil && o.Action != "":
+		dir = textsafe.Clean(o.Action)
+	case o != nil:
+		dir = "buy" // today's API expresses every order as a bid on its outcome
 	}
-	if in != nil && in.OrderType != "" {
-		facts = append(facts, strings.ToLower(textsafe.Clean(in.OrderType)))
-	} else if o != nil && o.Action != "" {
-		facts = append(facts, textsafe.Clean(o.Action))
+	if side != "" {
+		dir = strings.TrimSpace(dir + " " + textsafe.Clean(side))
+	}
+	if dir != "" {
+		facts = append(facts, dir)
+	}
+	kind := "limit"
+	if o != nil && o.Type != "" {
+		kind = textsafe.Clean(o.Type)
 	}
 	switch {
 	case o != nil && !o.LimitPrice().IsZero():
-		facts = append(facts, "limit "+dollars(o.LimitPrice()))
+		facts = append(facts, kind+" "+dollars(o.LimitPrice()))
 	case in != nil && !in.PriceCents.IsZero():
-		facts = append(facts, "limit "+in.PriceCents.String()+"¢")
-	}
-	if o != nil && o.Type != "" {
-		facts = append(facts, textsafe.Clean(o.Type)+" order")
-	} else if in != nil && in.ActionType != "" {
-		facts = append(facts, textsafe.Clean(in.ActionType))
+		facts = append(facts, kind+" "+count(in.PriceCents)+"¢")
+	case o != nil:
+		facts = append(facts, kind+" order")
 	}
 	switch {
 	case o != nil && !o.InitialCount.IsZero():
-		facts = append(facts, o.InitialCount.String()+" contracts")
+		facts = append(facts, count(o.InitialCount)+" contracts")
 	case in != nil && !in.Quantity.IsZero():
-		facts = append(facts, in.Quantity.String()+" contracts")
+		facts = append(facts, count(in.Quantity)+" contracts")
 	}
 	if in != nil && !in.QuoteAmount.IsZero() {
 		facts = append(facts, dollars(in.QuoteAmount)+" locked")
+	}
+	if in != nil && in.ActionType != "" && in.ActionType != "MarketOrder" {
+		facts = append(facts, textsafe.Clean(in.ActionType))
 	}
 	if len(facts) > 0 {
 		b.add(st.Text.Render(strings.Join(facts, " · ")))
@@ -176,7 +222,12 @@ func (m *Model) timelineSection(b *lineBuilder, s *pipeline.Snapshot) {
 	}
 	in := *s.Intent
 	now := m.now()
-	for _, r := range timeline(in, now) {
+	rows := timeline(in, now)
+	if b.compact {
+		m.compactTimeline(b, in, rows, now)
+		return
+	}
+	for _, r := range rows {
 		name := fit(stageName(r.Stage), 11)
 		switch {
 		case r.Failed:
@@ -184,7 +235,7 @@ func (m *Model) timelineSection(b *lineBuilder, s *pipeline.Snapshot) {
 			if reason == "" {
 				reason = "no reason given"
 			}
-			b.add("  " + st.Bad.Render(GlyphFailed+" "+name) + st.Bad.Render("failed: ") + st.Text.Render(reason))
+			b.wrap("  "+st.Bad.Render(GlyphFailed+" "+name)+st.Bad.Render("failed: "), reason, st.Text)
 		case r.Current:
 			line := "  " + st.Accent.Render(GlyphCurrent+" "+name) + m.stageTime(r, now)
 			if r.At.IsZero() {
@@ -217,6 +268,52 @@ func (m *Model) timelineSection(b *lineBuilder, s *pipeline.Snapshot) {
 				b.add("  " + st.Warn.Render(GlyphWarn+" went back from "+textsafe.Clean(string(s.PeakStatus))))
 			}
 		}
+	}
+}
+
+// compactTimeline is the timeline in two lines: every stage's glyph in a
+// row, then the current (or failed) stage's detail.
+func (m *Model) compactTimeline(b *lineBuilder, in pipeline.Intent, rows []pipeline.TimelineRow, now time.Time) {
+	st := &m.styles
+	parts := make([]string, 0, len(rows))
+	var focus *pipeline.TimelineRow
+	var last *pipeline.TimelineRow
+	for i := range rows {
+		r := &rows[i]
+		name := stageName(r.Stage)
+		switch {
+		case r.Failed:
+			parts = append(parts, st.Bad.Render(GlyphFailed+" "+name))
+			focus = r
+		case r.Current:
+			parts = append(parts, st.Accent.Render(GlyphCurrent+" "+name))
+			focus = r
+		case r.Reached:
+			parts = append(parts, st.Good.Render(GlyphReached)+" "+st.Text.Render(name))
+			last = r
+		default:
+			parts = append(parts, st.Muted.Render(GlyphNotYet+" "+name))
+		}
+	}
+	b.add("  " + strings.Join(parts, " "))
+	switch {
+	case focus != nil && focus.Failed:
+		reason := textsafe.Clean(in.TerminationReason)
+		if reason == "" {
+			reason = "no reason given"
+		}
+		b.wrap("  "+st.Bad.Render("failed: "), reason, st.Text)
+	case focus != nil:
+		line := "  " + st.Accent.Render(stageName(focus.Stage)) + " " + m.stageTime(*focus, now)
+		if !focus.At.IsZero() {
+			line += "  " + st.Bold.Render("for "+age(focus.For))
+			if lim := threshold(m.stuck, focus.Stage); lim > 0 && focus.For > lim {
+				line += " " + st.Warn.Render(GlyphWarn+" over "+age(lim))
+			}
+		}
+		b.add(line)
+	case last != nil && !last.At.IsZero():
+		b.add("  " + st.Text.Render(stageName(last.Stage)) + " " + m.stageTime(*last, now))
 	}
 }
 
@@ -273,9 +370,9 @@ func (m *Model) kalshiSection(b *lineBuilder, s *pipeline.Snapshot) {
 	// anything has.
 	barW := min(30, max(10, b.width-40))
 	b.add("  " + m.fillBar(o.FillCount, o.InitialCount, barW) + "  " +
-		st.Bold.Render(o.FillCount.String()) + st.Muted.Render(" filled · ") +
-		st.Text.Render(o.RemainingCount.String()) + st.Muted.Render(" left · ") +
-		st.Text.Render(o.InitialCount.String()) + st.Muted.Render(" total"))
+		st.Bold.Render(count(o.FillCount)) + st.Muted.Render(" filled · ") +
+		st.Text.Render(count(o.RemainingCount)) + st.Muted.Render(" left · ") +
+		st.Text.Render(count(o.InitialCount)) + st.Muted.Render(" total"))
 
 	if avg, ok := o.AverageFillPrice(); ok {
 		b.add("  " + st.Label.Render("avg fill ") + st.Bold.Render(dollars(avg)) +
@@ -359,14 +456,14 @@ func (m *Model) queueLine(s *pipeline.Snapshot) string {
 	if q.IsZero() {
 		out += st.Good.Render("first in line (0 ahead)")
 	} else {
-		out += st.Bold.Render(q.String() + " ahead")
+		out += st.Bold.Render(count(q) + " ahead")
 	}
 	if p := s.PrevQueueAhead; p != nil {
 		switch q.Cmp(*p) {
 		case -1:
-			out += " " + st.Good.Render(GlyphDown+" from "+p.String())
+			out += " " + st.Good.Render(GlyphDown+" from "+count(*p))
 		case 1:
-			out += " " + st.Warn.Render(GlyphUp+" from "+p.String())
+			out += " " + st.Warn.Render(GlyphUp+" from "+count(*p))
 		default:
 			out += st.Muted.Render("  unchanged")
 		}
@@ -427,7 +524,7 @@ func (m *Model) diagnosisSection(b *lineBuilder, s *pipeline.Snapshot) {
 		default:
 			g = st.Info.Render(GlyphInfo + " " + textsafe.Clean(f.Code))
 		}
-		b.add("  " + g + "  " + st.Text.Render(textsafe.Clean(f.Message)))
+		b.wrap("  "+g+"  ", textsafe.Clean(f.Message), st.Text)
 	}
 }
 
@@ -468,7 +565,7 @@ func (m *Model) eventLines(r *row, width int) []string {
 		if msg == "" {
 			msg = textsafe.Clean(string(e.Kind) + " " + e.From + " → " + e.To)
 		}
-		lines = append(lines, clip(st.Muted.Render(clock(e.At, m.loc, now))+"  "+gs+" "+st.Text.Render(msg), width))
+		lines = append(lines, wrapLines(st.Muted.Render(clock(e.At, m.loc, now))+"  "+gs+" ", msg, st.Text, width)...)
 	}
 	if len(lines) == 0 {
 		lines = append(lines, st.Muted.Render("no events yet"))

@@ -20,12 +20,12 @@ func (m *Model) footerLines(w int) []string {
 	now := m.now()
 	sep := st.Muted.Render("  │  ")
 
-	parts := []string{
-		m.sourceText("kalshi", m.health.Kalshi, now),
-		m.sourceText("intent", m.health.Intent, now),
-		m.refreshText(now),
-	}
-	health := strings.Join(parts, sep)
+	// The refresh state sits at the right edge, where it is never cut off
+	// by a long error.
+	sources := m.sourceText("kalshi", m.health.Kalshi, now) + sep + m.sourceText("intent", m.health.Intent, now)
+	refresh := m.refreshText(now)
+	health := clip(sources, w-ansi.StringWidth(refresh)-2)
+	health += strings.Repeat(" ", max(1, w-ansi.StringWidth(health)-ansi.StringWidth(refresh))) + refresh
 
 	var notes []string
 	if m.flash != "" {
@@ -145,8 +145,8 @@ func shortErr(s string) string {
 	if s == "" {
 		return "error"
 	}
-	if ansi.StringWidth(s) > 40 {
-		s = ansi.Truncate(s, 40, "…")
+	if ansi.StringWidth(s) > 36 {
+		s = ansi.Truncate(s, 36, "…")
 	}
 	return s
 }

@@ -55,12 +55,44 @@ func clock(t time.Time, loc *time.Location, now time.Time) string {
 	return t.Format("15:04:05 MST")
 }
 
-// dollars renders an amount as "$0.56", keeping every digit Kalshi sent.
+// dollars renders an amount as "$0.56" or "$0.565": at least two places,
+// and every significant digit Kalshi sent, so the value is exact.
 func dollars(d fixed.Decimal) string {
 	if d.Sign() < 0 {
-		return "-$" + d.Neg().WithPlaces(2).String()
+		return "-" + dollars(d.Neg())
 	}
-	return "$" + d.WithPlaces(2).String()
+	return "$" + trimZeros(d.String(), 2)
+}
+
+// count renders a contract count without trailing zeros: "3", "2.5".
+func count(d fixed.Decimal) string { return trimZeros(d.String(), 0) }
+
+// trimZeros drops trailing fractional zeros from a decimal string, keeping
+// at least keep places. The value is unchanged.
+func trimZeros(s string, keep int) string {
+	dot := strings.IndexByte(s, '.')
+	if dot < 0 {
+		if keep > 0 {
+			return s + "." + strings.Repeat("0", keep)
+		}
+		return s
+	}
+	end := len(s)
+	for end > dot+1+keep && s[end-1] == '0' {
+		end--
+	}
+	if end == dot+1 {
+		end = dot
+	}
+	out := s[:end]
+	if have := end - dot - 1; keep > 0 && have < keep {
+		if have < 0 {
+			out += "."
+			have = 0
+		}
+		out += strings.Repeat("0", keep-have)
+	}
+	return out
 }
 
 // fit cuts s to width cells (marking the cut with "…") and pads it with

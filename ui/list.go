@@ -22,7 +22,7 @@ type lineCache struct {
 const (
 	colStatus = 10
 	colFill   = 9
-	colAge    = 5
+	colAge    = 6
 )
 
 // cached returns the row's static text, computed once per snapshot.
@@ -38,7 +38,7 @@ func (r *row) cached() *lineCache {
 	c.id = textsafe.Clean(id)
 	c.status = shortStatus(r.snap)
 	if f, in, ok := fills(r.snap); ok {
-		c.fill = f.String() + "/" + in.String()
+		c.fill = count(f) + "/" + count(in)
 	}
 	var key strings.Builder
 	key.WriteString(strings.ToLower(c.id + " " + r.target.String() + " " + c.status))
@@ -211,6 +211,19 @@ func (m *Model) ordersSummary() (total, active, done, failed int) {
 		}
 	}
 	return
+}
+
+// needAttention counts orders still in progress that have an error
+// finding or stale data.
+func (m *Model) needAttention() int {
+	n := 0
+	now := m.now()
+	for _, r := range m.rows {
+		if orderOutcome(r.snap) == outcomeActive && (hasError(r.snap) || stale(r.snap, now, m.interval)) {
+			n++
+		}
+	}
+	return n
 }
 
 // hasError reports whether any finding on the order is an error.

@@ -125,9 +125,6 @@ func shortStatus(s *pipeline.Snapshot) string {
 		if st == "" {
 			st = "unknown"
 		}
-		if s.Order != nil && s.Order.PartiallyFilled() {
-			return st + ", part"
-		}
 		return st
 	}
 	if s.Order != nil {

@@ -58,8 +58,8 @@ func guard(c tea.Cmd) tea.Cmd {
 
 // clockTick fires on the next whole second, so every age on screen moves
 // in step with the wall clock.
-func clockTick() tea.Cmd {
-	return tea.Every(time.Second, func(time.Time) tea.Msg { return clockMsg{} })
+func (m *Model) clockTick() tea.Cmd {
+	return m.every(time.Second, func(time.Time) tea.Msg { return clockMsg{} })
 }
 
 // armTick starts a new refresh timer and forgets any earlier one.
@@ -67,7 +67,7 @@ func (m *Model) armTick() tea.Cmd {
 	m.tickGen++
 	gen := m.tickGen
 	m.nextPoll = m.now().Add(m.interval)
-	return tea.Tick(m.interval, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+	return m.tick(m.interval, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
 }
 
 // startPoll starts a poll unless one is running, in which case it does

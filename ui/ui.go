@@ -77,6 +77,20 @@ const (
 	modeFilter
 )
 
+// engine is what the screen needs from *pipeline.Engine; tests supply a
+// recording fake.
+type engine interface {
+	Add(pipeline.Target) bool
+	Remove(pipeline.Target)
+	Targets() []pipeline.Target
+	Focus(pipeline.Target)
+	Poll(context.Context) pipeline.Round
+}
+
+// timerFunc starts a timer that delivers fn's message; tea.Tick and
+// tea.Every in production, an immediate fake in tests.
+type timerFunc func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
+
 // row is one watched order.
 type row struct {
 	// target is the order as given to the engine; Remove and Focus use it.
@@ -97,7 +111,9 @@ type row struct {
 // tea.Model through its pointer.
 type Model struct {
 	opts     Options
-	engine   *pipeline.Engine
+	engine   engine
+	tick     timerFunc
+	every    timerFunc
 	interval time.Duration
 	loc      *time.Location
 	now      func() time.Time
@@ -153,7 +169,8 @@ type Model struct {
 func New(opts Options) Model {
 	m := Model{
 		opts:     opts,
-		engine:   opts.Engine,
+		tick:     tea.Tick,
+		every:    tea.Every,
 		interval: opts.Interval,
 		loc:      opts.Location,
 		now:      opts.Now,
@@ -167,6 +184,9 @@ func New(opts Options) Model {
 		eventsVP: viewport.New(),
 		bar: progress.New(progress.WithoutPercentage(),
 			progress.WithFillCharacters(GlyphFillFull, GlyphFillNone)),
+	}
+	if opts.Engine != nil {
+		m.engine = opts.Engine
 	}
 	if m.interval <= 0 {
 		m.interval = DefaultInterval
@@ -217,7 +237,7 @@ func (m *Model) Init() tea.Cmd {
 		tea.RequestBackgroundColor,
 		m.startPoll(),
 		m.armTick(),
-		clockTick(),
+		m.clockTick(),
 		m.focusCmd(),
 	)
 }

@@ -42,7 +42,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if !m.flashUntil.IsZero() && !m.now().Before(m.flashUntil) {
 			m.flash, m.flashUntil = "", time.Time{}
 		}
-		return m, clockTick()
+		return m, m.clockTick()
 	case addedMsg:
 		if msg.added {
 			return m, m.refreshNow()

@@ -60,7 +60,7 @@ func (m *Model) render() string {
 
 	var body []string
 	if w >= wideWidth && h >= wideHeight {
-		listW := max(48, min(64, w/3))
+		listW := max(50, min(64, w/3))
 		left := m.listBox(listW, bodyH)
 		right := m.detailBox(w-listW, bodyH)
 		body = make([]string, bodyH)
@@ -68,9 +68,9 @@ func (m *Model) render() string {
 			body[i] = left[i] + right[i]
 		}
 	} else {
-		listH := max(5, min(len(m.visible)+3, bodyH/3))
+		listH := max(5, min(len(m.visible)+3, bodyH*2/5))
 		if len(m.rows) == 0 {
-			listH = max(5, bodyH/3)
+			listH = 5
 		}
 		body = append(m.listBox(w, listH), m.detailBox(w, bodyH-listH)...)
 	}
@@ -108,23 +108,26 @@ func (m *Model) tooSmall() string {
 func (m *Model) titleBar(w int) string {
 	st := &m.styles
 	left := st.Title.Render("ordermon")
-	if m.opts.Version != "" {
+	if m.opts.Version != "" && w >= 100 {
 		left += st.Muted.Render(" " + textsafe.Clean(m.opts.Version))
 	}
 	if m.opts.Demo {
 		left += " " + st.Warn.Render("DEMO")
 	}
 	total, active, done, failed := m.ordersSummary()
-	counts := itoa(total) + " watched"
+	counts := st.Text.Render(itoa(total) + " watched")
 	if total > 0 {
-		counts += " · " + itoa(active) + " active · " + itoa(done) + " done"
+		counts += st.Text.Render(" · " + itoa(active) + " active · " + itoa(done) + " done · ")
 		if failed > 0 {
-			counts += " · " + st.Bad.Render(itoa(failed)+" failed")
+			counts += st.Bad.Render(itoa(failed) + " failed")
 		} else {
-			counts += " · 0 failed"
+			counts += st.Text.Render("0 failed")
+		}
+		if n := m.needAttention(); n > 0 {
+			counts += st.Text.Render(" · ") + st.Warn.Render(GlyphWarn+" "+itoa(n)+" need attention")
 		}
 	}
-	left += "  " + st.Text.Render(counts)
+	left += "  " + counts
 	right := st.Muted.Render(clock(m.now(), m.loc, m.now()))
 	if m.paused {
 		right = st.Paused.Render(" PAUSED ") + " " + right
@@ -174,7 +177,7 @@ func (m *Model) detailBox(w, h int) []string {
 	if r == nil {
 		return m.box("Order", []string{m.styles.Muted.Render("  select an order to see its detail")}, w, h, false)
 	}
-	detail := m.detailLines(r, inner-1)
+	detail := m.detailLines(r, inner-1, m.height < wideHeight)
 	events := m.cachedEvents(r, inner-1)
 
 	// The detail gets what it needs; the event log keeps at least a few
@@ -197,9 +200,7 @@ func (m *Model) detailBox(w, h int) []string {
 	if m.focus == focusEvents {
 		evTitle = GlyphSelected + " " + evTitle
 	}
-	if !m.eventsVP.AtTop() || !m.eventsVP.AtBottom() {
-		evTitle += " · " + itoa(int(m.eventsVP.ScrollPercent()*100)) + "%"
-	}
+	evTitle += scrollHint(m.eventsVP.AtTop(), m.eventsVP.AtBottom())
 	lines = append(lines, m.divider(evTitle, inner))
 	lines = append(lines, viewLines(m.eventsVP.View(), eh)...)
 
@@ -207,11 +208,22 @@ func (m *Model) detailBox(w, h int) []string {
 	if m.focus == focusDetail {
 		title = GlyphSelected + " " + title
 	}
-	if !m.detailVP.AtTop() || !m.detailVP.AtBottom() {
-		title += " · more ↓ " + itoa(int(m.detailVP.ScrollPercent()*100)) + "%"
-	}
+	title += scrollHint(m.detailVP.AtTop(), m.detailVP.AtBottom())
 	focused := m.mode == modeNormal && (m.focus == focusDetail || m.focus == focusEvents)
 	return m.box(title, lines, w, h, focused)
+}
+
+// scrollHint says which way a pane has more to show.
+func scrollHint(atTop, atBottom bool) string {
+	switch {
+	case atTop && atBottom:
+		return ""
+	case atTop:
+		return " · ↓ more"
+	case atBottom:
+		return " · ↑ more"
+	}
+	return " · ↑↓ more"
 }
 
 // cachedEvents renders the event log once per new event or width change.
