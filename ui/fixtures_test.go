@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -312,19 +314,111 @@ func fixtureRound(seq uint64) pipeline.Round {
 }
 
 // newTestModel is a model over the fixtures at a fixed size and clock,
-// with the first round applied and the first order selected.
-func newTestModel(w, h int) *Model {
-	m := New(Options{Location: testZone, Now: func() time.Time { return testNow }, Interval: 3 * time.Second, Version: "v0.1.0"})
+// with a recording engine, immediate timers, the first round applied and
+// the first order selected.
+func newTestModel(w, h int) (*Model, *fakeEngine) {
+	fe := &fakeEngine{targets: fixtureTargets()}
+	m := newModelWith(fe, Options{})
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	applyTestRound(m, fixtureRound(1))
+	return m, fe
+}
+
+// newModelWith builds a model over fe with the test clock and zone.
+func newModelWith(fe *fakeEngine, opts Options) *Model {
+	opts.Location = testZone
+	opts.Now = func() time.Time { return testNow }
+	if opts.Interval == 0 {
+		opts.Interval = 3 * time.Second
+	}
+	if opts.Version == "" {
+		opts.Version = "v0.1.0"
+	}
+	m := New(opts)
 	mp := &m
-	for _, t := range fixtureTargets() {
+	mp.engine = fe
+	mp.tick = immediate
+	mp.every = immediate
+	for _, t := range fe.Targets() {
 		mp.rows = append(mp.rows, &row{target: t})
 	}
-	mp.closePrompt()
+	if len(mp.rows) > 0 {
+		mp.closePrompt()
+	}
 	mp.refilter()
-	mp.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	mp.inFlight = 1
-	mp.pollTag = 1
-	mp.Update(roundMsg{tag: 1, round: fixtureRound(1)})
-	mp.nextPoll = testNow.Add(2 * time.Second)
 	return mp
+}
+
+// applyTestRound runs one poll through the model's normal path and
+// delivers r as its reply.
+func applyTestRound(m *Model, r pipeline.Round) {
+	m.inFlight = 0
+	m.queued = false
+	if m.startPoll() == nil {
+		panic("no poll started")
+	}
+	m.Update(roundMsg{tag: m.inFlight, round: r})
+	// The footer's countdown depends on when the timer was armed.
+	m.nextPoll = testNow.Add(2 * time.Second)
+}
+
+// immediate is a timer that has already fired: the command returns fn's
+// message at once, with the test clock's time.
+func immediate(_ time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+	return func() tea.Msg { return fn(testNow) }
+}
+
+// fakeEngine records what the screen asks of the engine.
+type fakeEngine struct {
+	mu      sync.Mutex
+	targets []pipeline.Target
+	added   []pipeline.Target
+	removed []pipeline.Target
+	focused []pipeline.Target
+	polls   int
+	round   pipeline.Round
+}
+
+func (f *fakeEngine) Add(t pipeline.Target) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, x := range f.targets {
+		if x == t {
+			return false
+		}
+	}
+	f.targets = append(f.targets, t)
+	f.added = append(f.added, t)
+	return true
+}
+
+func (f *fakeEngine) Remove(t pipeline.Target) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.removed = append(f.removed, t)
+	for i, x := range f.targets {
+		if x == t {
+			f.targets = append(f.targets[:i], f.targets[i+1:]...)
+			break
+		}
+	}
+}
+
+func (f *fakeEngine) Targets() []pipeline.Target {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]pipeline.Target(nil), f.targets...)
+}
+
+func (f *fakeEngine) Focus(t pipeline.Target) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.focused = append(f.focused, t)
+}
+
+func (f *fakeEngine) Poll(context.Context) pipeline.Round {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.polls++
+	return f.round
 }
