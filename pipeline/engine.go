@@ -2,9 +2,14 @@ package pipeline
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
 	"time"
 
 	"ordermon/kalshi"
+	"ordermon/textsafe"
 )
 
 // EngineConfig configures an Engine.
@@ -20,8 +25,17 @@ type EngineConfig struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// TokenExpiry reports when the intent service's JWT expires (zero if
-	// unknown or none).
+	// unknown or none); nil means unknown.
 	TokenExpiry func() time.Time
+	// IntentConcurrency caps concurrent intent-service requests; zero
+	// means 8.
+	IntentConcurrency int
+	// KalshiConcurrency caps concurrent Kalshi requests; zero means 8.
+	// The Kalshi client's own token bucket still paces them.
+	KalshiConcurrency int
+	// MaxBackoff caps how long a failing source is left alone between
+	// attempts; zero means 30 seconds.
+	MaxBackoff time.Duration
 }
 
 // Health is how each source is doing across all watched orders.
@@ -54,26 +68,620 @@ type Round struct {
 // Engine polls both sources for every watched order and turns the replies
 // into snapshots, events and diagnoses. One engine serves the live screen
 // and the headless modes. It is safe for concurrent use; rounds run one at
-// a time.
-type Engine struct{ cfg EngineConfig }
+// a time, so a caller that polls from several goroutines still sees rounds
+// in Seq order.
+type Engine struct {
+	cfg EngineConfig
+	now func() time.Time
+
+	round sync.Mutex // held for a whole round
+
+	mu      sync.Mutex // guards everything below
+	seq     uint64
+	orders  []*watch
+	index   map[string]*watch
+	focus   string
+	tracker *Tracker
+	sources map[SourceName]*sourceState
+}
+
+// watch is the engine's memory of one watched order.
+type watch struct {
+	key    string // the target as the user added it
+	target Target // with Kind resolved once known
+	snap   Snapshot
+	seen   bool
+	// terminalRounds counts consecutive rounds that observed a terminal
+	// state; after two the order is confirmed and no longer polled.
+	terminalRounds int
+}
+
+func (w *watch) done() bool { return w.terminalRounds >= 2 }
+
+// sourceState is the engine-level backoff and health of one source.
+type sourceState struct {
+	health   SourceStatus
+	failures int
+}
 
 // NewEngine returns an engine with no watched orders.
-func NewEngine(cfg EngineConfig) *Engine { return &Engine{cfg: cfg} } // STUB
+func NewEngine(cfg EngineConfig) *Engine {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.IntentConcurrency <= 0 {
+		cfg.IntentConcurrency = 8
+	}
+	if cfg.KalshiConcurrency <= 0 {
+		cfg.KalshiConcurrency = 8
+	}
+	if cfg.MaxBackoff <= 0 {
+		cfg.MaxBackoff = 30 * time.Second
+	}
+	if cfg.Interval <= 0 {
+		cfg.Interval = 2 * time.Second
+	}
+	e := &Engine{
+		cfg:     cfg,
+		now:     cfg.Now,
+		index:   map[string]*watch{},
+		tracker: NewTracker(),
+		sources: map[SourceName]*sourceState{
+			SourceKalshi: {health: SourceStatus{Used: cfg.Kalshi != nil}},
+			SourceIntent: {health: SourceStatus{Used: cfg.Intents != nil}},
+		},
+	}
+	return e
+}
 
 // Add starts watching t. Adding a target already watched does nothing and
 // reports false.
-func (e *Engine) Add(t Target) bool { return false } // STUB
+func (e *Engine) Add(t Target) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	key := t.String()
+	if _, ok := e.index[key]; ok {
+		return false
+	}
+	if t.Kind == KindAuto && e.cfg.Intents == nil {
+		t.Kind = KindKalshi
+	}
+	w := &watch{key: key, target: t, snap: Snapshot{Target: t}}
+	e.orders = append(e.orders, w)
+	e.index[key] = w
+	return true
+}
 
-// Remove stops watching t.
-func (e *Engine) Remove(t Target) {} // STUB
+// Remove stops watching t (named as it was added, or as it resolved).
+func (e *Engine) Remove(t Target) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i, w := range e.orders {
+		if w.key == t.String() || w.target.String() == t.String() {
+			e.orders = append(e.orders[:i:i], e.orders[i+1:]...)
+			delete(e.index, w.key)
+			e.tracker.Forget(w.target)
+			return
+		}
+	}
+}
 
-// Targets returns the watched targets in the order they were added.
-func (e *Engine) Targets() []Target { return nil } // STUB
+// Targets returns the watched targets in the order they were added, with
+// their kinds resolved where known.
+func (e *Engine) Targets() []Target {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]Target, len(e.orders))
+	for i, w := range e.orders {
+		out[i] = w.target
+	}
+	return out
+}
 
 // Focus marks t as the order the user is looking at, so it is refreshed
 // first when the budget is tight.
-func (e *Engine) Focus(t Target) {} // STUB
+func (e *Engine) Focus(t Target) {
+	e.mu.Lock()
+	e.focus = t.String()
+	e.mu.Unlock()
+}
+
+// Resume clears a halt caused by rejected credentials, so the next round
+// asks that source again. The live screen calls it when the user asks for
+// a refresh.
+func (e *Engine) Resume() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, s := range e.sources {
+		s.health.Halted = false
+		s.health.RetryAt = time.Time{}
+		s.failures = 0
+	}
+}
+
+// fetch collects one order's replies during a round, before they are
+// merged into its snapshot.
+type fetch struct {
+	w      *watch
+	target Target
+
+	intentTried bool
+	intent      *Intent
+	intentErr   error
+	intentLat   time.Duration
+	intentAt    time.Time
+
+	orderID    string
+	kalshiTry  bool
+	order      *kalshi.Order
+	orderErr   error
+	kalshiLat  time.Duration
+	kalshiAt   time.Time
+	queue      *kalshi.QueuePosition
+	queueTried bool
+	fills      []kalshi.Fill
+	fillsTried bool
+	market     *kalshi.Market
+}
 
 // Poll runs one refresh round and returns its result. Canceling ctx ends
 // the round early; orders not reached keep their previous data.
-func (e *Engine) Poll(ctx context.Context) Round { return Round{} } // STUB
+func (e *Engine) Poll(ctx context.Context) Round {
+	e.round.Lock()
+	defer e.round.Unlock()
+
+	start := e.now()
+	e.mu.Lock()
+	e.seq++
+	seq := e.seq
+	var work []*fetch
+	for _, w := range e.orders {
+		if w.done() {
+			continue
+		}
+		f := &fetch{w: w, target: w.target}
+		if w.key == e.focus || w.target.String() == e.focus {
+			work = append([]*fetch{f}, work...)
+		} else {
+			work = append(work, f)
+		}
+	}
+	intentReady := e.ready(SourceIntent, start)
+	kalshiReady := e.ready(SourceKalshi, start)
+	e.mu.Unlock()
+
+	if intentReady {
+		e.fetchIntents(ctx, work)
+	}
+	if kalshiReady {
+		e.fetchKalshi(ctx, work)
+	}
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := e.now()
+	var events []Event
+	for _, f := range work {
+		events = append(events, e.merge(f, now, intentReady, kalshiReady)...)
+	}
+	e.updateHealth(work, now)
+	r := Round{Seq: seq, Started: start, Finished: now, Events: events}
+	r.Snapshots = make([]Snapshot, len(e.orders))
+	for i, w := range e.orders {
+		r.Snapshots[i] = w.snap
+	}
+	r.Health = Health{Kalshi: e.sources[SourceKalshi].health, Intent: e.sources[SourceIntent].health}
+	if e.cfg.TokenExpiry != nil {
+		r.Health.TokenExpiry = e.cfg.TokenExpiry()
+	}
+	return r
+}
+
+// ready reports whether a source may be asked this round: it is
+// configured, not halted by rejected credentials, and not backing off.
+func (e *Engine) ready(name SourceName, now time.Time) bool {
+	s := e.sources[name]
+	if !s.health.Used || s.health.Halted {
+		return false
+	}
+	return s.health.RetryAt.IsZero() || !now.Before(s.health.RetryAt)
+}
+
+// fetchIntents reads the intent of every target that has or may have one,
+// and resolves bare IDs: an intent if the service knows it, else Kalshi.
+func (e *Engine) fetchIntents(ctx context.Context, work []*fetch) {
+	parallel(ctx, len(work), e.cfg.IntentConcurrency, func(i int) {
+		f := work[i]
+		if f.target.Kind == KindKalshi {
+			return
+		}
+		defer guard(&f.intentErr)
+		f.intentTried = true
+		f.intentAt = e.now()
+		in, err := e.cfg.Intents.GetIntent(ctx, f.target.ID)
+		f.intentLat = e.now().Sub(f.intentAt)
+		if err != nil {
+			f.intentErr = err
+			if f.target.Kind == KindAuto && intentNotFound(err) {
+				f.target.Kind = KindKalshi
+				f.intentErr = nil
+				f.intentTried = false
+			}
+			return
+		}
+		if f.target.Kind == KindAuto {
+			f.target.Kind = KindIntent
+		}
+		f.intent = &in
+	})
+}
+
+// fetchKalshi reads each order's Kalshi state: the order, its queue
+// position while it rests, its fills when the fill count moved, and the
+// markets involved (once per ticker per round).
+func (e *Engine) fetchKalshi(ctx context.Context, work []*fetch) {
+	for _, f := range work {
+		switch f.target.Kind {
+		case KindKalshi:
+			f.orderID = f.target.ID
+		case KindIntent:
+			if f.intent != nil {
+				f.orderID = f.intent.KalshiOrderID
+			} else if f.w.snap.Intent != nil {
+				f.orderID = f.w.snap.Intent.KalshiOrderID
+			}
+		}
+	}
+	kc := e.cfg.Kalshi
+	parallel(ctx, len(work), e.cfg.KalshiConcurrency, func(i int) {
+		f := work[i]
+		if f.orderID == "" {
+			return
+		}
+		defer guard(&f.orderErr)
+		f.kalshiTry = true
+		f.kalshiAt = e.now()
+		o, err := kc.GetOrder(ctx, f.orderID)
+		f.kalshiLat = e.now().Sub(f.kalshiAt)
+		if err != nil {
+			f.orderErr = err
+			return
+		}
+		f.order = &o
+		if o.Status == kalshi.StatusResting {
+			f.queueTried = true
+			if q, err := kc.GetQueuePosition(ctx, f.orderID); err == nil {
+				f.queue = &q
+			} else {
+				f.orderErr = err
+			}
+		}
+		prev := f.w.snap.Order
+		if o.FillCount.Sign() > 0 && (prev == nil || !prev.FillCount.Equal(o.FillCount)) {
+			f.fillsTried = true
+			if fills, err := kc.GetFills(ctx, f.orderID); err == nil {
+				f.fills = fills
+			} else {
+				f.orderErr = err
+			}
+		}
+	})
+
+	// Markets: one read per distinct ticker this round.
+	tickers := map[string][]*fetch{}
+	var order []string
+	for _, f := range work {
+		t := ""
+		if f.order != nil {
+			t = f.order.Ticker
+		}
+		if t == "" {
+			continue
+		}
+		if _, ok := tickers[t]; !ok {
+			order = append(order, t)
+		}
+		tickers[t] = append(tickers[t], f)
+	}
+	parallel(ctx, len(order), e.cfg.KalshiConcurrency, func(i int) {
+		var err error
+		defer guard(&err)
+		m, err := kc.GetMarket(ctx, order[i])
+		for _, f := range tickers[order[i]] {
+			if err == nil {
+				mm := m
+				f.market = &mm
+			} else if f.orderErr == nil {
+				f.orderErr = err
+			}
+		}
+	})
+}
+
+// merge folds one order's replies into its snapshot and returns the events
+// the change produced. It runs with e.mu held.
+func (e *Engine) merge(f *fetch, now time.Time, intentReady, kalshiReady bool) []Event {
+	w := f.w
+	prev := w.snap
+	s := prev
+	s.ObservedAt = now
+	if f.target.Kind != w.target.Kind {
+		// A bare ID resolved: start its history under the resolved name.
+		e.tracker.Forget(w.target)
+		w.target = f.target
+	}
+	s.Target = w.target
+
+	// Intent source.
+	s.Sources.Intent.Used = s.Target.Kind != KindKalshi && e.cfg.Intents != nil
+	if s.Target.Kind == KindIntent && e.cfg.Intents == nil {
+		s.Sources.Intent.Used = true
+		s.Sources.Intent.Err = "the intent service is not configured"
+	}
+	if f.intentTried {
+		src := &s.Sources.Intent
+		src.LastAttempt = f.intentAt
+		src.Latency = f.intentLat
+		if f.intentErr != nil {
+			src.Err = shortError(f.intentErr)
+			src.NotFound = intentNotFound(f.intentErr)
+		} else {
+			src.Err, src.NotFound = "", false
+			src.LastSuccess = now
+			s.Intent = f.intent
+		}
+	}
+	if s.Intent != nil && (s.PeakStatus == "" || statusRank(s.Intent.Status) > statusRank(s.PeakStatus)) {
+		s.PeakStatus = s.Intent.Status
+	}
+
+	// Kalshi source.
+	s.Sources.Kalshi.Used = s.Target.Kind == KindKalshi || (s.Intent != nil && s.Intent.KalshiOrderID != "")
+	if s.Sources.Kalshi.Used && e.cfg.Kalshi == nil {
+		s.Sources.Kalshi.Err = "Kalshi is not configured"
+	}
+	if f.kalshiTry {
+		src := &s.Sources.Kalshi
+		src.LastAttempt = f.kalshiAt
+		src.Latency = f.kalshiLat
+		if f.order != nil {
+			src.LastSuccess = now
+			src.NotFound = false
+			s.Order = f.order
+			if f.queueTried {
+				if f.queue != nil {
+					s.PrevQueueAhead = prev.QueueAhead
+					ahead := f.queue.Ahead
+					s.QueueAhead = &ahead
+				}
+			} else {
+				s.PrevQueueAhead, s.QueueAhead = nil, nil
+			}
+			if f.fillsTried && f.fills != nil {
+				s.Fills = f.fills
+			}
+			if f.market != nil {
+				s.Market = f.market
+			}
+		}
+		if f.orderErr != nil {
+			src.Err = shortError(f.orderErr)
+			src.NotFound = f.order == nil && kalshi.IsNotFound(f.orderErr)
+			if src.NotFound {
+				s.Order, s.QueueAhead, s.PrevQueueAhead = nil, nil, nil
+			}
+		} else {
+			src.Err = ""
+		}
+	}
+	e.noteBackoff(&s, now)
+
+	s.Diagnosis = Diagnose(s, e.cfg.Thresholds, now)
+	w.snap = s
+	w.seen = true
+	if s.Terminal() {
+		w.terminalRounds++
+	} else {
+		w.terminalRounds = 0
+	}
+	return e.tracker.Observe(s)
+}
+
+// noteBackoff copies a source's engine-level backoff into the order's
+// status, so the order shows when its data will next be refreshed.
+func (e *Engine) noteBackoff(s *Snapshot, now time.Time) {
+	for name, src := range map[SourceName]*SourceStatus{SourceKalshi: &s.Sources.Kalshi, SourceIntent: &s.Sources.Intent} {
+		st := e.sources[name].health
+		src.RetryAt, src.RateLimited, src.Halted = time.Time{}, false, false
+		if !src.Used {
+			continue
+		}
+		if st.Halted {
+			src.Halted = true
+			src.Err = st.Err
+		}
+		if !st.RetryAt.IsZero() && now.Before(st.RetryAt) {
+			src.RetryAt, src.RateLimited = st.RetryAt, st.RateLimited
+		}
+	}
+}
+
+// updateHealth folds the round's outcomes into each source's health and
+// sets the next backoff. It runs with e.mu held.
+func (e *Engine) updateHealth(work []*fetch, now time.Time) {
+	type outcome struct {
+		tried, ok  bool
+		err        error
+		lat        time.Duration
+		rateLimit  bool
+		authFailed error
+	}
+	var res [2]outcome
+	note := func(o *outcome, err error, lat time.Duration, tried bool) {
+		if !tried {
+			return
+		}
+		o.tried = true
+		o.lat = lat
+		if err == nil {
+			o.ok = true
+			return
+		}
+		o.err = err
+		switch {
+		case kalshi.IsRateLimited(err) || intentStatus(err) == 429:
+			o.rateLimit = true
+		case kalshi.IsUnauthorized(err) || intentStatus(err) == 401 || intentStatus(err) == 403:
+			o.authFailed = err
+		}
+	}
+	for _, f := range work {
+		note(&res[0], f.orderErr, f.kalshiLat, f.kalshiTry)
+		note(&res[1], f.intentErr, f.intentLat, f.intentTried)
+	}
+	for i, name := range []SourceName{SourceKalshi, SourceIntent} {
+		o := res[i]
+		s := e.sources[name]
+		if !o.tried {
+			continue
+		}
+		s.health.LastAttempt = now
+		s.health.Latency = o.lat
+		if o.ok {
+			s.health.LastSuccess = now
+		}
+		switch {
+		case o.authFailed != nil:
+			s.health.Halted = true
+			s.health.Err = authMessage(name, o.authFailed, now)
+			s.health.RetryAt = time.Time{}
+		case o.err != nil && transient(o.err):
+			s.failures++
+			s.health.Err = shortError(o.err)
+			s.health.RateLimited = o.rateLimit
+			s.health.RetryAt = now.Add(e.backoff(s.failures))
+		case o.err != nil:
+			// A permanent per-order error (404, 400): the source itself
+			// is fine.
+			s.failures = 0
+			s.health.Err = shortError(o.err)
+			s.health.RetryAt, s.health.RateLimited = time.Time{}, false
+		default:
+			s.failures = 0
+			s.health.Err = ""
+			s.health.RetryAt, s.health.RateLimited = time.Time{}, false
+		}
+	}
+}
+
+// backoff returns the wait after n consecutive failed rounds: exponential
+// from one interval, capped, with jitter so many watchers do not retry in
+// step.
+func (e *Engine) backoff(n int) time.Duration {
+	d := e.cfg.Interval
+	for i := 1; i < n && d < e.cfg.MaxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, e.cfg.MaxBackoff)
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+}
+
+// transient reports whether an error may go away by itself: 429, 5xx,
+// timeouts and connection failures.
+func transient(err error) bool {
+	if st := kalshi.StatusOf(err); st != 0 {
+		return st == 429 || st >= 500
+	}
+	if st := intentStatus(err); st != 0 {
+		return st == 429 || st >= 500
+	}
+	return !errors.Is(err, context.Canceled)
+}
+
+// authMessage explains a rejected credential in plain words, naming clock
+// skew when the server's Date header shows it.
+func authMessage(name SourceName, err error, now time.Time) string {
+	if name == SourceIntent {
+		return "the intent service rejected the credentials (" + shortError(err) + "); check the token or API key, then press r"
+	}
+	msg := "Kalshi rejected the credentials; check the API key ID and private key, then press r"
+	var ae *kalshi.APIError
+	if errors.As(err, &ae) {
+		if ae.Message != "" {
+			msg = "Kalshi rejected the credentials (" + textsafe.Truncate(ae.Message, 60) + "); check the API key ID and private key, then press r"
+		}
+		if !ae.ServerDate.IsZero() {
+			skew := now.Sub(ae.ServerDate)
+			if skew < 0 {
+				skew = -skew
+			}
+			if skew > 5*time.Second {
+				msg = fmt.Sprintf("Kalshi rejected the request signature; the local clock is %s off Kalshi's, which is the likely cause: fix the system clock, then press r", skew.Round(time.Second))
+			}
+		}
+	}
+	return msg
+}
+
+// shortError renders an error as a few sanitized words for a status line.
+func shortError(err error) string {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timed out"
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	}
+	return textsafe.Truncate(textsafe.Clean(err.Error()), 160)
+}
+
+func intentStatus(err error) int {
+	var ie *IntentError
+	if errors.As(err, &ie) {
+		return ie.Status
+	}
+	return 0
+}
+
+func intentNotFound(err error) bool { return intentStatus(err) == 404 }
+
+// statusRank orders statuses along the pipeline; statuses outside it rank
+// below pending so they never count as progress.
+func statusRank(st Status) int {
+	if st == StatusFailed {
+		return -1
+	}
+	if s, ok := StageOf(st); ok {
+		return int(s)
+	}
+	return -1
+}
+
+// parallel runs fn(0..n-1) with at most limit running at once, stopping
+// early when ctx ends.
+func parallel(ctx context.Context, n, limit int, fn func(i int)) {
+	sem := make(chan struct{}, limit)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		if ctx.Err() != nil {
+			break
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() {
+				<-sem
+				wg.Done()
+			}()
+			fn(i)
+		}()
+	}
+	wg.Wait()
+}
+
+// guard turns a panic while handling one reply into that reply's error,
+// so one hostile reply cannot take the program down.
+func guard(errp *error) {
+	if r := recover(); r != nil {
+		*errp = fmt.Errorf("internal error handling the reply: %v", r)
+	}
+}

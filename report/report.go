@@ -3,18 +3,9 @@
 // the Markdown report the live screen exports. Every function is pure, so
 // every front end says the same thing about an order.
 //
-// STUB: bodies to be replaced.
+// Server strings are untrusted. The plain and Markdown renderers pass each
+// one through textsafe.Clean (and Markdown also escapes it); the JSON form
+// keeps them verbatim and relies on JSON escaping, so scripts see the
+// exact values. Money and counts are printed with fixed.Decimal.String,
+// never through a float.
 package report
-
-import (
-	"time"
-
-	"ordermon/pipeline"
-)
-
-// Markdown renders one order's full report: header, pipeline timeline,
-// Kalshi figures, diagnosis and events (newest first), with every time in
-// loc. Server strings are sanitized.
-func Markdown(s pipeline.Snapshot, events []pipeline.Event, loc *time.Location, now time.Time) string {
-	return "" // STUB
-}

@@ -1,23 +1,36 @@
 // Package kalshitest is a strict fake Kalshi exchange for tests and the
 // demo. It serves the read endpoints ordermon uses over real HTTP on
-// loopback, in today's wire shape, and verifies every request's signature
-// with the registered public key exactly as Kalshi does.
+// loopback, in today's wire shape (or, on request, the old integer shape),
+// and verifies every request's signature with the registered public key
+// exactly as Kalshi does.
 //
-// STUB: the bodies below are placeholders to be replaced by the real fake.
+// The fake is written independently of ordermon/kalshi on purpose: it reads
+// the wire contract from Kalshi's OpenAPI 3.31.0 and documentation, so a
+// client bug cannot hide behind a matching bug in shared code.
+//
+// Every request goes through the same steps, in Kalshi's order: the Date
+// header is stamped from the exchange clock, the signature is verified (a
+// failure is 401 authentication_error), the read-token bucket is charged
+// (an empty bucket is 429), then any injected fault or chaos applies, and
+// only then is the route served.
 package kalshitest
 
 import (
 	"crypto"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"sync"
 	"time"
-
-	"ordermon/fixed"
 )
 
 // Options configures an Exchange.
 type Options struct {
-	// Now is the exchange's clock, used to check request timestamps and to
-	// stamp order times; nil means time.Now.
+	// Now is the exchange's clock, used to check request timestamps, to
+	// refill the rate-limit bucket, to stamp the Date header and to stamp
+	// order times; nil means time.Now.
 	Now func() time.Time
 	// Window is how far a request timestamp may be from Now; zero means 30
 	// seconds.
@@ -29,6 +42,20 @@ type Options struct {
 	// Burst is the bucket capacity in tokens; zero means two seconds of
 	// ReadBudget, as Kalshi's Basic read bucket holds.
 	Burst int
+	// Legacy serves the old integer shape (cents prices, whole-contract
+	// counts, side/action, "queue_position": 0) that Kalshi removed in March
+	// 2026, so clients can be tested against payloads still found in old
+	// captures and docs.
+	Legacy bool
+	// Mixed serves both shapes at once, as Kalshi did during the migration;
+	// it wins over Legacy.
+	Mixed bool
+	// QueueZeroWhenNotResting makes the single-order queue-position read
+	// answer "0.00" for an order that is no longer resting, instead of the
+	// default 400 invalid_parameters. Kalshi does not document either
+	// answer; see QueuePosition handling in routes.go for why 400 is the
+	// default.
+	QueueZeroWhenNotResting bool
 }
 
 // Exchange is a running fake exchange. All methods are safe for concurrent
@@ -36,113 +63,101 @@ type Options struct {
 type Exchange struct {
 	// URL is the server root, e.g. http://127.0.0.1:41234.
 	URL string
+
+	opts   Options
+	srv    *httptest.Server
+	done   chan struct{} // closed by Close so held replies give up
+	closer sync.Once
+
+	mu    sync.Mutex
+	keys  map[string]crypto.PublicKey
+	state state
+	// scripts holds the pending steps of each scripted order; scriptIDs
+	// keeps the order in which orders were first scripted, so Advance runs
+	// steps in a deterministic order.
+	scripts   map[string][]func(*Exchange)
+	scriptIDs []string
+	faults    []Fault
+	chaos     *chaosState
+	bucket    bucket
+	reqs      []Request
+	inflight  int
+	changed   chan struct{} // closed and replaced whenever reqs or inflight change
 }
 
-// New starts an exchange on a loopback port.
-func New(opts Options) *Exchange { return &Exchange{} }
+// New starts an exchange on a loopback port (127.0.0.1).
+func New(opts Options) *Exchange {
+	if opts.Window <= 0 {
+		opts.Window = 30 * time.Second
+	}
+	if opts.Burst <= 0 {
+		opts.Burst = 2 * opts.ReadBudget
+	}
+	x := &Exchange{
+		opts:    opts,
+		done:    make(chan struct{}),
+		keys:    make(map[string]crypto.PublicKey),
+		state:   newState(),
+		scripts: make(map[string][]func(*Exchange)),
+		changed: make(chan struct{}),
+	}
+	x.bucket = newBucket(opts.ReadBudget, opts.Burst)
+	x.srv = httptest.NewServer(x)
+	x.URL = x.srv.URL
+	return x
+}
 
-// Close stops the server.
-func (x *Exchange) Close() {}
+// Close stops the server. Replies held back by a Delay fault or by chaos
+// give up at once, so Close never waits for a client's timeout.
+func (x *Exchange) Close() {
+	x.closer.Do(func() {
+		close(x.done)
+		x.srv.CloseClientConnections()
+		x.srv.Close()
+	})
+}
 
 // BaseURL returns the API root clients should use: URL + "/trade-api/v2".
-func (x *Exchange) BaseURL() string { return x.URL + "/trade-api/v2" }
+func (x *Exchange) BaseURL() string { return x.URL + apiPrefix }
+
+// Client returns an HTTP client for the exchange's server.
+func (x *Exchange) Client() *http.Client { return x.srv.Client() }
 
 // AddKey registers an API key: requests carrying keyID must be signed by
-// the private half of pub (an *rsa.PublicKey or ed25519.PublicKey).
-func (x *Exchange) AddKey(keyID string, pub crypto.PublicKey) {}
-
-// OrderState is an order as the exchange holds it. Zero times are served as
-// null.
-type OrderState struct {
-	OrderID, UserID, ClientOrderID, Ticker string
-	OutcomeSide                            string // "yes" or "no"
-	Status                                 string // resting, canceled, executed
-	YesPrice                               fixed.Decimal
-	InitialCount, FillCount                fixed.Decimal
-	TakerFees, MakerFees                   fixed.Decimal
-	TakerFillCost, MakerFillCost           fixed.Decimal
-	CreatedTime, LastUpdateTime            time.Time
-	ExpirationTime                         time.Time
-	LastUpdateReason                       string
-	// QueueAhead is served by the queue-position reads while resting.
-	QueueAhead fixed.Decimal
+// the private half of pub (an *rsa.PublicKey or ed25519.PublicKey). Any
+// other key type is a mistake in the calling test and panics.
+func (x *Exchange) AddKey(keyID string, pub crypto.PublicKey) {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+	case rsa.PublicKey:
+		pub = &k
+	case ed25519.PublicKey:
+	case *ed25519.PublicKey:
+		pub = *k
+	default:
+		panic(fmt.Sprintf("kalshitest: AddKey: unsupported public key type %T", pub))
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.keys[keyID] = pub
 }
 
-// MarketState is a market as the exchange holds it.
-type MarketState struct {
-	Ticker, EventTicker, Title, YesSubTitle, NoSubTitle string
-	Status                                              string
-	YesBid, YesAsk                                      fixed.Decimal // no bid/ask are derived as 1 − yes ask/bid
-	LastPrice                                           fixed.Decimal
-	CloseTime                                           time.Time
+// RemoveKey unregisters an API key, so requests signed with it get 401, as
+// after a key is revoked on Kalshi.
+func (x *Exchange) RemoveKey(keyID string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	delete(x.keys, keyID)
 }
-
-// PutOrder adds or replaces an order.
-func (x *Exchange) PutOrder(o OrderState) {}
-
-// Order returns the current state of an order.
-func (x *Exchange) Order(id string) (OrderState, bool) { return OrderState{}, false }
-
-// RemoveOrder forgets an order, so reads of it get 404.
-func (x *Exchange) RemoveOrder(id string) {}
-
-// PutMarket adds or replaces a market.
-func (x *Exchange) PutMarket(m MarketState) {}
-
-// Fill matches count contracts of a resting order at price (dollars per
-// contract on the order's side): it raises the fill count and fill cost,
-// charges fee, records a Fill, and marks the order executed when nothing
-// remains.
-func (x *Exchange) Fill(orderID string, count, price, fee fixed.Decimal, taker bool) {}
-
-// Cancel cancels a resting order, keeping its fills.
-func (x *Exchange) Cancel(orderID string) {}
-
-// SetQueue sets the number of contracts ahead of a resting order.
-func (x *Exchange) SetQueue(orderID string, ahead fixed.Decimal) {}
-
-// Fault makes the exchange misbehave for matching requests.
-type Fault struct {
-	// Path matches requests whose URL path contains it; empty matches all.
-	Path string
-	// Status, when non-zero, answers with this status and a Kalshi error
-	// body for that status (429 gets {"error":"too many requests"}).
-	Status int
-	// Body, when non-nil, is sent verbatim (with Status, or 200) instead of
-	// the normal reply: HTML, truncated or garbage JSON.
-	Body []byte
-	// BodySize, when non-zero, sends a valid-looking JSON body padded to this
-	// many bytes.
-	BodySize int
-	// Delay holds the reply back this long (or until the client gives up).
-	Delay time.Duration
-	// RetryAfter, when non-zero, sets the Retry-After header in seconds.
-	RetryAfter int
-	// Times is how many matching requests the fault applies to; zero means
-	// until ClearFaults.
-	Times int
-}
-
-// InjectFault adds a fault; faults are checked in the order added.
-func (x *Exchange) InjectFault(f Fault) {}
-
-// ClearFaults removes every fault.
-func (x *Exchange) ClearFaults() {}
-
-// Request is one request the exchange received.
-type Request struct {
-	At     time.Time
-	Method string
-	Path   string // URL path without query
-	Query  string
-	KeyID  string
-	Status int // the status answered
-	Cost   int // read tokens the request cost (GetOrder 2, others 10)
-}
-
-// Requests returns every request received so far, oldest first.
-func (x *Exchange) Requests() []Request { return nil }
 
 // Handler returns the exchange's HTTP handler, for tests that need to wrap
 // it.
-func (x *Exchange) Handler() http.Handler { return http.NotFoundHandler() }
+func (x *Exchange) Handler() http.Handler { return x }
+
+// now reads the exchange clock.
+func (x *Exchange) now() time.Time {
+	if x.opts.Now != nil {
+		return x.opts.Now()
+	}
+	return time.Now()
+}

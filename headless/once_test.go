@@ -1,0 +1,137 @@
+package headless
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"ordermon/kalshi"
+	"ordermon/pipeline"
+	"ordermon/report"
+)
+
+func TestOnceJSONPrintsOneLinePerOrder(t *testing.T) {
+	a := intentSnap("1", pipeline.StatusPlaced, t0)
+	b := kalshiSnap("K", kalshi.StatusExecuted, t0)
+	h, code := runScript(t, context.Background(), []pipeline.Round{round(1, a, b)}, nil, Options{Mode: Once | JSON})
+	if code != ExitOK {
+		t.Errorf("exit code %d, want %d", code, ExitOK)
+	}
+	if h.script.polls != 1 {
+		t.Errorf("polled %d times, want 1", h.script.polls)
+	}
+	var want strings.Builder
+	for _, s := range []pipeline.Snapshot{a, b} {
+		line, err := report.FromSnapshot(s).MarshalLine()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want.Write(line)
+	}
+	if got := h.stdout.String(); got != want.String() {
+		t.Errorf("stdout:\n got %s\nwant %s", got, want.String())
+	}
+	if h.stderr.Len() != 0 {
+		t.Errorf("stderr should be empty, got %q", h.stderr.String())
+	}
+	if len(h.tick.asked) != 0 {
+		t.Errorf("--once should not wait, asked ticks %v", h.tick.asked)
+	}
+}
+
+func TestOncePlainPrintsStatusBlocks(t *testing.T) {
+	a := intentSnap("1", pipeline.StatusPlaced, t0)
+	b := kalshiSnap("K", kalshi.StatusResting, t0)
+	r := round(1, a, b)
+	r.Note = "interval stretched to 4s"
+	h, code := runScript(t, context.Background(), []pipeline.Round{r}, nil, Options{Mode: Once})
+	if code != ExitOK {
+		t.Errorf("exit code %d, want %d", code, ExitOK)
+	}
+	now := t0.Add(5 * time.Minute)
+	want := report.Status(a, nil, now) + "\n\n" + report.Status(b, nil, now) + "\n"
+	if got := h.stdout.String(); got != want {
+		t.Errorf("stdout:\n got %q\nwant %q", got, want)
+	}
+	if got := h.stderr.String(); got != "note: interval stretched to 4s\n" {
+		t.Errorf("stderr %q", got)
+	}
+}
+
+func TestOnceExitCodes(t *testing.T) {
+	done := intentSnap("1", pipeline.StatusCompleted, t0)
+	failed := intentSnap("2", pipeline.StatusFailed, t0)
+	open := intentSnap("3", pipeline.StatusPlaced, t0)
+	kDone := kalshiSnap("K1", kalshi.StatusExecuted, t0)
+	kCanceled := kalshiSnap("K2", kalshi.StatusCanceled, t0)
+	down := unreachable("4", t0)
+
+	notFound := kalshiSnap("K3", kalshi.StatusResting, t0)
+	notFound.Order = nil
+	notFound.Sources.Kalshi = pipeline.SourceStatus{Used: true, NotFound: true, LastAttempt: t0}
+
+	unauthorized := kalshiSnap("K4", kalshi.StatusResting, t0)
+	unauthorized.Order = nil
+	unauthorized.Sources.Kalshi = pipeline.SourceStatus{Used: true, Halted: true, Err: "401 Unauthorized", LastAttempt: t0}
+
+	// An intent is known even when Kalshi cannot be read.
+	kalshiDown := intentSnap("5", pipeline.StatusPlaced, t0)
+	kalshiDown.Sources.Kalshi = pipeline.SourceStatus{Used: true, Halted: true, Err: "401 Unauthorized"}
+
+	// Complete, but not in a status that means success.
+	oddEnd := intentSnap("6", "executing", t0)
+	oddEnd.Intent.IsComplete = true
+
+	tests := []struct {
+		name       string
+		snaps      []pipeline.Snapshot
+		exitStatus bool
+		want       int
+	}{
+		{"all succeeded", []pipeline.Snapshot{done, kDone}, true, ExitOK},
+		{"intent failed", []pipeline.Snapshot{done, failed}, true, ExitFailed},
+		{"kalshi-only canceled", []pipeline.Snapshot{kCanceled}, true, ExitFailed},
+		{"complete without success", []pipeline.Snapshot{oddEnd}, true, ExitFailed},
+		{"in progress", []pipeline.Snapshot{done, open}, true, ExitInProgress},
+		{"failure beats in progress", []pipeline.Snapshot{open, failed}, true, ExitFailed},
+		{"unknown beats failure", []pipeline.Snapshot{failed, down}, true, ExitUnknown},
+		{"kalshi order not found", []pipeline.Snapshot{notFound}, true, ExitUnknown},
+		{"credentials rejected", []pipeline.Snapshot{unauthorized}, false, ExitUnknown},
+		{"kalshi down under a known intent", []pipeline.Snapshot{kalshiDown}, true, ExitInProgress},
+		{"no exit status: failure is fine", []pipeline.Snapshot{failed, open}, false, ExitOK},
+		{"no exit status: unknown still 3", []pipeline.Snapshot{done, down}, false, ExitUnknown},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, mode := range []Mode{Once, Once | JSON} {
+				_, code := runScript(t, context.Background(), []pipeline.Round{round(1, tt.snaps...)}, nil, Options{Mode: mode, ExitStatus: tt.exitStatus})
+				if code != tt.want {
+					t.Errorf("mode %d: exit code %d, want %d", mode, code, tt.want)
+				}
+			}
+		})
+	}
+}
+
+func TestOnceMissingSnapshotIsUnknown(t *testing.T) {
+	h := &harness{tick: newTicker()}
+	src := source{
+		poll:  func(context.Context) pipeline.Round { return pipeline.Round{} },
+		count: func() int { return 2 },
+	}
+	code := run(context.Background(), src, Options{Mode: Once | JSON, Stdout: &h.stdout, Tick: h.tick.tick})
+	if code != ExitUnknown {
+		t.Errorf("exit code %d, want %d", code, ExitUnknown)
+	}
+}
+
+func TestRunWithoutEngine(t *testing.T) {
+	var stderr strings.Builder
+	if code := Run(context.Background(), nil, Options{Stderr: &stderr}); code != ExitUnknown {
+		t.Errorf("exit code %d, want %d", code, ExitUnknown)
+	}
+	if stderr.Len() == 0 {
+		t.Error("want a message on stderr")
+	}
+}
