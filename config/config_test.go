@@ -1,0 +1,731 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"ordermon/kalshi"
+)
+
+// configErr asserts err is a *ConfigError and returns it.
+func configErr(t *testing.T, err error) *ConfigError {
+	t.Helper()
+	var ce *ConfigError
+	if !errors.As(err, &ce) {
+		t.Fatalf("got error %v (%T), want a *ConfigError", err, err)
+	}
+	return ce
+}
+
+func TestConfigDefaults(t *testing.T) {
+	r := runParse(t, testEnv(t, withKalshi(t)))
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	o := r.opts
+	if o.ConfigFound {
+		t.Error("ConfigFound with no file")
+	}
+	if o.Interval != 2*time.Second {
+		t.Errorf("Interval = %v, want 2s", o.Interval)
+	}
+	if o.Location != time.Local {
+		t.Errorf("Location = %v, want Local", o.Location)
+	}
+	if o.KalshiBaseURL != kalshi.ProdBaseURL {
+		t.Errorf("KalshiBaseURL = %q", o.KalshiBaseURL)
+	}
+	if o.KalshiReadRate() != 200 {
+		t.Errorf("KalshiReadRate = %d, want 200 (basic)", o.KalshiReadRate())
+	}
+	if o.Thresholds.Placed != 15*time.Minute || o.Thresholds.Pending != time.Minute {
+		t.Errorf("Thresholds = %+v", o.Thresholds)
+	}
+	if o.PipelineEnabled() || !o.KalshiEnabled() {
+		t.Errorf("PipelineEnabled = %v, KalshiEnabled = %v", o.PipelineEnabled(), o.KalshiEnabled())
+	}
+	if o.TokenFetcher() != nil {
+		t.Error("TokenFetcher is not nil with no token configured")
+	}
+	if r.stderr != "" {
+		t.Errorf("stderr = %q", r.stderr)
+	}
+}
+
+func TestConfigMissingDefaultFileIsFine(t *testing.T) {
+	env := testEnv(t, withKalshi(t))
+	r := runParse(t, env)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	want := filepath.Join(env["XDG_CONFIG_HOME"], "ordermon", "config.toml")
+	if r.opts.ConfigPath != want || r.opts.ConfigFound {
+		t.Errorf("ConfigPath = %q, found %v; want %q, not found", r.opts.ConfigPath, r.opts.ConfigFound, want)
+	}
+}
+
+func TestConfigDefaultLocationIsRead(t *testing.T) {
+	env := testEnv(t, withKalshi(t))
+	dir := filepath.Join(env["XDG_CONFIG_HOME"], "ordermon")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(`interval = "7s"`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runParse(t, env)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if !r.opts.ConfigFound || r.opts.Interval != 7*time.Second {
+		t.Errorf("found %v, interval %v; want the default file read", r.opts.ConfigFound, r.opts.Interval)
+	}
+}
+
+func TestConfigExplicitMissingFileIsAnError(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nope.toml")
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		namedBy string
+	}{
+		{"flag", nil, []string{"--config", missing}, "--config"},
+		{"environment", map[string]string{"ORDERMON_CONFIG": missing}, nil, "ORDERMON_CONFIG"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			vars := withKalshi(t)
+			for k, v := range tc.env {
+				vars[k] = v
+			}
+			r := runParse(t, testEnv(t, vars), tc.args...)
+			ce := configErr(t, r.err)
+			if ce.Path != missing || !strings.Contains(ce.Msg, "no such file") || !strings.Contains(ce.Msg, tc.namedBy) {
+				t.Errorf("error = %v; want it to name %s, say no such file and name %s", r.err, missing, tc.namedBy)
+			}
+		})
+	}
+}
+
+func TestConfigFlagBeatsEnvironmentForPath(t *testing.T) {
+	a := writeFile(t, "a.toml", `interval = "3s"`, 0o600)
+	b := writeFile(t, "b.toml", `interval = "4s"`, 0o600)
+	vars := withKalshi(t)
+	vars["ORDERMON_CONFIG"] = a
+	r := runParse(t, testEnv(t, vars), "--config", b)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if r.opts.ConfigPath != b || r.opts.Interval != 4*time.Second {
+		t.Errorf("read %s (interval %v), want %s", r.opts.ConfigPath, r.opts.Interval, b)
+	}
+}
+
+// TestConfigPrecedence checks file < environment < flags for every key
+// that can be overridden.
+func TestConfigPrecedence(t *testing.T) {
+	keyA, keyB := keyFile(t), keyFile(t)
+	tokFile := writeFile(t, "tok", "file-token\n", 0o600)
+	tests := []struct {
+		name  string
+		file  string
+		env   map[string]string
+		args  []string
+		check func(t *testing.T, o *Options)
+	}{
+		{
+			name: "interval from file",
+			file: `interval = "3s"`,
+			check: func(t *testing.T, o *Options) {
+				if o.Interval != 3*time.Second || o.File.Interval != Duration(3*time.Second) {
+					t.Errorf("Interval = %v", o.Interval)
+				}
+			},
+		},
+		{
+			name: "interval flag beats file",
+			file: `interval = "3s"`,
+			args: []string{"-i", "4"},
+			check: func(t *testing.T, o *Options) {
+				if o.Interval != 4*time.Second || o.File.Interval != Duration(4*time.Second) {
+					t.Errorf("Interval = %v, File.Interval = %v", o.Interval, o.File.Interval)
+				}
+			},
+		},
+		{
+			name: "timezone from file",
+			file: `timezone = "America/New_York"`,
+			check: func(t *testing.T, o *Options) {
+				if o.Location.String() != "America/New_York" {
+					t.Errorf("Location = %v", o.Location)
+				}
+			},
+		},
+		{
+			name: "--utc beats timezone",
+			file: `timezone = "America/New_York"`,
+			args: []string{"--utc"},
+			check: func(t *testing.T, o *Options) {
+				if o.Location != time.UTC || o.File.Timezone != "UTC" || !o.UTC {
+					t.Errorf("Location = %v, Timezone = %q", o.Location, o.File.Timezone)
+				}
+			},
+		},
+		{
+			name: "kalshi.env from file",
+			file: "[kalshi]\nenv = \"demo\"",
+			check: func(t *testing.T, o *Options) {
+				if o.KalshiBaseURL != kalshi.DemoBaseURL || o.File.Kalshi.Env != "demo" {
+					t.Errorf("KalshiBaseURL = %q", o.KalshiBaseURL)
+				}
+			},
+		},
+		{
+			name: "kalshi.base_url beats kalshi.env",
+			file: "[kalshi]\nenv = \"demo\"\nbase_url = \"https://proxy.example/trade-api/v2/\"",
+			check: func(t *testing.T, o *Options) {
+				if o.KalshiBaseURL != "https://proxy.example/trade-api/v2" {
+					t.Errorf("KalshiBaseURL = %q", o.KalshiBaseURL)
+				}
+			},
+		},
+		{
+			name: "--env beats kalshi.env and kalshi.base_url",
+			file: "[kalshi]\nenv = \"demo\"\nbase_url = \"https://proxy.example/trade-api/v2\"",
+			args: []string{"--env", "prod"},
+			check: func(t *testing.T, o *Options) {
+				if o.KalshiBaseURL != kalshi.ProdBaseURL || o.File.Kalshi.Env != "prod" || o.Env != "prod" {
+					t.Errorf("KalshiBaseURL = %q, env %q", o.KalshiBaseURL, o.File.Kalshi.Env)
+				}
+			},
+		},
+		{
+			name: "kalshi.api_key_id and private_key_file from file",
+			file: "[kalshi]\napi_key_id = \"from-file\"\nprivate_key_file = " + quoteTOML(keyA),
+			env:  map[string]string{"KALSHI_API_KEY_ID": "", "KALSHI_PRIVATE_KEY_FILE": ""},
+			check: func(t *testing.T, o *Options) {
+				if o.File.Kalshi.APIKeyID != "from-file" || o.File.Kalshi.PrivateKeyFile != keyA {
+					t.Errorf("Kalshi = %+v", o.File.Kalshi)
+				}
+			},
+		},
+		{
+			name: "KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_FILE beat the file",
+			file: "[kalshi]\napi_key_id = \"from-file\"\nprivate_key_file = " + quoteTOML(keyA),
+			env:  map[string]string{"KALSHI_API_KEY_ID": "from-env", "KALSHI_PRIVATE_KEY_FILE": keyB},
+			check: func(t *testing.T, o *Options) {
+				if o.File.Kalshi.APIKeyID != "from-env" || o.File.Kalshi.PrivateKeyFile != keyB {
+					t.Errorf("Kalshi = %+v", o.File.Kalshi)
+				}
+			},
+		},
+		{
+			name: "pipeline from file",
+			file: "[pipeline]\nbase_url = \"https://file.example\"\ntoken = \"file-token\"\napi_key = \"file-key\"",
+			check: func(t *testing.T, o *Options) {
+				p := o.File.Pipeline
+				if p.BaseURL != "https://file.example" || p.Token.Reveal() != "file-token" || p.APIKey.Reveal() != "file-key" {
+					t.Errorf("Pipeline = %+v", p)
+				}
+				if tok, err := o.TokenFetcher()(t.Context()); tok != "file-token" || err != nil {
+					t.Errorf("token = %q, %v", tok, err)
+				}
+			},
+		},
+		{
+			name: "ORDERMON_PIPELINE_* beat the file",
+			file: "[pipeline]\nbase_url = \"https://file.example\"\ntoken = \"file-token\"\napi_key = \"file-key\"",
+			env: map[string]string{
+				"ORDERMON_PIPELINE_URL":     "https://env.example",
+				"ORDERMON_PIPELINE_TOKEN":   "env-token",
+				"ORDERMON_PIPELINE_API_KEY": "env-key",
+			},
+			check: func(t *testing.T, o *Options) {
+				p := o.File.Pipeline
+				if p.BaseURL != "https://env.example" || p.Token.Reveal() != "env-token" || p.APIKey.Reveal() != "env-key" {
+					t.Errorf("Pipeline = %+v", p)
+				}
+				if tok, err := o.TokenFetcher()(t.Context()); tok != "env-token" || err != nil {
+					t.Errorf("token = %q, %v", tok, err)
+				}
+			},
+		},
+		{
+			name: "ORDERMON_PIPELINE_TOKEN replaces token_file",
+			file: "[pipeline]\nbase_url = \"https://file.example\"\ntoken_file = " + quoteTOML(tokFile),
+			env:  map[string]string{"ORDERMON_PIPELINE_TOKEN": "env-token"},
+			check: func(t *testing.T, o *Options) {
+				if o.File.Pipeline.TokenFile != "" {
+					t.Errorf("TokenFile = %q, want it cleared", o.File.Pipeline.TokenFile)
+				}
+				if tok, err := o.TokenFetcher()(t.Context()); tok != "env-token" || err != nil {
+					t.Errorf("token = %q, %v", tok, err)
+				}
+			},
+		},
+		{
+			name: "ORDERMON_PIPELINE_TOKEN replaces token_command",
+			file: "[pipeline]\nbase_url = \"https://file.example\"\ntoken_command = \"echo cmd-token\"",
+			env:  map[string]string{"ORDERMON_PIPELINE_TOKEN": "env-token"},
+			check: func(t *testing.T, o *Options) {
+				if tok, err := o.TokenFetcher()(t.Context()); tok != "env-token" || err != nil {
+					t.Errorf("token = %q, %v", tok, err)
+				}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vars := map[string]string{"KALSHI_API_KEY_ID": "id", "KALSHI_PRIVATE_KEY_FILE": keyA}
+			for k, v := range tt.env {
+				vars[k] = v
+			}
+			vars["ORDERMON_CONFIG"] = writeFile(t, "config.toml", tt.file, 0o600)
+			r := runParse(t, testEnv(t, vars), tt.args...)
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			tt.check(t, r.opts)
+		})
+	}
+}
+
+// quoteTOML writes s as a TOML literal string.
+func quoteTOML(s string) string { return "'" + s + "'" }
+
+// parseFile parses a configuration file with Kalshi configured through the
+// environment, so only the file can fail.
+func parseFile(t *testing.T, content string, args ...string) result {
+	t.Helper()
+	vars := withKalshi(t)
+	vars["ORDERMON_CONFIG"] = writeFile(t, "config.toml", content, 0o600)
+	return runParse(t, testEnv(t, vars), args...)
+}
+
+func TestConfigFileErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		content string
+		line    int
+		key     string
+		msg     []string // phrases the message must contain
+	}{
+		{
+			name:    "unknown key",
+			content: "interval = \"2s\"\nintervall = \"3s\"\n",
+			line:    2,
+			msg:     []string{"unknown key intervall", "did you mean interval?"},
+		},
+		{
+			name:    "every unknown key is named",
+			content: "colour = true\n[kalshi]\nenv = \"prod\"\napi_key = \"x\"\n[pipeline]\ntokne = \"x\"\n[extra]\na = 1\nb = 2\n",
+			msg: []string{
+				"unknown keys: colour (line 1), kalshi.api_key (line 4; did you mean pipeline.api_key?), " +
+					"pipeline.tokne (line 6; did you mean pipeline.token?), extra (line 7)",
+			},
+		},
+		{
+			name:    "bad duration",
+			content: "interval = \"2s\"\n\n[stuck]\npending = \"1m\"\nplaced = \"forever\"\n",
+			line:    5,
+			key:     "stuck.placed",
+			msg:     []string{`invalid duration "forever"`, "like 500ms, 2s or 1m"},
+		},
+		{
+			name:    "negative duration",
+			content: "[stuck]\nfilled = \"-5m\"\n",
+			line:    2,
+			key:     "stuck.filled",
+			msg:     []string{"negative"},
+		},
+		{
+			name:    "zero threshold",
+			content: "[stuck]\n\nvalidated = \"0s\"\n",
+			line:    3,
+			key:     "stuck.validated",
+			msg:     []string{"longer than zero"},
+		},
+		{
+			name:    "interval below minimum",
+			content: "# poll fast\ninterval = \"100ms\"\n",
+			line:    2,
+			key:     "interval",
+			msg:     []string{"100ms is shorter than the minimum of 500ms"},
+		},
+		{
+			name:    "bad timezone",
+			content: "bell = true\ntimezone = \"Mars/Olympus_Mons\"\n",
+			line:    2,
+			key:     "timezone",
+			msg:     []string{`unknown time zone "Mars/Olympus_Mons"`, "IANA"},
+		},
+		{
+			name:    "empty timezone",
+			content: "timezone = \"\"\n",
+			line:    1,
+			key:     "timezone",
+			msg:     []string{"empty"},
+		},
+		{
+			name:    "wrong type: string for bool",
+			content: "interval = \"2s\"\nbell = \"yes\"\n",
+			line:    2,
+			key:     "bell",
+			msg:     []string{"want true or false, found a string"},
+		},
+		{
+			name:    "wrong type: integer for string",
+			content: "[kalshi]\n\nenv = 3\n",
+			line:    3,
+			key:     "kalshi.env",
+			msg:     []string{"want a string in quotes, found an integer"},
+		},
+		{
+			name:    "wrong type: array for duration",
+			content: "[stuck]\npending = [1, 2]\n",
+			line:    2,
+			key:     "stuck.pending",
+			msg:     []string{`want a duration in quotes, like "2s", found an array`},
+		},
+		{
+			name:    "wrong type: value for table",
+			content: "kalshi = 3\n",
+			line:    1,
+			key:     "kalshi",
+			msg:     []string{"want a table ([kalshi]), found an integer"},
+		},
+		{
+			name:    "bad env",
+			content: "[kalshi]\nenv = \"production\"\n",
+			line:    2,
+			key:     "kalshi.env",
+			msg:     []string{`unknown environment "production"; use prod or demo`},
+		},
+		{
+			name:    "bad tier",
+			content: "[kalshi]\ntier = \"gold\"\n",
+			line:    2,
+			key:     "kalshi.tier",
+			msg:     []string{`unknown tier "gold"`, "basic, advanced, expert, premier, paragon, prime, prestige"},
+		},
+		{
+			name:    "bad URL scheme",
+			content: "[pipeline]\nbase_url = \"ftp://x.example\"\n",
+			line:    2,
+			key:     "pipeline.base_url",
+			msg:     []string{"must start with https://"},
+		},
+		{
+			name:    "URL with credentials",
+			content: "[kalshi]\nbase_url = \"https://user:hunter2@x.example\"\n",
+			line:    2,
+			key:     "kalshi.base_url",
+			msg:     []string{"must not contain a user name or password"},
+		},
+		{
+			name:    "syntax error",
+			content: "interval = \"2s\"\n[kalshi\n",
+			line:    2,
+			msg:     []string{"column"},
+		},
+		{
+			name:    "duplicate key",
+			content: "bell = true\nbell = false\n",
+			line:    2,
+			msg:     []string{"already been defined"},
+		},
+		{
+			name:    "raw control character",
+			content: "bell = true\n\"\x1b]0;pwn\x07x\" = 1\n",
+			line:    2,
+			msg:     []string{"control characters"},
+		},
+		{
+			name:    "escape sequence in a key is not echoed raw",
+			content: "\"\\u001b]0;pwn\\u0007x\" = 1\n",
+			// TOML's own quoting shows the escapes; lineOf cannot match
+			// such a key, so no line is claimed.
+			msg: []string{`unknown key "\u001b]0;pwn\u0007x"`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := parseFile(t, tt.content)
+			ce := configErr(t, r.err)
+			if !strings.HasSuffix(ce.Path, "config.toml") {
+				t.Errorf("Path = %q", ce.Path)
+			}
+			if ce.Line != tt.line {
+				t.Errorf("Line = %d, want %d (error: %v)", ce.Line, tt.line, r.err)
+			}
+			if ce.Key != tt.key {
+				t.Errorf("Key = %q, want %q (error: %v)", ce.Key, tt.key, r.err)
+			}
+			for _, m := range tt.msg {
+				if !strings.Contains(ce.Msg, m) {
+					t.Errorf("message %q does not contain %q", ce.Msg, m)
+				}
+			}
+			for _, c := range r.err.Error() {
+				if c < 0x20 && c != '\n' || c == 0x7f {
+					t.Fatalf("error contains a control character: %q", r.err)
+				}
+			}
+			if tt.line > 0 && !strings.Contains(r.err.Error(), "config.toml:"+strconv.Itoa(tt.line)+": ") {
+				t.Errorf("error %q does not start with path:line", r.err)
+			}
+		})
+	}
+}
+
+func TestConfigTierSetsRate(t *testing.T) {
+	r := parseFile(t, "[kalshi]\ntier = \"Premier\"\n")
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if r.opts.File.Kalshi.Tier != "premier" || r.opts.KalshiReadRate() != 1000 {
+		t.Errorf("tier %q, rate %d", r.opts.File.Kalshi.Tier, r.opts.KalshiReadRate())
+	}
+}
+
+func TestConfigTooLarge(t *testing.T) {
+	r := parseFile(t, "# "+strings.Repeat("x", maxFileSize)+"\n")
+	if ce := configErr(t, r.err); !strings.Contains(ce.Msg, "larger than 1 MiB") {
+		t.Errorf("error = %v", r.err)
+	}
+}
+
+func TestConfigDirectoryIsAnError(t *testing.T) {
+	vars := withKalshi(t)
+	vars["ORDERMON_CONFIG"] = t.TempDir()
+	r := runParse(t, testEnv(t, vars))
+	if ce := configErr(t, r.err); !strings.Contains(ce.Msg, "not a regular file") {
+		t.Errorf("error = %v", r.err)
+	}
+}
+
+func TestConfigTokenExclusive(t *testing.T) {
+	tokFile := writeFile(t, "tok", "t", 0o600)
+	tests := []struct {
+		name, pipeline string
+		set            []string
+	}{
+		{"token and token_file", "token = \"a\"\ntoken_file = " + quoteTOML(tokFile), []string{"pipeline.token", "pipeline.token_file"}},
+		{"token and token_command", "token = \"a\"\ntoken_command = \"echo b\"", []string{"pipeline.token", "pipeline.token_command"}},
+		{"token_file and token_command", "token_file = " + quoteTOML(tokFile) + "\ntoken_command = \"echo b\"", []string{"pipeline.token_file", "pipeline.token_command"}},
+		{"all three", "token = \"a\"\ntoken_file = " + quoteTOML(tokFile) + "\ntoken_command = \"echo b\"", []string{"pipeline.token", "pipeline.token_file", "pipeline.token_command"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := parseFile(t, "[pipeline]\nbase_url = \"https://x.example\"\n"+tt.pipeline+"\n")
+			ce := configErr(t, r.err)
+			if !strings.Contains(ce.Msg, "only one of pipeline.token, pipeline.token_file and pipeline.token_command may be set") {
+				t.Errorf("message = %q", ce.Msg)
+			}
+			for _, k := range tt.set {
+				if !strings.Contains(ce.Msg, "found") || !strings.Contains(ce.Msg[strings.Index(ce.Msg, "found"):], k) {
+					t.Errorf("message %q does not say %s is set", ce.Msg, k)
+				}
+			}
+			if ce.Line != 4 {
+				t.Errorf("Line = %d, want 4 (the second token key)", ce.Line)
+			}
+		})
+	}
+}
+
+func TestConfigBadTokenValue(t *testing.T) {
+	r := parseFile(t, "[pipeline]\nbase_url = \"https://x.example\"\ntoken = \"abc\\ndef\"\n")
+	ce := configErr(t, r.err)
+	if ce.Key != "pipeline.token" || ce.Line != 3 || !strings.Contains(ce.Msg, "whitespace") {
+		t.Errorf("error = %v", r.err)
+	}
+	if strings.Contains(r.err.Error(), "abc") {
+		t.Errorf("error %q quotes the token", r.err)
+	}
+}
+
+func TestConfigRelativePathsAreRelativeToTheFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "keys"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	key := filepath.Join(dir, "keys", "k.pem")
+	if err := os.WriteFile(key, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "config.toml")
+	content := "[kalshi]\napi_key_id = \"id\"\nprivate_key_file = \"keys/k.pem\"\n"
+	if err := os.WriteFile(cfg, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runParse(t, testEnv(t, map[string]string{"ORDERMON_CONFIG": cfg}))
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if r.opts.File.Kalshi.PrivateKeyFile != key {
+		t.Errorf("PrivateKeyFile = %q, want %q", r.opts.File.Kalshi.PrivateKeyFile, key)
+	}
+}
+
+func TestConfigHomeIsExpanded(t *testing.T) {
+	env := testEnv(t, map[string]string{"KALSHI_API_KEY_ID": "id", "KALSHI_PRIVATE_KEY_FILE": "~/k.pem"})
+	key := filepath.Join(env["HOME"], "k.pem")
+	if err := os.WriteFile(key, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runParse(t, env)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if r.opts.File.Kalshi.PrivateKeyFile != key {
+		t.Errorf("PrivateKeyFile = %q, want %q", r.opts.File.Kalshi.PrivateKeyFile, key)
+	}
+}
+
+func TestConfigKeyPermissionWarning(t *testing.T) {
+	for _, tc := range []struct {
+		mode os.FileMode
+		warn bool
+	}{{0o644, true}, {0o640, true}, {0o604, true}, {0o600, false}, {0o400, false}} {
+		key := writeFile(t, "kalshi.pem", "x", tc.mode)
+		r := runParse(t, testEnv(t, map[string]string{"KALSHI_API_KEY_ID": "id", "KALSHI_PRIVATE_KEY_FILE": key}))
+		if r.err != nil {
+			t.Fatalf("mode %04o: %v (a readable key must still work)", tc.mode, r.err)
+		}
+		want := "WARNING: private key file " + key + fmt.Sprintf(" is readable by others (mode %04o); chmod 600 it\n", tc.mode)
+		if tc.warn && r.stderr != want {
+			t.Errorf("mode %04o: stderr = %q, want %q", tc.mode, r.stderr, want)
+		}
+		if !tc.warn && r.stderr != "" {
+			t.Errorf("mode %04o: stderr = %q, want nothing", tc.mode, r.stderr)
+		}
+	}
+}
+
+func TestConfigSharedConfigWithSecretWarns(t *testing.T) {
+	vars := withKalshi(t)
+	vars["ORDERMON_CONFIG"] = writeFile(t, "config.toml", "[pipeline]\nbase_url = \"https://x.example\"\napi_key = \"k\"\n", 0o644)
+	r := runParse(t, testEnv(t, vars))
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if !strings.Contains(r.stderr, "WARNING: configuration file "+vars["ORDERMON_CONFIG"]+" holds a secret and is readable by others (mode 0644); chmod 600 it") {
+		t.Errorf("stderr = %q", r.stderr)
+	}
+}
+
+func TestConfigMissingKeyFile(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "gone.pem")
+	r := runParse(t, testEnv(t, map[string]string{"KALSHI_API_KEY_ID": "id", "KALSHI_PRIVATE_KEY_FILE": missing}))
+	ce := configErr(t, r.err)
+	if ce.Key != "KALSHI_PRIVATE_KEY_FILE" || !strings.Contains(ce.Msg, missing) || !strings.Contains(ce.Msg, "no such file") {
+		t.Errorf("error = %v", r.err)
+	}
+
+	// From the file this time, so the error names the file and key.
+	vars := map[string]string{"ORDERMON_CONFIG": writeFile(t, "config.toml", "[kalshi]\napi_key_id = \"id\"\nprivate_key_file = "+quoteTOML(missing)+"\n", 0o600)}
+	r = runParse(t, testEnv(t, vars))
+	ce = configErr(t, r.err)
+	if ce.Key != "kalshi.private_key_file" || ce.Path != vars["ORDERMON_CONFIG"] {
+		t.Errorf("error = %v; want it to name the file and key", r.err)
+	}
+}
+
+func TestConfigHalfKalshiCredentials(t *testing.T) {
+	r := runParse(t, testEnv(t, map[string]string{"KALSHI_API_KEY_ID": "id"}))
+	if ce := configErr(t, r.err); ce.Key != "KALSHI_API_KEY_ID" || !strings.Contains(ce.Msg, "KALSHI_PRIVATE_KEY_FILE") {
+		t.Errorf("error = %v", r.err)
+	}
+	r = runParse(t, testEnv(t, map[string]string{"KALSHI_PRIVATE_KEY_FILE": keyFile(t)}))
+	if ce := configErr(t, r.err); ce.Key != "KALSHI_PRIVATE_KEY_FILE" || !strings.Contains(ce.Msg, "KALSHI_API_KEY_ID") {
+		t.Errorf("error = %v", r.err)
+	}
+}
+
+func TestConfigTokenWithoutURL(t *testing.T) {
+	r := runParse(t, testEnv(t, map[string]string{"ORDERMON_PIPELINE_TOKEN": "t", "KALSHI_API_KEY_ID": "id", "KALSHI_PRIVATE_KEY_FILE": keyFile(t)}))
+	if ce := configErr(t, r.err); !strings.Contains(ce.Msg, "ORDERMON_PIPELINE_URL") {
+		t.Errorf("error = %v", r.err)
+	}
+}
+
+func TestConfigNoCredentials(t *testing.T) {
+	env := testEnv(t, nil)
+	r := runParse(t, env, "intent:1")
+	ce := configErr(t, r.err)
+	path := filepath.Join(env["XDG_CONFIG_HOME"], "ordermon", "config.toml")
+	for _, want := range []string{
+		"kalshi.api_key_id", "kalshi.private_key_file", "KALSHI_API_KEY_ID", "KALSHI_PRIVATE_KEY_FILE",
+		"pipeline.base_url", "ORDERMON_PIPELINE_URL", "ordermon --demo", path, "does not exist yet",
+	} {
+		if !strings.Contains(ce.Msg, want) {
+			t.Errorf("message does not mention %q:\n%s", want, ce.Msg)
+		}
+	}
+
+	r = runParse(t, env, "--demo")
+	if r.err != nil {
+		t.Errorf("--demo without credentials: %v", r.err)
+	}
+}
+
+func TestConfigTargetNeedsItsSource(t *testing.T) {
+	r := runParse(t, testEnv(t, withKalshi(t)), "kalshi:a", "intent:42")
+	if ce := configErr(t, r.err); !strings.Contains(ce.Msg, "intent:42") || !strings.Contains(ce.Msg, "pipeline.base_url") {
+		t.Errorf("error = %v", r.err)
+	}
+	r = runParse(t, testEnv(t, map[string]string{"ORDERMON_PIPELINE_URL": "https://x.example"}), "kalshi:ORD-1")
+	if ce := configErr(t, r.err); !strings.Contains(ce.Msg, "kalshi:ORD-1") || !strings.Contains(ce.Msg, "KALSHI_API_KEY_ID") {
+		t.Errorf("error = %v", r.err)
+	}
+	// A bare ID can be looked up in whichever source there is.
+	r = runParse(t, testEnv(t, map[string]string{"ORDERMON_PIPELINE_URL": "https://x.example"}), "ORD-1")
+	if r.err != nil {
+		t.Error(r.err)
+	}
+}
+
+func TestConfigBadEnvironmentValues(t *testing.T) {
+	for _, tc := range []struct{ name, val, msg string }{
+		{"ORDERMON_PIPELINE_URL", "swap-api.flux.fun", "must start with https://"},
+		{"ORDERMON_PIPELINE_URL", "https://u:p@x.example", "user name or password"},
+		{"ORDERMON_PIPELINE_TOKEN", "two\nlines", "whitespace"},
+		{"ORDERMON_PIPELINE_API_KEY", "a b", "whitespace"},
+	} {
+		vars := withKalshi(t)
+		vars["ORDERMON_PIPELINE_URL"] = "https://x.example"
+		vars[tc.name] = tc.val
+		r := runParse(t, testEnv(t, vars))
+		ce := configErr(t, r.err)
+		if ce.Key != tc.name || !strings.Contains(ce.Msg, tc.msg) {
+			t.Errorf("%s=%q: error = %v", tc.name, tc.val, r.err)
+		}
+		if strings.Contains(r.err.Error(), tc.val) {
+			t.Errorf("%s: error %q repeats the value", tc.name, r.err)
+		}
+	}
+}
+
+func TestConfigPlainHTTPWarning(t *testing.T) {
+	vars := withKalshi(t)
+	vars["ORDERMON_PIPELINE_URL"] = "http://swap.example"
+	vars["ORDERMON_PIPELINE_TOKEN"] = "t"
+	r := runParse(t, testEnv(t, vars))
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if !strings.Contains(r.stderr, "WARNING: pipeline.base_url uses http://") {
+		t.Errorf("stderr = %q", r.stderr)
+	}
+	vars["ORDERMON_PIPELINE_URL"] = "http://127.0.0.1:8080"
+	if r := runParse(t, testEnv(t, vars)); r.err != nil || r.stderr != "" {
+		t.Errorf("loopback: err %v, stderr %q", r.err, r.stderr)
+	}
+}
