@@ -12,7 +12,8 @@ import (
 )
 
 // Clean returns s with every control character and escape sequence removed:
-// C0 controls and DEL (tabs and newlines become spaces), complete ESC, CSI,
+// C0 controls and DEL (tabs, newlines and the Unicode line and paragraph
+// separators become spaces), complete ESC, CSI,
 // OSC, DCS, SOS, PM and APC sequences, C1 controls, and Unicode bidirectional
 // overrides that could reorder what the reader sees. Invalid UTF-8 becomes
 // U+FFFD. The result is a single line.
@@ -35,7 +36,7 @@ func Clean(s string) string {
 			continue
 		}
 		switch {
-		case r == '\t' || r == '\n' || r == '\r':
+		case r == '\t' || r == '\n' || r == '\r' || r == 0x2028 || r == 0x2029:
 			b.WriteByte(' ')
 		case r < 0x20 || r == 0x7f:
 			// dropped
