@@ -1,0 +1,157 @@
+package config
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tokenOptions returns Options whose only token source is p's.
+func tokenOptions(p PipelineFile) *Options {
+	p.BaseURL = "https://x.example"
+	return &Options{File: File{Pipeline: p}}
+}
+
+func TestTokenStatic(t *testing.T) {
+	fetch := tokenOptions(PipelineFile{Token: "eyJ.static.sig"}).TokenFetcher()
+	if tok, err := fetch(t.Context()); tok != "eyJ.static.sig" || err != nil {
+		t.Errorf("token = %q, %v", tok, err)
+	}
+}
+
+func TestTokenFileIsReadAtFetchTime(t *testing.T) {
+	path := writeFile(t, "jwt", "  eyJ.first.sig\n\n", 0o600)
+	fetch := tokenOptions(PipelineFile{TokenFile: path}).TokenFetcher()
+	if tok, err := fetch(t.Context()); tok != "eyJ.first.sig" || err != nil {
+		t.Fatalf("token = %q, %v", tok, err)
+	}
+	if err := os.WriteFile(path, []byte("eyJ.second.sig\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if tok, err := fetch(t.Context()); tok != "eyJ.second.sig" || err != nil {
+		t.Errorf("after rewrite: token = %q, %v; want the new token", tok, err)
+	}
+}
+
+func TestTokenFileErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, content, msg string
+	}{
+		{"empty", " \n", "the token is empty"},
+		{"two lines", "eyJ.SECRET-ONE\neyJ.SECRET-TWO\n", "whitespace or control characters"},
+		{"huge", strings.Repeat("SECRET", maxTokenSize), "larger than 64 KiB"},
+	} {
+		path := writeFile(t, "jwt", tc.content, 0o600)
+		_, err := tokenOptions(PipelineFile{TokenFile: path}).TokenFetcher()(t.Context())
+		if err == nil || !strings.Contains(err.Error(), tc.msg) || !strings.Contains(err.Error(), path) {
+			t.Errorf("%s: err = %v; want it to name %s and say %q", tc.name, err, path, tc.msg)
+		}
+		if err != nil && strings.Contains(err.Error(), "SECRET") {
+			t.Errorf("%s: error %q contains the file's contents", tc.name, err)
+		}
+	}
+	missing := filepath.Join(t.TempDir(), "gone")
+	_, err := tokenOptions(PipelineFile{TokenFile: missing}).TokenFetcher()(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "no such file") {
+		t.Errorf("missing file: err = %v", err)
+	}
+}
+
+func TestTokenCommand(t *testing.T) {
+	fetch := tokenOptions(PipelineFile{TokenCommand: "printf '%s\\n' eyJ.cmd.sig; echo noise >&2"}).TokenFetcher()
+	if tok, err := fetch(t.Context()); tok != "eyJ.cmd.sig" || err != nil {
+		t.Errorf("token = %q, %v", tok, err)
+	}
+}
+
+func TestTokenCommandErrorsNeverShowStdout(t *testing.T) {
+	for _, tc := range []struct {
+		name, command string
+		want          []string
+	}{
+		{
+			name:    "non-zero exit",
+			command: "echo eyJ.STDOUT-SECRET; echo 'vault is locked' >&2; exit 3",
+			want:    []string{"pipeline.token_command failed (exit status 3)", "it said: vault is locked"},
+		},
+		{
+			name:    "empty output",
+			command: "echo 'not signed in' >&2",
+			want:    []string{"printed nothing on standard output", "not signed in"},
+		},
+		{
+			name:    "several lines",
+			command: "echo eyJ.STDOUT-SECRET; echo eyJ.STDOUT-SECRET",
+			want:    []string{"output contains whitespace or control characters", "it should print only the token"},
+		},
+		{
+			name:    "token echoed on stderr too",
+			command: "echo eyJ.STDOUT-SECRET; echo 'got eyJ.STDOUT-SECRET' >&2; exit 1",
+			want:    []string{"it said: got [redacted]"},
+		},
+		{
+			name:    "escape sequences on stderr",
+			command: `printf '\033]0;pwned\007\033[31mred\n' >&2; exit 1`,
+			want:    []string{"it said: red"},
+		},
+		{
+			name:    "no such command",
+			command: "ordermon-no-such-command-xyz",
+			want:    []string{"exit status 127", "not found"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := tokenOptions(PipelineFile{TokenCommand: tc.command}).TokenFetcher()(t.Context())
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "STDOUT-SECRET") {
+				t.Errorf("error %q contains the command's standard output", err)
+			}
+			if strings.ContainsAny(err.Error(), "\x1b\x07\n") {
+				t.Errorf("error %q is not sanitized", err)
+			}
+		})
+	}
+}
+
+func TestTokenCommandTimesOut(t *testing.T) {
+	start := time.Now()
+	// The sleep is the shell's child and keeps the output pipes open after
+	// the shell is killed; WaitDelay must still end the wait.
+	_, err := runTokenCommand(t.Context(), "echo waiting >&2; sleep 5", 200*time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), "did not finish in time (ordermon waits 200ms at most)") {
+		t.Errorf("err = %v", err)
+	}
+	if err != nil && !strings.Contains(err.Error(), "waiting") {
+		t.Errorf("error %q does not include stderr", err)
+	}
+	// Generous bound, below the sleep: WaitDelay is one second.
+	if d := time.Since(start); d > 4*time.Second {
+		t.Errorf("took %v; the timeout did not stop the command", d)
+	}
+}
+
+func TestTokenCommandCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err := runTokenCommand(ctx, "echo eyJ.x", TokenCommandTimeout)
+	if err == nil || !strings.Contains(err.Error(), "canceled") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestTokenCommandOutputIsCapped(t *testing.T) {
+	_, err := runTokenCommand(t.Context(), "head -c 200000 /dev/zero | tr '\\0' 'a'", TokenCommandTimeout)
+	if err == nil || !strings.Contains(err.Error(), "more than 64 KiB") {
+		t.Errorf("err = %v", err)
+	}
+}
