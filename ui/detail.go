@@ -56,26 +56,55 @@ func (b *lineBuilder) blank() {
 	}
 }
 
-// wrap adds prefix followed by text word-wrapped to the width, with later
-// lines indented under the text, so a long reason or message is shown in
+// wrap adds prefix followed by text word-wrapped to the width, later
+// lines indented by cont cells, so a long reason or message is shown in
 // full rather than cut off.
-func (b *lineBuilder) wrap(prefix, text string, style lipgloss.Style) {
-	b.lines = append(b.lines, wrapLines(prefix, text, style, b.width)...)
+func (b *lineBuilder) wrap(prefix string, cont int, text string, style lipgloss.Style) {
+	b.lines = append(b.lines, wrapLines(prefix, cont, text, style, b.width)...)
 }
 
-// wrapLines is wrap's work, for callers without a lineBuilder.
-func wrapLines(prefix, text string, style lipgloss.Style, width int) []string {
+// wrapLines is wrap's work, for callers without a lineBuilder. It breaks
+// at spaces only (IDs and timestamps keep their hyphens), and hard-breaks
+// a word longer than the line.
+func wrapLines(prefix string, cont int, text string, style lipgloss.Style, width int) []string {
 	pw := ansi.StringWidth(prefix)
-	tw := max(10, width-pw)
-	wrapped := strings.Split(ansi.Wrap(text, tw, "/_"), "\n")
-	out := make([]string, 0, len(wrapped))
-	pad := strings.Repeat(" ", pw)
-	for i, l := range wrapped {
-		p := pad
-		if i == 0 {
+	first := max(10, width-pw)
+	rest := max(10, width-cont)
+	words := strings.Fields(text)
+	var out []string
+	var line strings.Builder
+	lw, limit := 0, first
+	flush := func() {
+		p := strings.Repeat(" ", cont)
+		if len(out) == 0 {
 			p = prefix
 		}
-		out = append(out, clip(p+style.Render(l), width))
+		out = append(out, clip(p+style.Render(line.String()), width))
+		line.Reset()
+		lw, limit = 0, rest
+	}
+	for _, w := range words {
+		ww := ansi.StringWidth(w)
+		if lw > 0 && lw+1+ww > limit {
+			flush()
+		}
+		for ww > limit {
+			// A word longer than a whole line: cut it.
+			head := ansi.Cut(w, 0, limit-lw)
+			line.WriteString(head)
+			flush()
+			w = ansi.Cut(w, ansi.StringWidth(head), ww)
+			ww = ansi.StringWidth(w)
+		}
+		if lw > 0 {
+			line.WriteByte(' ')
+			lw++
+		}
+		line.WriteString(w)
+		lw += ww
+	}
+	if lw > 0 || len(out) == 0 {
+		flush()
 	}
 	return out
 }
@@ -222,25 +251,26 @@ func (m *Model) timelineSection(b *lineBuilder, s *pipeline.Snapshot) {
 	}
 	in := *s.Intent
 	now := m.now()
-	rows := timeline(in, now)
+	rows := pipeline.Timeline(in, now)
 	if b.compact {
 		m.compactTimeline(b, in, rows, now)
 		return
 	}
 	for _, r := range rows {
-		name := fit(stageName(r.Stage), 11)
+		name := fit(r.Stage.String(), 11)
 		switch {
 		case r.Failed:
 			reason := textsafe.Clean(in.TerminationReason)
 			if reason == "" {
 				reason = "no reason given"
 			}
-			b.wrap("  "+st.Bad.Render(GlyphFailed+" "+name)+st.Bad.Render("failed: "), reason, st.Text)
+			b.wrap("  "+st.Bad.Render(GlyphFailed+" "+name)+st.Bad.Render("failed: "), 6, reason, st.Text)
 		case r.Current:
 			line := "  " + st.Accent.Render(GlyphCurrent+" "+name) + m.stageTime(r, now)
 			if r.At.IsZero() {
-				line += st.Muted.Render("  time unknown")
-			} else {
+				line += st.Muted.Render("  time not reported")
+			}
+			if !r.At.IsZero() || r.For > 0 {
 				line += "  " + st.Bold.Render("for "+age(r.For))
 				if lim := threshold(m.stuck, r.Stage); lim > 0 && r.For > lim {
 					line += " " + st.Warn.Render(GlyphWarn+" over "+age(lim))
@@ -258,15 +288,8 @@ func (m *Model) timelineSection(b *lineBuilder, s *pipeline.Snapshot) {
 		}
 	}
 	if in.Status != "" {
-		if _, ok := stageOf(in.Status); !ok && in.Status != pipeline.StatusFailed {
+		if _, ok := pipeline.StageOf(in.Status); !ok && in.Status != pipeline.StatusFailed {
 			b.add("  " + st.Muted.Render("status reported as ") + st.Text.Render(textsafe.Clean(string(in.Status))))
-		}
-	}
-	if s.PeakStatus != "" && s.PeakStatus != in.Status {
-		if ps, ok := stageOf(s.PeakStatus); ok {
-			if cs, ok2 := stageOf(in.Status); ok2 && ps > cs {
-				b.add("  " + st.Warn.Render(GlyphWarn+" went back from "+textsafe.Clean(string(s.PeakStatus))))
-			}
 		}
 	}
 }
@@ -280,7 +303,7 @@ func (m *Model) compactTimeline(b *lineBuilder, in pipeline.Intent, rows []pipel
 	var last *pipeline.TimelineRow
 	for i := range rows {
 		r := &rows[i]
-		name := stageName(r.Stage)
+		name := r.Stage.String()
 		switch {
 		case r.Failed:
 			parts = append(parts, st.Bad.Render(GlyphFailed+" "+name))
@@ -302,10 +325,10 @@ func (m *Model) compactTimeline(b *lineBuilder, in pipeline.Intent, rows []pipel
 		if reason == "" {
 			reason = "no reason given"
 		}
-		b.wrap("  "+st.Bad.Render("failed: "), reason, st.Text)
+		b.wrap("  "+st.Bad.Render("failed: "), 4, reason, st.Text)
 	case focus != nil:
-		line := "  " + st.Accent.Render(stageName(focus.Stage)) + " " + m.stageTime(*focus, now)
-		if !focus.At.IsZero() {
+		line := "  " + st.Accent.Render(focus.Stage.String()) + " " + m.stageTime(*focus, now)
+		if !focus.At.IsZero() || focus.For > 0 {
 			line += "  " + st.Bold.Render("for "+age(focus.For))
 			if lim := threshold(m.stuck, focus.Stage); lim > 0 && focus.For > lim {
 				line += " " + st.Warn.Render(GlyphWarn+" over "+age(lim))
@@ -313,7 +336,7 @@ func (m *Model) compactTimeline(b *lineBuilder, in pipeline.Intent, rows []pipel
 		}
 		b.add(line)
 	case last != nil && !last.At.IsZero():
-		b.add("  " + st.Text.Render(stageName(last.Stage)) + " " + m.stageTime(*last, now))
+		b.add("  " + st.Text.Render(last.Stage.String()) + " " + m.stageTime(*last, now))
 	}
 }
 
@@ -324,8 +347,13 @@ func (m *Model) stageTime(r pipeline.TimelineRow, now time.Time) string {
 		return ""
 	}
 	out := m.styles.Text.Render(clock(r.At, m.loc, now))
-	if r.SincePrev > 0 {
+	switch {
+	case r.SincePrev > 0:
 		out += m.styles.Muted.Render("  +" + age(r.SincePrev))
+	case r.SincePrev < 0:
+		// The service's timestamps go backwards; say so rather than
+		// print a step that cannot be.
+		out += m.styles.Warn.Render("  -" + age(-r.SincePrev) + " " + GlyphWarn + " out of order")
 	}
 	return out
 }
@@ -350,7 +378,7 @@ func (m *Model) kalshiSection(b *lineBuilder, s *pipeline.Snapshot) {
 		return
 	}
 	now := m.now()
-	status := kalshiStatusText(o)
+	status := s.KalshiStatusText()
 	var statusStyled string
 	switch {
 	case o.Status == kalshi.StatusExecuted:
@@ -524,7 +552,7 @@ func (m *Model) diagnosisSection(b *lineBuilder, s *pipeline.Snapshot) {
 		default:
 			g = st.Info.Render(GlyphInfo + " " + textsafe.Clean(f.Code))
 		}
-		b.wrap("  "+g+"  ", textsafe.Clean(f.Message), st.Text)
+		b.wrap("  "+g+"  ", 6, textsafe.Clean(f.Message), st.Text)
 	}
 }
 
@@ -565,7 +593,8 @@ func (m *Model) eventLines(r *row, width int) []string {
 		if msg == "" {
 			msg = textsafe.Clean(string(e.Kind) + " " + e.From + " → " + e.To)
 		}
-		lines = append(lines, wrapLines(st.Muted.Render(clock(e.At, m.loc, now))+"  "+gs+" ", msg, st.Text, width)...)
+		prefix := st.Muted.Render(clock(e.At, m.loc, now)) + "  " + gs + " "
+		lines = append(lines, wrapLines(prefix, ansi.StringWidth(prefix), msg, st.Text, width)...)
 	}
 	if len(lines) == 0 {
 		lines = append(lines, st.Muted.Render("no events yet"))

@@ -119,9 +119,6 @@ func snapResting() pipeline.Snapshot {
 		Market:         market(),
 		Sources:        pipeline.Sources{Kalshi: okSource(time.Second), Intent: okSource(time.Second)},
 		PeakStatus:     pipeline.StatusPlaced,
-		Diagnosis: []pipeline.Finding{
-			{Code: "RESTING_PARTIAL", Severity: pipeline.SevInfo, Message: "3 of 10 filled; the rest rests at $0.56 with 12 contracts ahead"},
-		},
 	}
 }
 
@@ -150,10 +147,6 @@ func snapStuck() pipeline.Snapshot {
 			Intent: okSource(time.Second),
 		},
 		PeakStatus: pipeline.StatusValidated,
-		Diagnosis: []pipeline.Finding{
-			{Code: "STUCK_VALIDATED", Severity: pipeline.SevError, Message: "funds locked 12m04s ago but the order was never placed on Kalshi; placement normally takes seconds (limit 2m)"},
-			{Code: "NO_KALSHI_ORDER", Severity: pipeline.SevWarn, Message: "the intent names no Kalshi order ID yet"},
-		},
 	}
 }
 
@@ -181,9 +174,6 @@ func snapFailed() pipeline.Snapshot {
 		Intent:     in,
 		Sources:    pipeline.Sources{Intent: okSource(time.Second)},
 		PeakStatus: pipeline.StatusValidated,
-		Diagnosis: []pipeline.Finding{
-			{Code: "FAILED", Severity: pipeline.SevError, Message: "failed after validation: kalshi rejected order: insufficient_balance (subaccount 0); the locked $24.80 should be released"},
-		},
 	}
 }
 
@@ -265,11 +255,13 @@ func snapStale() pipeline.Snapshot {
 		Order:      o,
 		Sources:    pipeline.Sources{Kalshi: ks, Intent: okSource(time.Second)},
 		PeakStatus: pipeline.StatusFilled,
-		Diagnosis: []pipeline.Finding{
-			{Code: "TXN_PENDING", Severity: pipeline.SevWarn, Message: "filled on Kalshi 3m02s ago; waiting for the on-chain mint (limit 5m)"},
-			{Code: "KALSHI_STALE", Severity: pipeline.SevWarn, Message: "Kalshi data is 2m10s old: 503 Service Unavailable"},
-		},
 	}
+}
+
+// diagnosed fills in the snapshot's diagnosis as the engine would.
+func diagnosed(s pipeline.Snapshot) pipeline.Snapshot {
+	s.Diagnosis = pipeline.Diagnose(s, pipeline.DefaultThresholds, testNow)
+	return s
 }
 
 func ev(t pipeline.Target, d time.Duration, k pipeline.EventKind, from, to, msg string) pipeline.Event {
@@ -286,7 +278,8 @@ func fixtureRound(seq uint64) pipeline.Round {
 		Started:  testNow.Add(-time.Second),
 		Finished: testNow.Add(-time.Second),
 		Snapshots: []pipeline.Snapshot{
-			snapResting(), snapStuck(), snapFailed(), snapKalshi(), snapStale(),
+			diagnosed(snapResting()), diagnosed(snapStuck()), diagnosed(snapFailed()),
+			diagnosed(snapKalshi()), diagnosed(snapStale()),
 		},
 		Events: []pipeline.Event{
 			ev(tResting, 2*time.Minute+27*time.Second, pipeline.EventStageReached, "", "pending", "reached pending"),
@@ -354,7 +347,7 @@ func newModelWith(fe *fakeEngine, opts Options) *Model {
 func applyTestRound(m *Model, r pipeline.Round) {
 	m.inFlight = 0
 	m.queued = false
-	if m.startPoll() == nil {
+	if m.startPoll(false) == nil {
 		panic("no poll started")
 	}
 	m.Update(roundMsg{tag: m.inFlight, round: r})
@@ -376,7 +369,14 @@ type fakeEngine struct {
 	removed []pipeline.Target
 	focused []pipeline.Target
 	polls   int
+	resumes int
 	round   pipeline.Round
+}
+
+func (f *fakeEngine) Resume() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.resumes++
 }
 
 func (f *fakeEngine) Add(t pipeline.Target) bool {

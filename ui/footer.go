@@ -35,6 +35,12 @@ func (m *Model) footerLines(w int) []string {
 			notes = append(notes, st.Flash.Render(GlyphReached+" "+m.flash))
 		}
 	}
+	// A halt needs the user to act; the engine's message says how.
+	for _, h := range []pipeline.SourceStatus{m.health.Kalshi, m.health.Intent} {
+		if h.Halted && h.Err != "" {
+			notes = append(notes, st.Bad.Render(textsafe.Clean(h.Err)))
+		}
+	}
 	if exp := m.health.TokenExpiry; !exp.IsZero() {
 		switch left := exp.Sub(now); {
 		case left <= 0:
@@ -67,11 +73,7 @@ func (m *Model) sourceText(name string, s pipeline.SourceStatus, now time.Time) 
 	st := &m.styles
 	switch {
 	case s.Halted:
-		msg := "credentials rejected"
-		if s.Err != "" && !strings.Contains(strings.ToLower(s.Err), "401") {
-			msg += " (" + shortErr(s.Err) + ")"
-		}
-		return st.Bad.Render(GlyphFailed+" "+name+" halted: ") + st.Bad.Render(msg)
+		return st.Bad.Render(GlyphFailed + " " + name + " halted: credentials rejected")
 	case s.RateLimited && s.RetryAt.After(now):
 		return st.Warn.Render(GlyphWarn+" "+name+" rate-limited, retrying in "+age(s.RetryAt.Sub(now).Round(time.Second))) +
 			m.lastOK(s, now)

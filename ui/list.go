@@ -125,8 +125,8 @@ func (m *Model) renderList(width, height int) []string {
 		oc := orderOutcome(r.snap)
 		glyph := outcomeGlyph(oc)
 		ageText := ""
-		if t := stageSince(r.snap); !t.IsZero() && oc == outcomeActive {
-			ageText = age(now.Sub(t))
+		if d, ok := stageAge(r.snap, now); ok {
+			ageText = age(d)
 		}
 		mark := "  "
 		if stale(r.snap, now, m.interval) {

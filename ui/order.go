@@ -4,45 +4,12 @@ import (
 	"time"
 
 	"ordermon/fixed"
-	"ordermon/kalshi"
 	"ordermon/pipeline"
-	"ordermon/textsafe"
 )
 
-// This file derives what the screen shows about one order from its
-// snapshot. The pipeline package is growing the same helpers on Snapshot;
-// these local versions keep the screen honest until they land, and are
-// the only place that knows how statuses map to glyphs.
-
-var stageNames = map[pipeline.Stage]string{
-	pipeline.StagePending:   "pending",
-	pipeline.StageValidated: "validated",
-	pipeline.StagePlaced:    "placed",
-	pipeline.StageFilled:    "filled",
-	pipeline.StageTxnFilled: "txn_filled",
-	pipeline.StageCompleted: "completed",
-}
-
-// stageName names a stage as the intent service does.
-func stageName(st pipeline.Stage) string {
-	if s := st.String(); s != "" {
-		return s
-	}
-	return stageNames[st]
-}
-
-// stageOf maps an intent status to its pipeline stage.
-func stageOf(st pipeline.Status) (pipeline.Stage, bool) {
-	if s, ok := pipeline.StageOf(st); ok {
-		return s, true
-	}
-	for s, name := range stageNames {
-		if string(st) == name {
-			return s, true
-		}
-	}
-	return 0, false
-}
+// This file maps what the pipeline package says about a snapshot onto
+// the list's glyphs and columns. The meaning (outcome, stage, ages) comes
+// from pipeline, so the screen agrees with the headless modes.
 
 // outcome is where an order stands overall.
 type outcome int
@@ -50,8 +17,9 @@ type outcome int
 const (
 	outcomeNoData outcome = iota // nothing heard from either source yet
 	outcomeActive                // still moving through the pipeline
-	outcomeDone                  // completed (or, Kalshi-only, executed)
-	outcomeFailed                // failed (or, Kalshi-only, canceled)
+	outcomeDone                  // ended well: completed, or Kalshi-only executed
+	outcomeFailed                // ended badly: failed, or Kalshi-only canceled
+	outcomeEnded                 // marked complete with no clear outcome
 )
 
 // orderOutcome says where s stands overall.
@@ -59,32 +27,23 @@ func orderOutcome(s *pipeline.Snapshot) outcome {
 	if s == nil {
 		return outcomeNoData
 	}
-	if in := s.Intent; in != nil {
-		switch in.Status {
-		case pipeline.StatusFailed:
-			return outcomeFailed
-		case pipeline.StatusCompleted:
-			return outcomeDone
-		}
-		return outcomeActive
+	switch s.Outcome() {
+	case pipeline.OutcomeSuccess:
+		return outcomeDone
+	case pipeline.OutcomeFailure:
+		return outcomeFailed
 	}
-	if o := s.Order; o != nil {
-		switch o.Status {
-		case kalshi.StatusExecuted:
-			return outcomeDone
-		case kalshi.StatusCanceled:
-			return outcomeFailed
-		}
-		return outcomeActive
+	switch {
+	case s.Terminal():
+		return outcomeEnded
+	case s.Intent == nil && s.Order == nil:
+		return outcomeNoData
 	}
-	return outcomeNoData
+	return outcomeActive
 }
 
 // terminal reports whether nothing more will happen to the order.
-func terminal(s *pipeline.Snapshot) bool {
-	o := orderOutcome(s)
-	return o == outcomeDone || o == outcomeFailed
-}
+func terminal(s *pipeline.Snapshot) bool { return s != nil && s.Terminal() }
 
 // outcomeGlyph is the list's one-glyph summary of an order.
 func outcomeGlyph(o outcome) string {
@@ -95,92 +54,39 @@ func outcomeGlyph(o outcome) string {
 		return GlyphFailed
 	case outcomeActive:
 		return GlyphCurrent
+	case outcomeEnded:
+		return GlyphEnded
 	}
 	return GlyphNotYet
 }
 
-// kalshiStatusText is Kalshi's status in words, including the "partially
-// filled" that Kalshi's three statuses cannot say.
-func kalshiStatusText(o *kalshi.Order) string {
-	if o == nil {
-		return ""
-	}
-	switch {
-	case o.PartiallyFilled():
-		return "partially filled"
-	case o.Status == kalshi.StatusCanceled && o.FillCount.Sign() > 0:
-		return "canceled, partly filled"
-	}
-	return textsafe.Clean(string(o.Status))
-}
-
 // shortStatus is the list's status column: the intent's status, or for a
-// Kalshi-only order Kalshi's.
+// Kalshi-only order Kalshi's, or why there is none yet.
 func shortStatus(s *pipeline.Snapshot) string {
 	if s == nil {
 		return "waiting"
 	}
-	if in := s.Intent; in != nil {
-		st := textsafe.Clean(string(in.Status))
-		if st == "" {
-			st = "unknown"
-		}
-		return st
+	if t := s.StageText(); t != "" {
+		return t
 	}
-	if s.Order != nil {
-		if s.Order.PartiallyFilled() {
-			return "part filled"
-		}
-		return kalshiStatusText(s.Order)
+	if s.Intent != nil {
+		return "unknown"
 	}
 	if s.Sources.Intent.NotFound || s.Sources.Kalshi.NotFound {
 		return "not found"
 	}
+	if s.Sources.Intent.Err != "" || s.Sources.Kalshi.Err != "" {
+		return "error"
+	}
 	return "waiting"
 }
 
-// stageSince is when the order entered its current state; zero when
-// unknown.
-func stageSince(s *pipeline.Snapshot) time.Time {
+// stageAge is how long the order has been in its current stage.
+func stageAge(s *pipeline.Snapshot, now time.Time) (time.Duration, bool) {
 	if s == nil {
-		return time.Time{}
+		return 0, false
 	}
-	if in := s.Intent; in != nil {
-		var t time.Time
-		switch in.Status {
-		case pipeline.StatusPending:
-			t = in.CreatedAt
-		case pipeline.StatusValidated:
-			t = in.BalanceValidatedAt
-		case pipeline.StatusPlaced:
-			t = in.OrderPlacedAt
-		case pipeline.StatusFilled:
-			t = in.OrderFilledAt
-		case pipeline.StatusTxnFilled, pipeline.StatusCompleted:
-			t = in.TxnFilledAt
-		}
-		if t.IsZero() {
-			t = latest(in.CreatedAt, in.BalanceValidatedAt, in.OrderPlacedAt, in.OrderFilledAt, in.TxnFilledAt)
-		}
-		return t
-	}
-	if o := s.Order; o != nil {
-		if !o.LastUpdateTime.IsZero() {
-			return o.LastUpdateTime
-		}
-		return o.CreatedTime
-	}
-	return time.Time{}
-}
-
-func latest(ts ...time.Time) time.Time {
-	var m time.Time
-	for _, t := range ts {
-		if t.After(m) {
-			m = t
-		}
-	}
-	return m
+	return s.CurrentStageSince(now)
 }
 
 // fills returns filled and initial contract counts. Kalshi's own figures
@@ -203,9 +109,10 @@ func fills(s *pipeline.Snapshot) (filled, initial fixed.Decimal, ok bool) {
 }
 
 // stale reports whether any source this order uses is older than three
-// intervals.
+// intervals. A finished order is never stale: the engine stops polling it
+// once its final state is confirmed, and that state will not change.
 func stale(s *pipeline.Snapshot, now time.Time, interval time.Duration) bool {
-	if s == nil {
+	if s == nil || s.Terminal() {
 		return false
 	}
 	return s.Sources.Kalshi.Stale(now, interval) || s.Sources.Intent.Stale(now, interval)
@@ -227,49 +134,4 @@ func threshold(th pipeline.Thresholds, st pipeline.Stage) time.Duration {
 		return th.TxnFilled
 	}
 	return 0
-}
-
-// timeline returns the intent's stage rows. It prefers the pipeline
-// package's Timeline and falls back to a local reading of the stage
-// timestamps while that is not available.
-func timeline(in pipeline.Intent, now time.Time) []pipeline.TimelineRow {
-	if rows := pipeline.Timeline(in, now); len(rows) > 0 {
-		return rows
-	}
-	at := []time.Time{in.CreatedAt, in.BalanceValidatedAt, in.OrderPlacedAt, in.OrderFilledAt, in.TxnFilledAt, {}}
-	cur, known := stageOf(in.Status)
-	failed := in.Status == pipeline.StatusFailed
-	// A failed intent stopped after the last stage it has a timestamp for.
-	lastReached := -1
-	for i, t := range at {
-		if !t.IsZero() {
-			lastReached = i
-		}
-	}
-	if known && int(cur) > lastReached {
-		lastReached = int(cur)
-	}
-	rows := make([]pipeline.TimelineRow, len(pipeline.Stages))
-	var prev time.Time
-	for i, st := range pipeline.Stages {
-		r := pipeline.TimelineRow{Stage: st, At: at[i]}
-		r.Reached = i <= lastReached
-		if r.Reached && !r.At.IsZero() {
-			if !prev.IsZero() {
-				r.SincePrev = r.At.Sub(prev)
-			}
-			prev = r.At
-		}
-		switch {
-		case failed && i == lastReached+1:
-			r.Failed = true
-		case known && st == cur && st != pipeline.StageCompleted:
-			r.Current = true
-			if !r.At.IsZero() {
-				r.For = now.Sub(r.At)
-			}
-		}
-		rows[i] = r
-	}
-	return rows
 }

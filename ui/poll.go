@@ -71,8 +71,10 @@ func (m *Model) armTick() tea.Cmd {
 }
 
 // startPoll starts a poll unless one is running, in which case it does
-// nothing; the caller decides whether to queue one.
-func (m *Model) startPoll() tea.Cmd {
+// nothing; the caller decides whether to queue one. resume first lifts a
+// halt on rejected credentials: the user asked, so the engine may try
+// again.
+func (m *Model) startPoll(resume bool) tea.Cmd {
 	if m.inFlight != 0 || m.engine == nil {
 		return nil
 	}
@@ -86,18 +88,23 @@ func (m *Model) startPoll() tea.Cmd {
 	return guard(func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
+		if resume {
+			e.Resume()
+		}
 		return roundMsg{tag: tag, round: e.Poll(ctx)}
 	})
 }
 
 // refreshNow polls at once, or queues exactly one more poll if one is
-// running.
-func (m *Model) refreshNow() tea.Cmd {
+// running. byUser says the user asked (r or resume), which also lifts a
+// halt on rejected credentials.
+func (m *Model) refreshNow(byUser bool) tea.Cmd {
 	if m.inFlight != 0 {
 		m.queued = true
+		m.queuedResume = m.queuedResume || byUser
 		return nil
 	}
-	return m.startPoll()
+	return m.startPoll(byUser)
 }
 
 // handleTick runs the timed refresh and re-arms the timer.
@@ -107,7 +114,7 @@ func (m *Model) handleTick(msg tickMsg) tea.Cmd {
 	}
 	// A tick that finds a poll still running skips: that poll's data is
 	// on its way, and the rate budget is better spent later.
-	return tea.Batch(m.startPoll(), m.armTick())
+	return tea.Batch(m.startPoll(false), m.armTick())
 }
 
 // handleRound applies a finished poll, unless it is stale.
@@ -128,9 +135,10 @@ func (m *Model) handleRound(msg roundMsg) tea.Cmd {
 			cmds = append(cmds, tea.Raw("\a"))
 		}
 	}
-	if m.queued && !m.paused {
+	if m.queued {
 		m.queued = false
-		cmds = append(cmds, m.startPoll())
+		cmds = append(cmds, m.startPoll(m.queuedResume))
+		m.queuedResume = false
 	}
 	return tea.Batch(cmds...)
 }
@@ -198,9 +206,8 @@ func (m *Model) togglePause() tea.Cmd {
 	m.paused = !m.paused
 	if m.paused {
 		m.tickGen++ // orphan the armed timer
-		m.queued = false
 		m.nextPoll = time.Time{}
 		return nil
 	}
-	return tea.Batch(m.refreshNow(), m.armTick())
+	return tea.Batch(m.refreshNow(true), m.armTick())
 }

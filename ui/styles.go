@@ -14,6 +14,7 @@ const (
 	GlyphReached  = "✓" // a stage reached, a source answering
 	GlyphCurrent  = "●" // the stage an order is in now
 	GlyphNotYet   = "○" // a stage not reached yet, or no data yet
+	GlyphEnded    = "■" // marked complete by the service with no clear outcome
 	GlyphFailed   = "✗" // a failed stage, a halted source, an error finding
 	GlyphUp       = "▲" // the queue ahead grew
 	GlyphDown     = "▼" // the queue ahead shrank

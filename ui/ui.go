@@ -49,7 +49,7 @@ type Options struct {
 	// Version is shown in the title bar.
 	Version string
 	// Stuck says how long each stage may last before its age is flagged.
-	// The zero value means pipeline.DefaultThresholds.
+	// Zero durations mean pipeline.DefaultThresholds' values.
 	Stuck pipeline.Thresholds
 }
 
@@ -84,6 +84,7 @@ type engine interface {
 	Remove(pipeline.Target)
 	Targets() []pipeline.Target
 	Focus(pipeline.Target)
+	Resume()
 	Poll(context.Context) pipeline.Round
 }
 
@@ -143,17 +144,19 @@ type Model struct {
 
 	// Polling state. pollTag numbers the polls this model started; a reply
 	// whose tag is not inFlight is stale and dropped.
-	pollTag   uint64
-	inFlight  uint64
-	queued    bool
-	paused    bool
-	tickGen   uint64
-	nextPoll  time.Time
-	lastSeq   uint64
-	lastRound time.Time
-	haveRound bool
-	health    pipeline.Health
-	note      string
+	pollTag  uint64
+	inFlight uint64
+	queued   bool
+	// queuedResume says the queued poll was asked for by the user.
+	queuedResume bool
+	paused       bool
+	tickGen      uint64
+	nextPoll     time.Time
+	lastSeq      uint64
+	lastRound    time.Time
+	haveRound    bool
+	health       pipeline.Health
+	note         string
 
 	flash      string
 	flashErr   bool
@@ -197,9 +200,7 @@ func New(opts Options) Model {
 	if m.now == nil {
 		m.now = time.Now
 	}
-	if m.stuck == (pipeline.Thresholds{}) {
-		m.stuck = pipeline.DefaultThresholds
-	}
+	m.stuck = m.stuck.WithDefaults()
 	m.detailVP.SoftWrap = true
 	m.eventsVP.SoftWrap = true
 	m.detailVP.MouseWheelEnabled = false
@@ -235,7 +236,7 @@ func (m *Model) setStyles(isDark bool) {
 func (m *Model) Init() tea.Cmd {
 	return tea.Batch(
 		tea.RequestBackgroundColor,
-		m.startPoll(),
+		m.startPoll(false),
 		m.armTick(),
 		m.clockTick(),
 		m.focusCmd(),

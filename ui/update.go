@@ -45,7 +45,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.clockTick()
 	case addedMsg:
 		if msg.added {
-			return m, m.refreshNow()
+			return m, m.refreshNow(false)
 		}
 		return m, nil
 	case exportedMsg:
@@ -96,7 +96,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.help.ShowAll = !m.help.ShowAll
 		return nil
 	case key.Matches(msg, k.Refresh):
-		return m.refreshNow()
+		return m.refreshNow(true)
 	case key.Matches(msg, k.Pause):
 		return m.togglePause()
 	case key.Matches(msg, k.Add):
@@ -343,7 +343,7 @@ func (m *Model) submitAdd() tea.Cmd {
 		m.closePrompt()
 		return nil
 	}
-	t, err := parseTarget(raw)
+	t, err := pipeline.ParseTarget(raw)
 	if err != nil {
 		m.inputErr = textsafe.Clean(err.Error())
 		return nil

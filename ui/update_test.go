@@ -180,7 +180,7 @@ func TestAddInvalidIDKeepsText(t *testing.T) {
 	if m.inputErr == "" {
 		t.Fatal("no error shown")
 	}
-	mustContain(t, m, "✗ order ID has a character")
+	mustContain(t, m, "✗ invalid order ID \"abc def\": the ID contains whitespace")
 	if len(m.rows) != 5 || len(fe.added) != 0 {
 		t.Fatalf("invalid ID was added: %d rows, %v", len(m.rows), fe.added)
 	}
@@ -351,6 +351,11 @@ func TestRefreshKeyQueuesOneMore(t *testing.T) {
 	if fe.polls != 2 {
 		t.Fatalf("engine polled %d times, want 2", fe.polls)
 	}
+	// r is the user asking, so each of those polls first lifted any halt
+	// on rejected credentials.
+	if fe.resumes != 2 {
+		t.Fatalf("engine resumed %d times, want 2", fe.resumes)
+	}
 }
 
 func TestTickPollsAndRearms(t *testing.T) {
@@ -373,6 +378,9 @@ func TestTickPollsAndRearms(t *testing.T) {
 	}
 	if _, ok := find[tickMsg](msgs); !ok {
 		t.Fatal("timer not re-armed")
+	}
+	if fe.resumes != 0 {
+		t.Fatal("a timed refresh lifted a credentials halt; only the user may")
 	}
 	// An orphaned timer does nothing.
 	m.inFlight = 0
@@ -683,7 +691,7 @@ func TestBellWhenOrderFinishes(t *testing.T) {
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	// Orders already final when first seen do not ring.
 	m.inFlight = 0
-	cmd := m.startPoll()
+	cmd := m.startPoll(false)
 	_ = cmd
 	_, c := m.Update(roundMsg{tag: m.inFlight, round: fixtureRound(1)})
 	if hasBell(drain(t, c)) {
@@ -692,14 +700,14 @@ func TestBellWhenOrderFinishes(t *testing.T) {
 	r := fixtureRound(2)
 	r.Snapshots[0].Order.Status = kalshi.StatusExecuted
 	r.Snapshots[0].Intent.Status = pipeline.StatusCompleted
-	m.startPoll()
+	m.startPoll(false)
 	_, c = m.Update(roundMsg{tag: m.inFlight, round: r})
 	if !hasBell(drain(t, c)) {
 		t.Fatal("no bell when an order completed")
 	}
 	// Without the option, no bell.
 	m2, _ := newTestModel(120, 40)
-	m2.startPoll()
+	m2.startPoll(false)
 	_, c = m2.Update(roundMsg{tag: m2.inFlight, round: r})
 	if hasBell(drain(t, c)) {
 		t.Fatal("bell rang with Bell off")
@@ -741,7 +749,7 @@ func TestServerStringsSanitized(t *testing.T) {
 	m, _ := newTestModel(120, 40)
 	r := fixtureRound(2)
 	r.Snapshots[0].Market.YesSubTitle = "\x1b]0;pwned\x07above\x1b[2J $98k"
-	r.Snapshots[0].Diagnosis[0].Message = "bad\x1b[31mred\u202ereversed"
+	r.Snapshots[0].Diagnosis = []pipeline.Finding{{Code: "x\x1b[1mcode", Severity: pipeline.SevWarn, Message: "bad\x1b[31mred\u202ereversed"}}
 	r.Note = "note\x1b]52;c;ZXZpbA==\x07end"
 	applyTestRound(m, r)
 	out := m.View().Content
@@ -750,7 +758,7 @@ func TestServerStringsSanitized(t *testing.T) {
 			t.Fatalf("view carries %q from a server string", bad)
 		}
 	}
-	mustContain(t, m, "above $98k", "badredreversed", "noteend")
+	mustContain(t, m, "above $98k", "⚠ xcode  badredreversed", "noteend")
 	send(m, "down")
 	send(m, "down")
 	mustContain(t, m, "insufficient_balance (subaccount 0)")
@@ -785,11 +793,19 @@ func TestStuckStageFlagged(t *testing.T) {
 	m, _ := newTestModel(120, 40)
 	send(m, "down")
 	mustContain(t, m, "● validated  13:52:56 EST  +5s  for 12m04s ⚠ over 2m00s",
-		"✗ STUCK_VALIDATED", "⚠ NO_KALSHI_ORDER", "not placed on Kalshi yet")
+		"✗ stuck_validated", "funds locked but no Kalshi order for 12m04s", "not placed on Kalshi yet")
 	// Errors come before warnings whatever order the engine used.
+	r := fixtureRound(2)
+	r.Snapshots[1].Diagnosis = []pipeline.Finding{
+		{Code: "note", Severity: pipeline.SevInfo, Message: "i"},
+		{Code: "warned", Severity: pipeline.SevWarn, Message: "w"},
+		{Code: "broken", Severity: pipeline.SevError, Message: "e"},
+	}
+	applyTestRound(m, r)
 	s := screen(m)
-	if strings.Index(s, "STUCK_VALIDATED") > strings.Index(s, "NO_KALSHI_ORDER") {
-		t.Fatal("warning listed before error")
+	i, w, e := strings.Index(s, "· note"), strings.Index(s, "⚠ warned"), strings.Index(s, "✗ broken")
+	if i < 0 || w < 0 || e < 0 || !(e < w && w < i) {
+		t.Fatalf("findings not most severe first: error %d, warn %d, info %d", e, w, i)
 	}
 }
 

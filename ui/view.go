@@ -117,7 +117,12 @@ func (m *Model) titleBar(w int) string {
 	total, active, done, failed := m.ordersSummary()
 	counts := st.Text.Render(itoa(total) + " watched")
 	if total > 0 {
-		counts += st.Text.Render(" · " + itoa(active) + " active · " + itoa(done) + " done · ")
+		// The list's title has the total; narrow screens leave it there.
+		counts = ""
+		if w >= 100 {
+			counts = st.Text.Render(itoa(total) + " watched · ")
+		}
+		counts += st.Text.Render(itoa(active) + " active · " + itoa(done) + " done · ")
 		if failed > 0 {
 			counts += st.Bad.Render(itoa(failed) + " failed")
 		} else {
