@@ -1,0 +1,213 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"ordermon/pipeline"
+)
+
+// tickMsg is the refresh timer firing. gen ties it to the timer that was
+// armed; pausing or refreshing by hand re-arms, and older ticks are
+// ignored so there is only ever one live timer.
+type tickMsg struct{ gen uint64 }
+
+// clockMsg is the one-second tick that keeps ages ("updated 3s ago")
+// current between polls.
+type clockMsg struct{}
+
+// roundMsg is a finished poll. tag is the model's number for the poll.
+type roundMsg struct {
+	tag   uint64
+	round pipeline.Round
+}
+
+// PanicError is a panic caught on the live screen, with the stack where
+// it happened, for the caller's crash report.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+// Error names the panic in one line.
+func (e *PanicError) Error() string { return fmt.Sprintf("ui: panic: %v", e.Value) }
+
+// panicMsg carries a panic out of a command so Run can report it.
+type panicMsg struct{ err *PanicError }
+
+// guard turns a panic inside c into a panicMsg, because a panic in a
+// command's goroutine could not be recovered anywhere else and would leave
+// the terminal in raw mode.
+func guard(c tea.Cmd) tea.Cmd {
+	if c == nil {
+		return nil
+	}
+	return func() (msg tea.Msg) {
+		defer func() {
+			if r := recover(); r != nil {
+				msg = panicMsg{&PanicError{Value: r, Stack: debug.Stack()}}
+			}
+		}()
+		return c()
+	}
+}
+
+// clockTick fires on the next whole second, so every age on screen moves
+// in step with the wall clock.
+func (m *Model) clockTick() tea.Cmd {
+	return m.every(time.Second, func(time.Time) tea.Msg { return clockMsg{} })
+}
+
+// armTick starts a new refresh timer and forgets any earlier one.
+func (m *Model) armTick() tea.Cmd {
+	m.tickGen++
+	gen := m.tickGen
+	m.nextPoll = m.now().Add(m.interval)
+	return m.tick(m.interval, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+}
+
+// startPoll starts a poll unless one is running, in which case it does
+// nothing; the caller decides whether to queue one. resume first lifts a
+// halt on rejected credentials: the user asked, so the engine may try
+// again.
+func (m *Model) startPoll(resume bool) tea.Cmd {
+	if m.inFlight != 0 || m.engine == nil {
+		return nil
+	}
+	m.pollTag++
+	tag := m.pollTag
+	m.inFlight = tag
+	e := m.engine
+	// The poll is bounded by the interval, with a floor, so a hung source
+	// cannot hold the one poll slot for ever.
+	timeout := max(2*m.interval, 10*time.Second)
+	return guard(func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		if resume {
+			e.Resume()
+		}
+		return roundMsg{tag: tag, round: e.Poll(ctx)}
+	})
+}
+
+// refreshNow polls at once, or queues exactly one more poll if one is
+// running. byUser says the user asked (r or resume), which also lifts a
+// halt on rejected credentials.
+func (m *Model) refreshNow(byUser bool) tea.Cmd {
+	if m.inFlight != 0 {
+		m.queued = true
+		m.queuedResume = m.queuedResume || byUser
+		return nil
+	}
+	return m.startPoll(byUser)
+}
+
+// handleTick runs the timed refresh and re-arms the timer.
+func (m *Model) handleTick(msg tickMsg) tea.Cmd {
+	if msg.gen != m.tickGen || m.paused {
+		return nil
+	}
+	// A tick that finds a poll still running skips: that poll's data is
+	// on its way, and the rate budget is better spent later.
+	return tea.Batch(m.startPoll(false), m.armTick())
+}
+
+// handleRound applies a finished poll, unless it is stale.
+func (m *Model) handleRound(msg roundMsg) tea.Cmd {
+	if msg.tag != m.inFlight {
+		return nil
+	}
+	m.inFlight = 0
+	var cmds []tea.Cmd
+	r := msg.round
+	if r.Seq != 0 && r.Seq <= m.lastSeq {
+		// The engine finished an older round after a newer one.
+	} else {
+		if r.Seq != 0 {
+			m.lastSeq = r.Seq
+		}
+		if m.applyRound(r) && m.opts.Bell {
+			cmds = append(cmds, tea.Raw("\a"))
+		}
+	}
+	if m.queued {
+		m.queued = false
+		cmds = append(cmds, m.startPoll(m.queuedResume))
+		m.queuedResume = false
+	}
+	return tea.Batch(cmds...)
+}
+
+// applyRound merges a round into the rows and reports whether any order
+// reached a final state in it.
+func (m *Model) applyRound(r pipeline.Round) (finished bool) {
+	m.haveRound = true
+	m.lastRound = r.Finished
+	if m.lastRound.IsZero() {
+		m.lastRound = m.now()
+	}
+	m.health = r.Health
+	m.note = r.Note
+	for i := range r.Snapshots {
+		s := r.Snapshots[i]
+		row := m.rowFor(s.Target)
+		if row == nil {
+			// Removed while the poll ran.
+			continue
+		}
+		if row.snap != nil && !terminal(row.snap) && terminal(&s) {
+			finished = true
+		}
+		row.snap = &s
+		row.line = lineCache{}
+	}
+	for _, e := range r.Events {
+		row := m.rowFor(e.Target)
+		if row == nil {
+			continue
+		}
+		row.events = append(row.events, e)
+		if n := len(row.events); n > eventCap {
+			// Copy down rather than reslice, so the array does not grow
+			// without bound under a long-running screen.
+			row.events = append(row.events[:0], row.events[n-eventCap:]...)
+		}
+	}
+	return finished
+}
+
+// rowFor finds the row a snapshot or event belongs to. A bare ID the user
+// typed matches the kind the engine resolved it to.
+func (m *Model) rowFor(t pipeline.Target) *row {
+	for _, r := range m.rows {
+		if sameOrder(r.target, t) {
+			return r
+		}
+	}
+	return nil
+}
+
+// sameOrder reports whether a and b name the same watched order.
+func sameOrder(a, b pipeline.Target) bool {
+	if a == b {
+		return true
+	}
+	return a.ID == b.ID && (a.Kind == pipeline.KindAuto || b.Kind == pipeline.KindAuto)
+}
+
+// togglePause stops or resumes timed refreshes. Resuming refreshes at
+// once, because the data on screen is as old as the pause.
+func (m *Model) togglePause() tea.Cmd {
+	m.paused = !m.paused
+	if m.paused {
+		m.tickGen++ // orphan the armed timer
+		m.nextPoll = time.Time{}
+		return nil
+	}
+	return tea.Batch(m.refreshNow(true), m.armTick())
+}

@@ -1,0 +1,278 @@
+// Package ui is ordermon's live screen: a Bubble Tea v2 program that polls
+// the pipeline engine on a timer and shows every watched order, the
+// selected order's timeline, Kalshi figures, diagnosis and events, and how
+// each data source is doing.
+//
+// Conventions (after crush's internal/ui/AGENTS.md): Model is the only
+// Bubble Tea model; the list, detail, event log and footer are plain
+// render functions over its state. Update never does I/O: engine calls,
+// file writes and the clipboard run in tea.Cmds that report back with
+// messages, and only Update changes the model. All colours and glyphs
+// live in styles.go. Every string from a server passes through
+// textsafe.Clean before it is drawn.
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/progress"
+	"charm.land/bubbles/v2/textinput"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+
+	"ordermon/pipeline"
+)
+
+// Options configures the live screen.
+type Options struct {
+	// Engine does the polling. Required.
+	Engine *pipeline.Engine
+	// Interval is the refresh interval; zero means 3 seconds.
+	Interval time.Duration
+	// Location is the zone stage times are shown in; nil means time.Local.
+	Location *time.Location
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Bell rings the terminal bell when an order reaches a final state.
+	Bell bool
+	// ExportDir is where `e` writes reports; "" means the current
+	// directory.
+	ExportDir string
+	// Demo says the engine watches the demo orders, which the title shows.
+	Demo bool
+	// Version is shown in the title bar.
+	Version string
+	// Stuck says how long each stage may last before its age is flagged.
+	// Zero durations mean pipeline.DefaultThresholds' values.
+	Stuck pipeline.Thresholds
+}
+
+// DefaultInterval is the refresh interval when Options.Interval is zero.
+const DefaultInterval = 3 * time.Second
+
+// eventCap bounds the event history kept per order.
+const eventCap = 500
+
+// focusArea says which pane takes the arrow keys.
+type focusArea int
+
+const (
+	focusList focusArea = iota
+	focusDetail
+	focusEvents
+)
+
+// inputMode says whether a text prompt owns the keyboard.
+type inputMode int
+
+const (
+	modeNormal inputMode = iota
+	modeAdd
+	modeFilter
+)
+
+// engine is what the screen needs from *pipeline.Engine; tests supply a
+// recording fake.
+type engine interface {
+	Add(pipeline.Target) bool
+	Remove(pipeline.Target)
+	Targets() []pipeline.Target
+	Focus(pipeline.Target)
+	Resume()
+	Poll(context.Context) pipeline.Round
+}
+
+// timerFunc starts a timer that delivers fn's message; tea.Tick and
+// tea.Every in production, an immediate fake in tests.
+type timerFunc func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
+
+// row is one watched order.
+type row struct {
+	// target is the order as given to the engine; Remove and Focus use it.
+	target pipeline.Target
+	// snap is the latest snapshot, nil until the first round that has it.
+	snap *pipeline.Snapshot
+	// events is the order's history, oldest first, capped at eventCap.
+	events []pipeline.Event
+	// line caches the row's static list text; see list.go.
+	line lineCache
+	// evLines caches the rendered event log; see view.go.
+	evLines []string
+	evKey   eventsKey
+	evOK    bool
+}
+
+// Model is the live screen's state. Create it with New; it implements
+// tea.Model through its pointer.
+type Model struct {
+	opts     Options
+	engine   engine
+	tick     timerFunc
+	every    timerFunc
+	interval time.Duration
+	loc      *time.Location
+	now      func() time.Time
+	stuck    pipeline.Thresholds
+
+	width, height int
+	isDark        bool
+	styles        Styles
+	keys          keyMap
+	help          help.Model
+
+	rows     []*row
+	selected int // index into rows; -1 when there are none
+	filter   string
+	// visible holds the indexes of rows that pass the filter, in order.
+	visible  []int
+	listTop  int // first visible-list position drawn
+	listRows int // list rows on screen at the last render, for paging
+	focus    focusArea
+	mode     inputMode
+	input    textinput.Model
+	inputErr string
+
+	detailVP viewport.Model
+	eventsVP viewport.Model
+	bar      progress.Model
+
+	// Polling state. pollTag numbers the polls this model started; a reply
+	// whose tag is not inFlight is stale and dropped.
+	pollTag  uint64
+	inFlight uint64
+	queued   bool
+	// queuedResume says the queued poll was asked for by the user.
+	queuedResume bool
+	paused       bool
+	tickGen      uint64
+	nextPoll     time.Time
+	lastSeq      uint64
+	lastRound    time.Time
+	haveRound    bool
+	health       pipeline.Health
+	note         string
+
+	flash      string
+	flashErr   bool
+	flashUntil time.Time
+
+	quitting bool
+	// crash is a panic caught in a command; Run returns it.
+	crash *PanicError
+}
+
+// New returns the screen's model for opts. Without watched orders it opens
+// on the add-order prompt.
+func New(opts Options) Model {
+	m := Model{
+		opts:     opts,
+		tick:     tea.Tick,
+		every:    tea.Every,
+		interval: opts.Interval,
+		loc:      opts.Location,
+		now:      opts.Now,
+		stuck:    opts.Stuck,
+		selected: -1,
+		isDark:   true,
+		keys:     newKeyMap(),
+		help:     help.New(),
+		input:    textinput.New(),
+		detailVP: viewport.New(),
+		eventsVP: viewport.New(),
+		bar: progress.New(progress.WithoutPercentage(),
+			progress.WithFillCharacters(GlyphFillFull, GlyphFillNone)),
+	}
+	if opts.Engine != nil {
+		m.engine = opts.Engine
+	}
+	if m.interval <= 0 {
+		m.interval = DefaultInterval
+	}
+	if m.loc == nil {
+		m.loc = time.Local
+	}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	m.stuck = m.stuck.WithDefaults()
+	m.detailVP.SoftWrap = true
+	m.eventsVP.SoftWrap = true
+	m.detailVP.MouseWheelEnabled = false
+	m.eventsVP.MouseWheelEnabled = false
+	m.setStyles(true)
+	if m.engine != nil {
+		for _, t := range m.engine.Targets() {
+			m.rows = append(m.rows, &row{target: t})
+		}
+	}
+	m.refilter()
+	if len(m.rows) == 0 {
+		m.openPrompt(modeAdd)
+	}
+	return m
+}
+
+// setStyles switches between the light and the dark palette.
+func (m *Model) setStyles(isDark bool) {
+	m.isDark = isDark
+	m.styles = NewStyles(isDark)
+	m.help.Styles = m.styles.Help
+	m.input.SetStyles(m.styles.Input)
+	m.bar.FullColor = m.styles.Theme.Good
+	m.bar.EmptyColor = m.styles.Theme.BarEmpty
+	for _, r := range m.rows {
+		r.evOK = false
+	}
+}
+
+// Init asks for the terminal background, starts the first poll and the
+// one-second clock.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(
+		tea.RequestBackgroundColor,
+		m.startPoll(false),
+		m.armTick(),
+		m.clockTick(),
+		m.focusCmd(),
+	)
+}
+
+// Run shows the live screen until the user quits or ctx ends. It restores
+// the terminal if the screen panics and returns the panic as an error.
+func Run(ctx context.Context, opts Options) (err error) {
+	if opts.Engine == nil {
+		return errors.New("ui: no engine")
+	}
+	m := New(opts)
+	p := tea.NewProgram(&m,
+		tea.WithContext(ctx),
+		// Bubble Tea's own panic handler would print a bare stack trace;
+		// ours restores the terminal and returns one clean error.
+		tea.WithoutCatchPanics(),
+		// Nothing here animates, so a low frame rate keeps idle wakeups
+		// down without making keys feel slow.
+		tea.WithFPS(30),
+	)
+	defer func() {
+		if r := recover(); r != nil {
+			p.Kill()
+			fmt.Fprintln(os.Stderr, "ordermon: the live screen crashed; the terminal was restored.")
+			err = &PanicError{Value: r, Stack: debug.Stack()}
+		}
+	}()
+	_, err = p.Run()
+	if m.crash != nil {
+		fmt.Fprintln(os.Stderr, "ordermon: the live screen crashed; the terminal was restored.")
+		return m.crash
+	}
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,311 @@
+package ui
+
+import (
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"ordermon/textsafe"
+)
+
+// Minimum and "wide" terminal sizes. Below the minimum there is no room to
+// show an order truthfully; from the wide size up, list and detail sit
+// side by side.
+const (
+	minWidth   = 60
+	minHeight  = 20
+	wideWidth  = 120
+	wideHeight = 40
+)
+
+// View renders the screen.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = m.windowTitle()
+	return v
+}
+
+func (m *Model) windowTitle() string {
+	total, _, _, failed := m.ordersSummary()
+	t := "ordermon"
+	if total > 0 {
+		t += " · " + itoa(total) + " orders"
+	}
+	if failed > 0 {
+		t += " · " + itoa(failed) + " failed"
+	}
+	return t
+}
+
+// render draws the whole screen as exactly height lines of width cells.
+func (m *Model) render() string {
+	w, h := m.width, m.height
+	if m.quitting {
+		return ""
+	}
+	if w == 0 || h == 0 {
+		return "starting…"
+	}
+	if w < minWidth || h < minHeight {
+		return m.tooSmall()
+	}
+
+	var top []string
+	top = append(top, m.titleBar(w))
+	top = append(top, m.promptLines(w)...)
+	bottom := m.footerLines(w)
+	bodyH := h - len(top) - len(bottom)
+
+	var body []string
+	if w >= wideWidth && h >= wideHeight {
+		listW := max(50, min(64, w/3))
+		left := m.listBox(listW, bodyH)
+		right := m.detailBox(w-listW, bodyH)
+		body = make([]string, bodyH)
+		for i := range body {
+			body[i] = left[i] + right[i]
+		}
+	} else {
+		listH := max(5, min(len(m.visible)+3, bodyH*2/5))
+		if len(m.rows) == 0 {
+			listH = 5
+		}
+		body = append(m.listBox(w, listH), m.detailBox(w, bodyH-listH)...)
+	}
+	lines := make([]string, 0, h)
+	lines = append(lines, top...)
+	lines = append(lines, body...)
+	lines = append(lines, bottom...)
+	return strings.Join(lines, "\n")
+}
+
+// tooSmall is the whole screen when the terminal cannot hold the layout.
+func (m *Model) tooSmall() string {
+	msg := []string{
+		"terminal too small",
+		"(need " + itoa(minWidth) + "×" + itoa(minHeight) + ", have " + itoa(m.width) + "×" + itoa(m.height) + ")",
+		"q quits",
+	}
+	lines := make([]string, 0, m.height)
+	topPad := max(0, (m.height-len(msg))/2)
+	for range topPad {
+		lines = append(lines, "")
+	}
+	for _, s := range msg {
+		s = clip(s, m.width)
+		pad := max(0, (m.width-ansi.StringWidth(s))/2)
+		lines = append(lines, strings.Repeat(" ", pad)+m.styles.Warn.Render(s))
+	}
+	if len(lines) > m.height {
+		lines = lines[:m.height]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// titleBar is the top line: name, counts, pause state and the clock.
+func (m *Model) titleBar(w int) string {
+	st := &m.styles
+	left := st.Title.Render("ordermon")
+	if m.opts.Version != "" && w >= 100 {
+		left += st.Muted.Render(" " + textsafe.Clean(m.opts.Version))
+	}
+	if m.opts.Demo {
+		left += " " + st.Warn.Render("DEMO")
+	}
+	total, active, done, failed := m.ordersSummary()
+	counts := st.Text.Render(itoa(total) + " watched")
+	if total > 0 {
+		// The list's title has the total; narrow screens leave it there.
+		counts = ""
+		if w >= 100 {
+			counts = st.Text.Render(itoa(total) + " watched · ")
+		}
+		counts += st.Text.Render(itoa(active) + " active · " + itoa(done) + " done · ")
+		if failed > 0 {
+			counts += st.Bad.Render(itoa(failed) + " failed")
+		} else {
+			counts += st.Text.Render("0 failed")
+		}
+		if n := m.needAttention(); n > 0 {
+			counts += st.Text.Render(" · ") + st.Warn.Render(GlyphWarn+" "+itoa(n)+" need attention")
+		}
+	}
+	left += "  " + counts
+	right := st.Muted.Render(clock(m.now(), m.loc, m.now()))
+	if m.paused {
+		right = st.Paused.Render(" PAUSED ") + " " + right
+	}
+	gap := w - ansi.StringWidth(left) - ansi.StringWidth(right)
+	if gap < 1 {
+		return clip(left, w-ansi.StringWidth(right)-1) + " " + right
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+// promptLines is the add or filter prompt with its error, if open.
+func (m *Model) promptLines(w int) []string {
+	if m.mode == modeNormal {
+		return nil
+	}
+	m.input.SetWidth(max(10, w-ansi.StringWidth(m.input.Prompt)-2))
+	lines := []string{fit(m.input.View(), w)}
+	switch {
+	case m.inputErr != "":
+		lines = append(lines, fit(m.styles.FlashError.Render(GlyphFailed+" "+m.inputErr), w))
+	case m.mode == modeAdd && len(m.rows) == 0:
+		lines = append(lines, fit(m.styles.Muted.Render("no orders watched yet: type or paste an order ID and press enter"), w))
+	}
+	return lines
+}
+
+// listBox is the order list in its pane.
+func (m *Model) listBox(w, h int) []string {
+	title := "Orders"
+	if len(m.visible) != len(m.rows) {
+		title += " " + itoa(len(m.visible)) + "/" + itoa(len(m.rows))
+	} else {
+		title += " " + itoa(len(m.rows))
+	}
+	if m.filter != "" {
+		title += " · filter “" + m.filter + "”"
+	}
+	focused := m.focus == focusList && m.mode == modeNormal
+	return m.box(title, m.renderList(w-2, h-2), w, h, focused)
+}
+
+// detailBox is the selected order's detail and event log in one pane.
+func (m *Model) detailBox(w, h int) []string {
+	inner, innerH := w-2, h-2
+	r := m.current()
+	if r == nil {
+		return m.box("Order", []string{m.styles.Muted.Render("  select an order to see its detail")}, w, h, false)
+	}
+	detail := m.detailLines(r, inner-1, m.height < wideHeight)
+	events := m.cachedEvents(r, inner-1)
+
+	// The detail gets what it needs; the event log keeps at least a few
+	// lines, and everything scrolls when focused.
+	minEvents := min(5, max(2, innerH/4))
+	dh := min(len(detail), innerH-1-minEvents)
+	dh = max(1, dh)
+	eh := max(1, innerH-dh-1)
+
+	m.detailVP.SetWidth(inner)
+	m.detailVP.SetHeight(dh)
+	m.detailVP.SetContentLines(indent(detail))
+	m.eventsVP.SetWidth(inner)
+	m.eventsVP.SetHeight(eh)
+	m.eventsVP.SetContentLines(indent(events))
+
+	lines := make([]string, 0, innerH)
+	lines = append(lines, viewLines(m.detailVP.View(), dh)...)
+	evTitle := "Events " + itoa(len(r.events)) + " · newest first"
+	if m.focus == focusEvents {
+		evTitle = GlyphSelected + " " + evTitle
+	}
+	evTitle += scrollHint(m.eventsVP.AtTop(), m.eventsVP.AtBottom())
+	lines = append(lines, m.divider(evTitle, inner))
+	lines = append(lines, viewLines(m.eventsVP.View(), eh)...)
+
+	title := "Order"
+	if m.focus == focusDetail {
+		title = GlyphSelected + " " + title
+	}
+	title += scrollHint(m.detailVP.AtTop(), m.detailVP.AtBottom())
+	focused := m.mode == modeNormal && (m.focus == focusDetail || m.focus == focusEvents)
+	return m.box(title, lines, w, h, focused)
+}
+
+// scrollHint says which way a pane has more to show.
+func scrollHint(atTop, atBottom bool) string {
+	switch {
+	case atTop && atBottom:
+		return ""
+	case atTop:
+		return " · ↓ more"
+	case atBottom:
+		return " · ↑ more"
+	}
+	return " · ↑↓ more"
+}
+
+// cachedEvents renders the event log once per new event or width change.
+func (r *row) eventsKey(width int, day int) eventsKey {
+	var last int64
+	if n := len(r.events); n > 0 {
+		last = r.events[n-1].At.UnixNano()
+	}
+	return eventsKey{n: len(r.events), last: last, width: width, day: day}
+}
+
+type eventsKey struct {
+	n     int
+	last  int64
+	width int
+	day   int
+}
+
+func (m *Model) cachedEvents(r *row, width int) []string {
+	k := r.eventsKey(width, m.now().In(m.loc).YearDay())
+	if r.evOK && r.evKey == k {
+		return r.evLines
+	}
+	r.evLines = m.eventLines(r, width)
+	r.evKey, r.evOK = k, true
+	return r.evLines
+}
+
+// indent shifts every line one cell right, off the border.
+func indent(lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = " " + l
+	}
+	return out
+}
+
+// viewLines splits a viewport's output into exactly n lines.
+func viewLines(s string, n int) []string {
+	lines := strings.Split(s, "\n")
+	for len(lines) < n {
+		lines = append(lines, "")
+	}
+	return lines[:n]
+}
+
+// divider is a titled rule across a pane.
+func (m *Model) divider(title string, w int) string {
+	t := "─ " + title + " "
+	return m.styles.Muted.Render(fit(t+strings.Repeat("─", max(0, w-ansi.StringWidth(t))), w))
+}
+
+// box draws lines in a bordered pane of exactly w × h cells with title in
+// the top edge. A focused pane has a thick border.
+func (m *Model) box(title string, lines []string, w, h int, focused bool) []string {
+	st := m.styles.Pane
+	tl, tr, bl, br, hz, vt := "╭", "╮", "╰", "╯", "─", "│"
+	if focused {
+		st = m.styles.PaneFocused
+		tl, tr, bl, br, hz, vt = "┏", "┓", "┗", "┛", "━", "┃"
+		title = GlyphSelected + " " + strings.TrimPrefix(title, GlyphSelected+" ")
+	}
+	border := st.UnsetBorderStyle().Foreground(st.GetBorderTopForeground())
+	inner := w - 2
+	t := clip(" "+title+" ", max(0, inner-2))
+	topLine := border.Render(tl+hz) + m.styles.PaneTitle.Render(t) +
+		border.Render(strings.Repeat(hz, max(0, inner-1-ansi.StringWidth(t)))+tr)
+	out := make([]string, 0, h)
+	out = append(out, topLine)
+	side := border.Render(vt)
+	for i := 0; i < h-2; i++ {
+		l := ""
+		if i < len(lines) {
+			l = lines[i]
+		}
+		out = append(out, side+fit(l, inner)+side)
+	}
+	out = append(out, border.Render(bl+strings.Repeat(hz, max(0, inner))+br))
+	return out
+}
