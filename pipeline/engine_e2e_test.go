@@ -126,7 +126,7 @@ func TestEngineCleanCompletion(t *testing.T) {
 	steps := []check{
 		{stage: "pending", event: pipeline.EventStageReached, text: "pending"},
 		{stage: "validated", event: pipeline.EventStageReached, text: "validated"},
-		{stage: "placed", event: pipeline.EventStageReached, text: "placed", fills: "0.00"},
+		{stage: "placed", event: pipeline.EventStageReached, text: "placed", fills: "0.00", queue: "0.00"},
 		{stage: "placed", event: pipeline.EventQueueMoved, text: "40", fills: "0.00", queue: "40.00"},
 		{stage: "placed", event: pipeline.EventQueueMoved, text: "15", fills: "0.00", queue: "15.00"},
 		{stage: "placed", event: pipeline.EventFillCount, text: "4.00", fills: "4.00", queue: "15.00"},
@@ -143,7 +143,9 @@ func TestEngineCleanCompletion(t *testing.T) {
 				t.Fatalf("step %d: Advance ran %d steps", i, n)
 			}
 		}
-		w.clock.Add(20 * time.Second)
+		// Five seconds a step keeps the intent service inside the grace
+		// it has to catch up with Kalshi.
+		w.clock.Add(5 * time.Second)
 		r := w.poll(t)
 		if len(r.Snapshots) != 1 {
 			t.Fatalf("step %d: %d snapshots", i, len(r.Snapshots))
@@ -193,10 +195,10 @@ func TestEngineCleanCompletion(t *testing.T) {
 		t.Errorf("quiet round produced events %v", kinds(r.Events))
 	}
 	w.poll(t)
-	if after := len(w.x.Requests()) + len(w.svc.Requests()); after != before+2 {
+	if after := len(w.x.Requests()) + len(w.svc.Requests()); after != before+3 {
 		// The confirming round asks the intent service once and Kalshi
-		// once; the round after asks nobody.
-		t.Errorf("requests after completion: %d more, want 2", after-before)
+		// for the order and its market; the round after asks nobody.
+		t.Errorf("requests after completion: %d more, want 3", after-before)
 	}
 }
 
