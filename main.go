@@ -156,7 +156,13 @@ func demoSources(w *demo.World) sources {
 func newEngine(opts *config.Options, s sources, logger *slog.Logger) (*pipeline.Engine, error) {
 	cfg := pipeline.EngineConfig{Interval: opts.Interval, Thresholds: opts.Thresholds}
 	if s.key != nil {
-		kc, err := kalshi.New(kalshi.Config{BaseURL: s.kalshiURL, KeyID: s.keyID, Key: s.key})
+		// One token bucket paces every Kalshi read, so ordermon never
+		// causes its own 429s.
+		limiter, err := kalshi.NewReadLimiter(opts.File.Kalshi.Tier)
+		if err != nil {
+			return nil, err
+		}
+		kc, err := kalshi.New(kalshi.Config{BaseURL: s.kalshiURL, KeyID: s.keyID, Key: s.key, Limiter: limiter, Logger: logger})
 		if err != nil {
 			return nil, err
 		}
@@ -170,7 +176,6 @@ func newEngine(opts *config.Options, s sources, logger *slog.Logger) (*pipeline.
 		cfg.Intents = ic
 		cfg.TokenExpiry = func() time.Time { return ic.TokenExpiry(context.Background()) }
 	}
-	_ = logger
 	return pipeline.NewEngine(cfg), nil
 }
 
