@@ -225,6 +225,15 @@ func (c *IntentClient) GetIntent(ctx context.Context, id string) (Intent, error)
 		}
 		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", path, err)
 	}
+	// A reply for another intent (a caching proxy mixing up replies, or a
+	// service that ignores the path) must not be shown under this ID.
+	// Case is ignored: a UUID means the same in either case.
+	if in.ID != "" && !strings.EqualFold(in.ID, id) {
+		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", path, &IntentFieldError{
+			Field:   "id",
+			Problem: "the reply is for intent " + strconv.Quote(textsafe.Truncate(scrub(textsafe.Clean(in.ID)), 40)) + ", not the one asked for",
+		})
+	}
 	return in, nil
 }
 
