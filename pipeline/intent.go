@@ -214,7 +214,9 @@ func (c *IntentClient) GetIntent(ctx context.Context, id string) (Intent, error)
 		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", path, &BodyTooLargeError{Limit: c.cfg.MaxBodyBytes})
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return Intent{}, newIntentError(resp.StatusCode, path, body, scrub)
+		ie := newIntentError(resp.StatusCode, path, body, scrub)
+		ie.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now())
+		return Intent{}, ie
 	}
 	in, err := (&intentDecoder{scrub: scrub}).decode(body)
 	if err != nil {
@@ -233,6 +235,12 @@ func (c *IntentClient) GetIntent(ctx context.Context, id string) (Intent, error)
 			Field:   "id",
 			Problem: "the reply is for intent " + strconv.Quote(textsafe.Truncate(scrub(textsafe.Clean(in.ID)), 40)) + ", not the one asked for",
 		})
+	}
+	// Every status reply says where the order is. One that does not (all
+	// fields null, say) would otherwise replace what is known with an
+	// intent that has no status, timestamps or Kalshi order.
+	if in.Status == "" {
+		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", path, &IntentFieldError{Field: "status", Problem: "missing; the reply does not say where the order is"})
 	}
 	return in, nil
 }

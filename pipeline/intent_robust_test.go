@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestGetIntentRefusesAnotherIntent: a reply whose id is not the one asked
@@ -73,5 +74,60 @@ func TestDecodeIntentRefusesNegativeCounts(t *testing.T) {
 	in, err := DecodeIntent([]byte(`{"id":"1","metadata":{"kalshiFillCount":"0"},"action":{"quantity":"0.00"}}`))
 	if err != nil || in.KalshiFillCount == nil || in.KalshiFillCount.Sign() != 0 {
 		t.Errorf("zero fill count: %v %+v", err, in)
+	}
+}
+
+// TestGetIntentRefusesNoStatus: a status reply that does not say where the
+// order is (every field null, or no status) is an error, so the engine
+// keeps what it knew instead of showing an intent with nothing in it.
+func TestGetIntentRefusesNoStatus(t *testing.T) {
+	for _, body := range []string{
+		`{"id":"1","status":null,"metadata":null,"createdAt":null}`,
+		`{"id":"1","createdAt":"2024-01-15T10:00:00Z"}`,
+		`{"id":null,"status":null}`,
+		`{"success":true,"intent":{"id":"1","status":""}}`,
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte(body))
+		}))
+		_, err := newIntentTestClient(t, srv.URL, nil).GetIntent(context.Background(), "1")
+		srv.Close()
+		var fe *IntentFieldError
+		if !errors.As(err, &fe) || fe.Field != "status" {
+			t.Errorf("%s: err %v, want a missing-status error", body, err)
+		}
+	}
+}
+
+// TestIntentErrorRetryAfter: Retry-After is kept on the error, in seconds
+// or as an HTTP date, capped, and ignored when absent, past or garbage.
+func TestIntentErrorRetryAfter(t *testing.T) {
+	for header, want := range map[string]time.Duration{
+		"":            0,
+		"5":           5 * time.Second,
+		"0":           0,
+		"-3":          0,
+		"soon":        0,
+		"99999999999": time.Hour,
+		intentNow.Add(90 * time.Second).Format(http.TimeFormat): 90 * time.Second,
+		intentNow.Add(-time.Minute).Format(http.TimeFormat):     0,
+		intentNow.Add(72 * time.Hour).Format(http.TimeFormat):   time.Hour,
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if header != "" {
+				w.Header().Set("Retry-After", header)
+			}
+			w.WriteHeader(http.StatusTooManyRequests)
+			w.Write([]byte(`{"error":"Too many requests"}`))
+		}))
+		_, err := newIntentTestClient(t, srv.URL, nil).GetIntent(context.Background(), "1")
+		srv.Close()
+		var ie *IntentError
+		if !errors.As(err, &ie) || ie.Status != http.StatusTooManyRequests {
+			t.Fatalf("Retry-After %q: err %v", header, err)
+		}
+		if ie.RetryAfter != want {
+			t.Errorf("Retry-After %q: %v, want %v", header, ie.RetryAfter, want)
+		}
 	}
 }
