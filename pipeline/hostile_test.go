@@ -1110,53 +1110,95 @@ func runHostile(t *testing.T, c hostileCase) {
 // what proves that.
 func checkShown(t *testing.T, r pipeline.Round, now time.Time) {
 	t.Helper()
-	walkStrings(reflect.ValueOf(r), "round", func(path, s string) {
-		checkText(t, path, s, false)
-	})
+	for _, p := range shownProblems(r, now) {
+		t.Error(p)
+	}
+}
+
+// shownProblems is checkShown's judgement: one line per problem found.
+func shownProblems(r pipeline.Round, now time.Time) []string {
+	var out []string
+	check := func(what, s string, multiline bool) {
+		if p := textProblem(what, s, multiline); p != "" {
+			out = append(out, p)
+		}
+	}
+	walkStrings(reflect.ValueOf(r), "round", func(path, s string) { check(path, s, false) })
 	// The payloads still must not carry the token.
 	walkAll(reflect.ValueOf(r), "round", func(path, s string) {
 		if strings.Contains(s, hostileToken) {
-			t.Errorf("%s carries the token", path)
+			out = append(out, path+" carries the token")
 		}
 	})
 	for _, s := range r.Snapshots {
 		line, err := report.FromSnapshot(s).MarshalLine()
 		if err != nil {
-			t.Errorf("%v: MarshalLine: %v", s.Target, err)
+			out = append(out, fmt.Sprintf("%v: MarshalLine: %v", s.Target, err))
 		}
 		// One line, newline-terminated; nothing raw inside it.
-		checkText(t, s.Target.String()+" JSON line", strings.TrimSuffix(string(line), "\n"), false)
-		checkText(t, s.Target.String()+" status block", report.Status(s, time.UTC, now), true)
-		checkText(t, s.Target.String()+" markdown", report.Markdown(s, r.Events, time.UTC, now), true)
-		checkText(t, s.Target.String()+" stage", s.StageText(), false)
-		checkText(t, s.Target.String()+" kalshi status", s.KalshiStatusText(), false)
+		check(s.Target.String()+" JSON line", strings.TrimSuffix(string(line), "\n"), false)
+		check(s.Target.String()+" status block", report.Status(s, time.UTC, now), true)
+		check(s.Target.String()+" markdown", report.Markdown(s, r.Events, time.UTC, now), true)
+		check(s.Target.String()+" stage", s.StageText(), false)
+		check(s.Target.String()+" kalshi status", s.KalshiStatusText(), false)
 	}
 	for _, e := range r.Events {
-		checkText(t, "event line", report.Line(e, time.UTC), false)
-		checkText(t, "event string", e.String(), false)
+		check("event line", report.Line(e, time.UTC), false)
+		check("event string", e.String(), false)
 	}
-	checkText(t, "summary", report.Summary(r.Snapshots, time.UTC), true)
+	check("summary", report.Summary(r.Snapshots, time.UTC), true)
+	return out
 }
 
-// checkText fails on ESC, BEL and every other C0 control (newlines only in
-// multi-line renderings), DEL, C1 controls, bidi overrides, invalid UTF-8
-// and the token.
-func checkText(t *testing.T, what, s string, multiline bool) {
-	t.Helper()
-	if strings.Contains(s, hostileToken) || strings.Contains(s, "not-a-real-signature") {
-		t.Errorf("%s carries the token", what)
+// textProblem reports ESC, BEL and every other C0 control (newlines only
+// in multi-line renderings), DEL, C1 controls, bidi overrides, invalid
+// UTF-8 and the token; "" when s is clean.
+func textProblem(what, s string, multiline bool) string {
+	if strings.Contains(s, hostileToken) {
+		return what + " carries the token"
 	}
 	if !utf8.ValidString(s) {
-		t.Errorf("%s is not valid UTF-8: %q", what, s)
-		return
+		return fmt.Sprintf("%s is not valid UTF-8: %q", what, s)
 	}
 	for _, r := range s {
 		if r == '\n' && multiline {
 			continue
 		}
 		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
-			t.Errorf("%s carries control %U: %q", what, r, s)
-			return
+			return fmt.Sprintf("%s carries control %U: %q", what, r, s)
+		}
+	}
+	return ""
+}
+
+// TestHostileCheckerCatches proves the checker can fail: a round with a
+// control in each derived place is caught, every place by name, and a
+// round whose only controls sit in the verbatim payloads passes, because
+// every renderer cleans them.
+func TestHostileCheckerCatches(t *testing.T) {
+	now := time.Date(2026, 11, 21, 14, 0, 0, 0, time.UTC)
+	o := &kalshi.Order{OrderID: "K2", Ticker: "KX" + evil, Status: kalshi.OrderStatus("rest" + evil), Type: evil}
+	clean := pipeline.Round{Snapshots: []pipeline.Snapshot{{Target: targetKalshi, ObservedAt: now, Order: o,
+		Intent: &pipeline.Intent{ID: "1", Status: pipeline.Status("x" + evil), TerminationReason: evil}}}}
+	if p := shownProblems(clean, now); len(p) != 0 {
+		t.Errorf("verbatim payloads flagged, or a renderer let a control through:\n%s", strings.Join(p, "\n"))
+	}
+	poisoned := map[string]func(r *pipeline.Round){
+		"Sources.Kalshi.Err": func(r *pipeline.Round) { r.Snapshots[0].Sources.Kalshi.Err = "bad\x1b[2J" },
+		"Health.Intent.Err":  func(r *pipeline.Round) { r.Health.Intent.Err = "bell\a" },
+		"Diagnosis": func(r *pipeline.Round) {
+			r.Snapshots[0].Diagnosis = []pipeline.Finding{{Code: "c", Message: "c1 \u009b31m"}}
+		},
+		"Events": func(r *pipeline.Round) { r.Events = []pipeline.Event{{Target: targetKalshi, Message: "bidi \u202e"}} },
+		"Note":   func(r *pipeline.Round) { r.Note = "invalid \xff" },
+		"token":  func(r *pipeline.Round) { r.Snapshots[0].Order = &kalshi.Order{OrderID: hostileToken} },
+	}
+	for name, poison := range poisoned {
+		r := clean
+		r.Snapshots = append([]pipeline.Snapshot(nil), clean.Snapshots...)
+		poison(&r)
+		if len(shownProblems(r, now)) == 0 {
+			t.Errorf("a control in %s went unnoticed", name)
 		}
 	}
 }
