@@ -210,6 +210,7 @@ func TestPlainWatchPrintsChangesAndSummary(t *testing.T) {
 		}
 		w.svc.Advance()
 	}
+	final := len(w.svc.Requests())
 	r := p.wait()
 	if r.code != 0 {
 		t.Fatalf("want exit 0, got:\n%s", r)
@@ -240,10 +241,11 @@ func TestPlainWatchPrintsChangesAndSummary(t *testing.T) {
 	if !strings.Contains(r.stderr, "watching 1 order every 500ms") {
 		t.Errorf("stderr does not say what is watched:\n%s", r)
 	}
-	// One read per round, four rounds, and the watch stopped at the end.
+	// One read per round, at least four rounds, and the watch stopped
+	// with the read that saw the intent completed.
 	reqs := w.svc.Requests()
-	if len(reqs) != 4 {
-		t.Errorf("the intent service got %d requests, want 4 (one per round)", len(reqs))
+	if len(reqs) < 4 || len(reqs) != final+1 {
+		t.Errorf("the intent service got %d requests, want 4 or more, and one after the last step (%d)", len(reqs), final+1)
 	}
 	for i, q := range reqs {
 		if !q.Bearer || !q.APIKey || q.Status != 200 {
@@ -336,5 +338,82 @@ func TestConfigFileLocations(t *testing.T) {
 	r = w.run(nil, "--once", "--json", "kalshi:ord-1")
 	if r.code != 0 || len(jsonLines(t, r.stdout)) != 1 {
 		t.Errorf("from the user configuration directory: want exit 0 and one line, got:\n%s", r)
+	}
+}
+
+// TestInterruptEndsWithSummary sends SIGINT to a watch between rounds, as
+// Ctrl+C does: it ends like a timeout, with the summary, exit 4 with
+// --exit-status while the order is open and 0 without.
+func TestInterruptEndsWithSummary(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"--exit-status"}, 4},
+		{nil, 0},
+		{[]string{"--json", "--exit-status"}, 4},
+	} {
+		t.Run(strings.Join(append([]string{"watch"}, tt.args...), " "), func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, worldOptions{})
+			w.putMarket("Bitcoin")
+			w.putRestingOrder("ord-1")
+			p := w.start(nil, append([]string{"--config", w.kalshiConfig(), "-i", "10s", "kalshi:ord-1"}, tt.args...)...)
+			// The first line comes once the first round is over, and the
+			// next round is ten seconds away, so the signal arrives
+			// between rounds.
+			p.next()
+			if err := p.cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			r := p.wait()
+			if r.code != tt.want {
+				t.Fatalf("want exit %d, got:\n%s", tt.want, r)
+			}
+			if strings.Contains(r.stdout, "canceled") {
+				t.Errorf("the interrupt shows as an error:\n%s", r)
+			}
+			if len(tt.args) > 0 && tt.args[0] == "--json" {
+				return
+			}
+			lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+			if n := len(lines); n < 2 || lines[n-2] != "1 order: 1 in progress" || !strings.HasPrefix(lines[n-1], "  kalshi:ord-1  resting") {
+				t.Errorf("the output does not end with the summary:\n%s", r)
+			}
+		})
+	}
+}
+
+// TestInterruptMidRound sends SIGINT while a Kalshi read is held. The
+// reads cut short are ordermon's own doing, not Kalshi failing, so
+// nothing should say Kalshi failed.
+//
+// It fails today: the engine records the canceled read as the source's
+// error, so the output says "Kalshi failed: canceled" and the summary
+// "kalshi error: canceled" (the same happens when --timeout ends a round).
+// The engine is the lead's to change; remove the Skip once it is fixed.
+func TestInterruptMidRound(t *testing.T) {
+	t.Skip("engine bug: a round canceled by Ctrl+C or --timeout reports the source as failed (\"canceled\")")
+	t.Parallel()
+	w := newWorld(t, worldOptions{})
+	w.putMarket("Bitcoin")
+	w.putRestingOrder("ord-1")
+	w.x.InjectFault(kalshitest.Fault{Path: "/queue_position", Delay: runTimeout})
+	p := w.start(nil, "--exit-status", "--config", w.kalshiConfig(), "kalshi:ord-1")
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	defer cancel()
+	if err := w.x.WaitInFlight(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	r := p.wait()
+	if r.code != 4 {
+		t.Errorf("want exit 4, got:\n%s", r)
+	}
+	if strings.Contains(r.stdout, "canceled") {
+		t.Errorf("Ctrl+C shows as Kalshi failing:\n%s", r)
 	}
 }
