@@ -124,6 +124,12 @@ func TestSecretsNeverAppear(t *testing.T) {
 		{"API key with a newline in the environment", nil, func(w *world) []string {
 			return []string{"ORDERMON_PIPELINE_API_KEY=" + w.apiKey + "\nsecond"}
 		}, []string{"--once", "intent:501"}, 2},
+		{"token from token_file", func(w *world) {
+			w.tokenSource(fmt.Sprintf("token_file = %q", w.writeToken()))
+		}, nil, []string{"--once", "--json", "--exit-status", "intent:501"}, 4},
+		{"token from token_command", func(w *world) {
+			w.tokenSource(fmt.Sprintf("token_command = %q", "cat "+w.writeToken()))
+		}, nil, []string{"--once", "--json", "--exit-status", "intent:501"}, 4},
 		{"private key pasted as the token", nil, func(w *world) []string {
 			return []string{"ORDERMON_PIPELINE_TOKEN=" + string(keyPEM(t))}
 		}, []string{"--once", "intent:501"}, 2},
@@ -142,8 +148,11 @@ func TestSecretsNeverAppear(t *testing.T) {
 			if tt.env != nil {
 				env = tt.env(w)
 			}
+			if w.configPath == "" {
+				w.config("")
+			}
 			logFile := filepath.Join(w.dir, "debug.log")
-			r := w.run(env, append([]string{"--config", w.config(""), "--log", logFile}, tt.args...)...)
+			r := w.run(env, append([]string{"--config", w.configPath, "--log", logFile}, tt.args...)...)
 			if r.code != tt.want {
 				t.Errorf("want exit %d, got exit %d", tt.want, r.code)
 			}
@@ -251,4 +260,21 @@ func TestHostileErrorMessageIsNeutralized(t *testing.T) {
 			t.Errorf("%s: the error's text is lost:\n%s", name, r.stdout)
 		}
 	}
+}
+
+// writeToken writes the token to a private file and returns its path.
+func (w *world) writeToken() string {
+	w.t.Helper()
+	path := filepath.Join(w.dir, "token.txt")
+	if err := os.WriteFile(path, []byte(w.token+"\n"), 0o600); err != nil {
+		w.t.Fatal(err)
+	}
+	return path
+}
+
+// tokenSource writes the configuration with the token setting replaced by
+// setting (token_file or token_command).
+func (w *world) tokenSource(setting string) {
+	w.t.Helper()
+	rewrite(w.t, w.config(""), fmt.Sprintf("token = %q", w.token), setting)
 }

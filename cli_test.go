@@ -96,6 +96,8 @@ type world struct {
 	keyFile string
 	token   string
 	apiKey  string
+	// configPath is the file config last wrote, or "".
+	configPath string
 }
 
 // worldOptions configures newWorld.
@@ -152,6 +154,7 @@ api_key = %q
 	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
 		w.t.Fatal(err)
 	}
+	w.configPath = path
 	return path
 }
 
