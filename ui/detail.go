@@ -4,7 +4,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"ordermon/fixed"
@@ -59,15 +58,15 @@ func (b *lineBuilder) blank() {
 // wrap adds prefix followed by text word-wrapped to the width, later
 // lines indented by cont cells, so a long reason or message is shown in
 // full rather than cut off.
-func (b *lineBuilder) wrap(prefix string, cont int, text string, style lipgloss.Style) {
+func (b *lineBuilder) wrap(prefix string, cont int, text string, style Ink) {
 	b.lines = append(b.lines, wrapLines(prefix, cont, text, style, b.width)...)
 }
 
 // wrapLines is wrap's work, for callers without a lineBuilder. It breaks
 // at spaces only (IDs and timestamps keep their hyphens), and hard-breaks
 // a word longer than the line.
-func wrapLines(prefix string, cont int, text string, style lipgloss.Style, width int) []string {
-	pw := ansi.StringWidth(prefix)
+func wrapLines(prefix string, cont int, text string, style Ink, width int) []string {
+	pw := cells(prefix)
 	first := max(10, width-pw)
 	rest := max(10, width-cont)
 	words := strings.Fields(text)
@@ -84,7 +83,7 @@ func wrapLines(prefix string, cont int, text string, style lipgloss.Style, width
 		lw, limit = 0, rest
 	}
 	for _, w := range words {
-		ww := ansi.StringWidth(w)
+		ww := cells(w)
 		if lw > 0 && lw+1+ww > limit {
 			flush()
 		}
@@ -93,8 +92,8 @@ func wrapLines(prefix string, cont int, text string, style lipgloss.Style, width
 			head := ansi.Cut(w, 0, limit-lw)
 			line.WriteString(head)
 			flush()
-			w = ansi.Cut(w, ansi.StringWidth(head), ww)
-			ww = ansi.StringWidth(w)
+			w = ansi.Cut(w, cells(head), ww)
+			ww = cells(w)
 		}
 		if lw > 0 {
 			line.WriteByte(' ')
@@ -538,7 +537,12 @@ func (m *Model) diagnosisSection(b *lineBuilder, s *pipeline.Snapshot) {
 	st := &m.styles
 	b.add(st.Section.Render("Diagnosis"))
 	if len(s.Diagnosis) == 0 {
-		b.add("  " + st.Good.Render(GlyphReached) + st.Muted.Render(" no problems found"))
+		if stale(s, m.now(), m.interval) {
+			// Old data cannot vouch for the order now.
+			b.add("  " + st.Warn.Render(GlyphWarn) + st.Muted.Render(" nothing found, but the data is stale"))
+		} else {
+			b.add("  " + st.Good.Render(GlyphReached) + st.Muted.Render(" no problems found"))
+		}
 		return
 	}
 	fs := sortedFindings(s.Diagnosis)
@@ -574,9 +578,10 @@ func sortedFindings(in []pipeline.Finding) []pipeline.Finding {
 func (m *Model) eventLines(r *row, width int) []string {
 	st := &m.styles
 	now := m.now()
-	lines := make([]string, 0, len(r.events))
-	for i := len(r.events) - 1; i >= 0; i-- {
-		e := r.events[i]
+	evs := r.history()
+	lines := make([]string, 0, len(evs))
+	for i := len(evs) - 1; i >= 0; i-- {
+		e := evs[i]
 		g := eventGlyph(e)
 		var gs string
 		switch {
@@ -594,7 +599,7 @@ func (m *Model) eventLines(r *row, width int) []string {
 			msg = textsafe.Clean(string(e.Kind) + " " + e.From + " → " + e.To)
 		}
 		prefix := st.Muted.Render(clock(e.At, m.loc, now)) + "  " + gs + " "
-		lines = append(lines, wrapLines(prefix, ansi.StringWidth(prefix), msg, st.Text, width)...)
+		lines = append(lines, wrapLines(prefix, cells(prefix), msg, st.Text, width)...)
 	}
 	if len(lines) == 0 {
 		lines = append(lines, st.Muted.Render("no events yet"))

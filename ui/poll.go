@@ -146,6 +146,7 @@ func (m *Model) handleRound(msg roundMsg) tea.Cmd {
 // applyRound merges a round into the rows and reports whether any order
 // reached a final state in it.
 func (m *Model) applyRound(r pipeline.Round) (finished bool) {
+	m.rowsGen++
 	m.haveRound = true
 	m.lastRound = r.Finished
 	if m.lastRound.IsZero() {
@@ -153,9 +154,22 @@ func (m *Model) applyRound(r pipeline.Round) (finished bool) {
 	}
 	m.health = r.Health
 	m.note = r.Note
+	// Index by ID so a round of n orders costs O(n), not O(n²).
+	byID := make(map[string][]*row, len(m.rows))
+	for _, rw := range m.rows {
+		byID[rw.target.ID] = append(byID[rw.target.ID], rw)
+	}
+	find := func(t pipeline.Target) *row {
+		for _, rw := range byID[t.ID] {
+			if sameOrder(rw.target, t) {
+				return rw
+			}
+		}
+		return nil
+	}
 	for i := range r.Snapshots {
 		s := r.Snapshots[i]
-		row := m.rowFor(s.Target)
+		row := find(s.Target)
 		if row == nil {
 			// Removed while the poll ran.
 			continue
@@ -167,14 +181,15 @@ func (m *Model) applyRound(r pipeline.Round) (finished bool) {
 		row.line = lineCache{}
 	}
 	for _, e := range r.Events {
-		row := m.rowFor(e.Target)
+		row := find(e.Target)
 		if row == nil {
 			continue
 		}
 		row.events = append(row.events, e)
-		if n := len(row.events); n > eventCap {
-			// Copy down rather than reslice, so the array does not grow
-			// without bound under a long-running screen.
+		row.evSeq++
+		if n := len(row.events); n >= eventCap+eventCap/2 {
+			// Trim in batches, copying down rather than reslicing, so the
+			// array stays bounded and each event costs O(1) on average.
 			row.events = append(row.events[:0], row.events[n-eventCap:]...)
 		}
 	}

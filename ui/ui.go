@@ -98,14 +98,25 @@ type row struct {
 	target pipeline.Target
 	// snap is the latest snapshot, nil until the first round that has it.
 	snap *pipeline.Snapshot
-	// events is the order's history, oldest first, capped at eventCap.
+	// events is the order's history, oldest first. It holds at most half
+	// again eventCap; history() is the newest eventCap of it.
 	events []pipeline.Event
+	// evSeq counts events ever appended, to key the event log cache.
+	evSeq uint64
 	// line caches the row's static list text; see list.go.
 	line lineCache
 	// evLines caches the rendered event log; see view.go.
 	evLines []string
 	evKey   eventsKey
 	evOK    bool
+}
+
+// history returns the order's newest eventCap events, oldest first.
+func (r *row) history() []pipeline.Event {
+	if n := len(r.events); n > eventCap {
+		return r.events[n-eventCap:]
+	}
+	return r.events
 }
 
 // Model is the live screen's state. Create it with New; it implements
@@ -162,6 +173,16 @@ type Model struct {
 	flashErr   bool
 	flashUntil time.Time
 
+	// Caches for View; see summary and helpLines. rowsGen counts changes
+	// to the rows.
+	rowsGen   uint64
+	sum       summary
+	sumKey    summaryKey
+	sumOK     bool
+	helpCache []string
+	helpKey   helpKey
+	helpOK    bool
+
 	quitting bool
 	// crash is a panic caught in a command; Run returns it.
 	crash *PanicError
@@ -201,8 +222,8 @@ func New(opts Options) Model {
 		m.now = time.Now
 	}
 	m.stuck = m.stuck.WithDefaults()
-	m.detailVP.SoftWrap = true
-	m.eventsVP.SoftWrap = true
+	m.detailVP.SoftWrap = false // lines are wrapped before they get here, so offsets are line indexes
+	m.eventsVP.SoftWrap = false
 	m.detailVP.MouseWheelEnabled = false
 	m.eventsVP.MouseWheelEnabled = false
 	m.setStyles(true)

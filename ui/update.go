@@ -230,6 +230,7 @@ func (m *Model) removeSelected() tea.Cmd {
 	}
 	i := m.selected
 	m.rows = append(m.rows[:i], m.rows[i+1:]...)
+	m.rowsGen++
 	m.selected = -1
 	m.refilter()
 	// Select the next order down, or the one above when the last went.
@@ -359,6 +360,7 @@ func (m *Model) submitAdd() tea.Cmd {
 	m.closePrompt()
 	m.setFilter("")
 	m.rows = append(m.rows, &row{target: t})
+	m.rowsGen++
 	m.refilter()
 	m.focus = focusList
 	sel := m.selectIndex(len(m.rows) - 1)

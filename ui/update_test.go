@@ -492,7 +492,11 @@ func TestEventHistoryCapped(t *testing.T) {
 		r.Events = append(r.Events, ev(tKalshi, time.Duration(700-i)*time.Second, pipeline.EventQueueMoved, "2", "1", fmt.Sprintf("e%d", i)))
 	}
 	applyTestRound(m, r)
-	evs := m.rowFor(tKalshi).events
+	evs := m.rowFor(tKalshi).history()
+	if n := len(m.rowFor(tKalshi).events); n >= eventCap+eventCap/2 {
+		t.Fatalf("%d events stored", n)
+	}
+	mustNotContain(t, m, "Events 500") // another order is selected
 	if len(evs) != eventCap {
 		t.Fatalf("%d events kept, want %d", len(evs), eventCap)
 	}
