@@ -331,6 +331,12 @@ func TestConfigFileErrors(t *testing.T) {
 			},
 		},
 		{
+			name:    "pasted token as a key",
+			content: "[pipeline]\n\neyJhbGciOiJIUzI1NiJ9x = 1\n",
+			line:    3,
+			msg:     []string{"unknown key (a key that looks like a token, not shown)"},
+		},
+		{
 			name:    "bad duration",
 			content: "interval = \"2s\"\n\n[stuck]\npending = \"1m\"\nplaced = \"forever\"\n",
 			line:    5,
@@ -728,4 +734,47 @@ func TestConfigPlainHTTPWarning(t *testing.T) {
 	if r := runParse(t, testEnv(t, vars)); r.err != nil || r.stderr != "" {
 		t.Errorf("loopback: err %v, stderr %q", r.err, r.stderr)
 	}
+}
+
+func TestConfigDurationsMayBeNumbers(t *testing.T) {
+	r := parseFile(t, "interval = 3\n[stuck]\nplaced = 1.5\n")
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if r.opts.Interval != 3*time.Second || r.opts.Thresholds.Placed != 1500*time.Millisecond {
+		t.Errorf("Interval %v, Placed %v; want 3s and 1.5s", r.opts.Interval, r.opts.Thresholds.Placed)
+	}
+}
+
+func TestConfigErrorSanitizesPath(t *testing.T) {
+	e := &ConfigError{Path: "/tmp/\x1b]0;x\x07evil.toml", Line: 3, Key: "bell", Msg: "bad"}
+	if got, want := e.Error(), "/tmp/evil.toml:3: bell: bad"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
+
+// FuzzDecodeFile checks that no configuration file makes loading panic,
+// and that every error is printable.
+func FuzzDecodeFile(f *testing.F) {
+	f.Add("interval = \"2s\"\n[kalshi]\nenv = \"demo\"\n")
+	f.Add("[stuck]\nplaced = \"x\"\n")
+	f.Add("bell = 1\n")
+	f.Add("[pipeline]\ntoken = abc\n")
+	f.Add("\"\\u001b[2J\" = 1\n")
+	f.Fuzz(func(t *testing.T, content string) {
+		file := DefaultFile()
+		err := decodeFile("config.toml", []byte(content), &file)
+		if err == nil {
+			return
+		}
+		var ce *ConfigError
+		if !errors.As(err, &ce) {
+			t.Fatalf("error %v is a %T, want *ConfigError", err, err)
+		}
+		for _, r := range err.Error() {
+			if r < 0x20 && r != '\n' || r == 0x7f || r >= 0x80 && r <= 0x9f {
+				t.Fatalf("error contains U+%04X: %q", r, err)
+			}
+		}
+	})
 }

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"strconv"
 	"strings"
+
+	"ordermon/textsafe"
 )
 
 // ErrHelp is returned by Parse after it printed the usage for --help; the
@@ -28,6 +30,7 @@ func (e *UsageError) Error() string {
 // print it and exit 2.
 type ConfigError struct {
 	// Path is the configuration file, or "" when the problem is not in it.
+	// It is as the user gave it; Error sanitizes it.
 	Path string
 	// Line is the line in Path, or 0 when unknown.
 	Line int
@@ -44,7 +47,7 @@ type ConfigError struct {
 func (e *ConfigError) Error() string {
 	var b strings.Builder
 	if e.Path != "" {
-		b.WriteString(e.Path)
+		b.WriteString(textsafe.Clean(e.Path))
 		if e.Line > 0 {
 			b.WriteString(":" + strconv.Itoa(e.Line))
 		}

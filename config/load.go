@@ -169,7 +169,12 @@ func unknownKeys(path string, data []byte, undecoded []toml.Key) error {
 			continue
 		}
 		reported = append(reported, k)
-		found = append(found, unknown{cleanMsg(k.String()), suggest(k), lineOf(data, k)})
+		u := unknown{cleanMsg(k.String()), suggest(k), lineOf(data, k)}
+		if looksLikeSecret(k[len(k)-1]) {
+			// A token pasted where a key goes must not be echoed.
+			u.name, u.hint = "(a key that looks like a token, not shown)", ""
+		}
+		found = append(found, u)
 	}
 	switch len(found) {
 	case 0:
@@ -198,6 +203,13 @@ func unknownKeys(path string, data []byte, undecoded []toml.Key) error {
 		}
 	}
 	return &ConfigError{Path: path, Msg: "unknown keys: " + strings.Join(parts, ", ")}
+}
+
+// looksLikeSecret reports whether a key name is more likely a pasted
+// credential than a misspelled key: a JWT ("eyJ...") or anything longer
+// than any real key.
+func looksLikeSecret(name string) bool {
+	return strings.HasPrefix(name, "eyJ") || len(name) > 40
 }
 
 func isPrefix(p, k toml.Key) bool {

@@ -28,7 +28,8 @@ const maxTokenSize = 64 << 10
 // is, which matches pipeline.IntentConfig.Token's "nil sends none".
 //
 // The file is read and the command run on every call, so a refreshed
-// token is picked up; callers cache. Errors never contain the token, nor
+// token is picked up; callers cache. The function is safe for concurrent
+// use. Errors never contain the token, nor
 // anything the command printed on standard output.
 func (o *Options) TokenFetcher() func(context.Context) (string, error) {
 	p := o.File.Pipeline

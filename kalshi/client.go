@@ -1,16 +1,19 @@
-// Package kalshi is a small, read-only client for Kalshi's Trade API v2: the
-// signed portfolio reads an order watcher needs (an order, its queue
-// position, its market, its fills, and the batch forms of those).
-//
-// STUB: the bodies below are placeholders to be replaced by the real client.
 package kalshi
 
 import (
 	"context"
 	"crypto"
 	"errors"
+	"fmt"
+	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Base URLs of Kalshi's two environments.
@@ -19,63 +22,220 @@ const (
 	DemoBaseURL = "https://external-api.demo.kalshi.co/trade-api/v2"
 )
 
-// Config configures a Client.
+// Defaults for the zero values of Config.
+const (
+	DefaultTimeout      = 10 * time.Second
+	DefaultMaxBodyBytes = 1 << 20
+	// UserAgent is sent with every request.
+	UserAgent = "ordermon"
+)
+
+// BaseURLFor returns the API root of a Kalshi environment: "prod" or
+// "demo". Credentials are not shared between the two.
+func BaseURLFor(env string) (string, error) {
+	switch strings.ToLower(strings.TrimSpace(env)) {
+	case "prod", "production":
+		return ProdBaseURL, nil
+	case "demo":
+		return DemoBaseURL, nil
+	}
+	return "", fmt.Errorf("kalshi: unknown environment %q; want \"prod\" or \"demo\"", bound(env, 40))
+}
+
+// Config configures a Client. Only BaseURL, KeyID and Key are required.
 type Config struct {
-	// BaseURL is the API root including the /trade-api/v2 path prefix.
+	// BaseURL is the API root including the /trade-api/v2 path prefix. It
+	// must be https, except on a loopback host (127.0.0.0/8, ::1,
+	// localhost), where http is allowed for fakes.
 	BaseURL string
 	// KeyID is the API key ID sent as KALSHI-ACCESS-KEY.
 	KeyID string
 	// Key signs requests: an *rsa.PrivateKey or ed25519.PrivateKey.
 	Key crypto.Signer
 	// HTTPClient sends requests; nil means a client with sane transport
-	// timeouts.
+	// timeouts. Redirects are never followed, whichever client is used,
+	// because they would carry the signed headers to another URL.
 	HTTPClient *http.Client
-	// Timeout bounds each request; zero means 10 seconds.
+	// Timeout bounds each request attempt, reading the body included; zero
+	// means 10 seconds.
 	Timeout time.Duration
-	// MaxBodyBytes caps each response body; zero means 1 MiB.
+	// MaxBodyBytes caps each response body; zero means 1 MiB. A larger
+	// reply is an error, never a partial decode.
 	MaxBodyBytes int64
 	// Now is the clock used for request timestamps; nil means time.Now.
 	Now func() time.Time
+
+	// MaxAttempts bounds the tries of one request, the first included;
+	// zero means 3. Only transient failures are retried (see Retryable).
+	MaxAttempts int
+	// Limiter, when set, is a client-side token bucket shared by every
+	// read: each request waits for its Cost in tokens before it is sent,
+	// so the client paces itself instead of drawing 429s. Its burst must be
+	// at least CostDefault. See NewReadLimiter.
+	Limiter *rate.Limiter
+	// Logger, when set, receives one debug record per attempt: operation,
+	// method, path (no query), status, duration, attempt and cost. Headers,
+	// signatures and keys are never logged.
+	Logger *slog.Logger
+	// Sleep waits between attempts and must return early, with ctx's
+	// error, when ctx ends; nil means a timer. Tests inject one that
+	// records the wait and returns at once.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// String describes the configuration without the key or key ID, so a
+// Config printed by accident leaks nothing.
+func (c Config) String() string {
+	return fmt.Sprintf("kalshi.Config{BaseURL: %q, KeyID: [redacted], Key: %s}", c.BaseURL, keyDesc(c.Key))
+}
+
+// GoString is String, so %#v redacts too.
+func (c Config) GoString() string { return c.String() }
+
+func keyDesc(k crypto.Signer) string {
+	if k == nil {
+		return "none"
+	}
+	alg, err := keyAlgorithm(k)
+	if err != nil {
+		return "unsupported"
+	}
+	return "[" + alg + " key redacted]"
 }
 
 // Client reads orders from Kalshi. It is safe for concurrent use.
 type Client struct {
-	cfg Config
+	cfg      Config
+	base     *url.URL
+	http     *http.Client
+	lastDate atomic.Pointer[time.Time]
 }
 
-var errStub = errors.New("kalshi: not implemented")
-
-// New returns a client for cfg.
-func New(cfg Config) (*Client, error) { return &Client{cfg: cfg}, nil }
-
-// GetOrder reads one order (GET /portfolio/orders/{id}; 2 read tokens).
-func (c *Client) GetOrder(ctx context.Context, orderID string) (Order, error) {
-	return Order{}, errStub
+// New checks cfg and returns a client for it.
+func New(cfg Config) (*Client, error) {
+	base, err := checkBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkKeyID(cfg.KeyID); err != nil {
+		return nil, err
+	}
+	if cfg.Key == nil {
+		return nil, errors.New("kalshi: config: no private key; set Key (see LoadPrivateKey)")
+	}
+	if _, err := keyAlgorithm(cfg.Key); err != nil {
+		return nil, fmt.Errorf("kalshi: config: %w", err)
+	}
+	if cfg.Timeout < 0 {
+		return nil, errors.New("kalshi: config: Timeout must not be negative")
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.MaxBodyBytes < 0 {
+		return nil, errors.New("kalshi: config: MaxBodyBytes must not be negative")
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.MaxAttempts < 0 {
+		return nil, errors.New("kalshi: config: MaxAttempts must not be negative")
+	}
+	if cfg.MaxAttempts == 0 {
+		cfg.MaxAttempts = DefaultMaxAttempts
+	}
+	if cfg.Limiter != nil && cfg.Limiter.Burst() < CostDefault && cfg.Limiter.Limit() != rate.Inf {
+		return nil, fmt.Errorf("kalshi: config: Limiter burst %d is below the %d tokens one read costs, so reads would never be sent", cfg.Limiter.Burst(), CostDefault)
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleepCtx
+	}
+	cfg.BaseURL = base.String()
+	return &Client{cfg: cfg, base: base, http: httpClient(cfg.HTTPClient)}, nil
 }
 
-// GetQueuePosition reads the number of contracts ahead of a resting order
-// (GET /portfolio/orders/{id}/queue_position; 10 read tokens).
-func (c *Client) GetQueuePosition(ctx context.Context, orderID string) (QueuePosition, error) {
-	return QueuePosition{}, errStub
+// String describes the client without its credentials.
+func (c *Client) String() string { return "kalshi.Client{" + c.cfg.BaseURL + "}" }
+
+// BaseURL returns the API root the client talks to.
+func (c *Client) BaseURL() string { return c.cfg.BaseURL }
+
+// LastServerDate returns the Date header of the most recent reply, or the
+// zero time before any. Comparing it with the local clock tells a caller
+// whether a 401 may be clock skew: Kalshi rejects stale timestamps.
+func (c *Client) LastServerDate() time.Time {
+	if t := c.lastDate.Load(); t != nil {
+		return *t
+	}
+	return time.Time{}
 }
 
-// GetMarket reads one market (GET /markets/{ticker}).
-func (c *Client) GetMarket(ctx context.Context, ticker string) (Market, error) {
-	return Market{}, errStub
+func checkBaseURL(s string) (*url.URL, error) {
+	if s == "" {
+		return nil, fmt.Errorf("kalshi: config: no base URL; use %s or %s", ProdBaseURL, DemoBaseURL)
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("kalshi: config: base URL does not parse: %s", cleanErr(err))
+	}
+	switch {
+	case u.Opaque != "" || u.Host == "":
+		return nil, fmt.Errorf("kalshi: config: base URL %q has no host", bound(s, 80))
+	case u.User != nil:
+		// Never print it: the user info may be a password.
+		return nil, errors.New("kalshi: config: base URL must not contain user credentials")
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return nil, fmt.Errorf("kalshi: config: base URL %q must not have a query or fragment", bound(s, 80))
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return nil, fmt.Errorf("kalshi: config: base URL %q must use https (http is allowed only on loopback)", bound(s, 80))
+		}
+	default:
+		return nil, fmt.Errorf("kalshi: config: base URL %q must use https", bound(s, 80))
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = strings.TrimRight(u.RawPath, "/")
+	return u, nil
 }
 
-// GetFills reads the fills of one order (GET /portfolio/fills?order_id=).
-func (c *Client) GetFills(ctx context.Context, orderID string) ([]Fill, error) {
-	return nil, errStub
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
-// GetOrders reads one page of orders matching q (GET /portfolio/orders).
-func (c *Client) GetOrders(ctx context.Context, q OrdersQuery) (OrdersPage, error) {
-	return OrdersPage{}, errStub
+func checkKeyID(id string) error {
+	if id == "" {
+		return errors.New("kalshi: config: no API key ID; set KeyID")
+	}
+	// The key ID is not a secret like the key, but it identifies the
+	// account, so it is not echoed.
+	if err := ValidateID("API key ID", id); err != nil {
+		return errors.New("kalshi: config: API key ID is malformed (empty, over 128 bytes, or containing spaces, control characters or '/')")
+	}
+	return nil
 }
 
-// GetQueuePositions reads the queue positions of all resting orders in the
-// given markets (GET /portfolio/orders/queue_positions).
-func (c *Client) GetQueuePositions(ctx context.Context, marketTickers []string) ([]QueuePosition, error) {
-	return nil, errStub
+// httpClient returns the client to send with: a copy of the caller's, or a
+// default one, with redirects disabled either way.
+func httpClient(hc *http.Client) *http.Client {
+	var c http.Client
+	if hc != nil {
+		c = *hc
+	} else {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.TLSHandshakeTimeout = 10 * time.Second
+		tr.MaxIdleConnsPerHost = 8
+		c.Transport = tr
+	}
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &c
 }

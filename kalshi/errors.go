@@ -3,6 +3,7 @@ package kalshi
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -33,7 +34,10 @@ type APIError struct {
 
 // Error describes the failure in one line.
 func (e *APIError) Error() string {
-	s := "kalshi: " + e.Method + " " + e.Path + ": " + http.StatusText(e.Status)
+	s := "kalshi: " + e.Method + " " + e.Path + ": " + strconv.Itoa(e.Status)
+	if t := http.StatusText(e.Status); t != "" {
+		s += " " + t
+	}
 	if e.Code != "" {
 		s += " (" + e.Code + ")"
 	}
@@ -65,3 +69,35 @@ func IsUnauthorized(err error) bool { return StatusOf(err) == http.StatusUnautho
 
 // IsRateLimited reports whether Kalshi answered 429.
 func IsRateLimited(err error) bool { return StatusOf(err) == http.StatusTooManyRequests }
+
+// RequestError is a request that got no HTTP reply: the connection failed,
+// the per-request timeout passed, or the caller's context ended. It names
+// the request by method and path only, never the query, host credentials
+// or headers.
+type RequestError struct {
+	Method, Path string
+	// Timeout is set when the client's per-request timeout passed.
+	Timeout bool
+	Err     error
+}
+
+// Error describes the failure in one line.
+func (e *RequestError) Error() string {
+	if e.Timeout {
+		return "kalshi: " + e.Method + " " + e.Path + ": timed out: " + e.Err.Error()
+	}
+	return "kalshi: " + e.Method + " " + e.Path + ": " + e.Err.Error()
+}
+
+// Unwrap returns the underlying error, so errors.Is(err,
+// context.DeadlineExceeded) and net.Error checks work.
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// ErrBodyTooLarge is reported (wrapped with the request) when a reply is
+// larger than Config.MaxBodyBytes. Such a body is refused rather than
+// decoded in part.
+var ErrBodyTooLarge = errors.New("response body too large")
+
+// ErrInvalidID is reported (wrapped) when an order ID, ticker or other
+// value that would go into a URL fails ValidateID.
+var ErrInvalidID = errors.New("invalid identifier")

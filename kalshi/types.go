@@ -177,6 +177,8 @@ type Fill struct {
 	IsTaker     bool
 	FeeCost     fixed.Decimal
 	CreatedTime time.Time
+	// Shape records which wire format the fill came in.
+	Shape Shape
 }
 
 // QueuePosition is one resting order's place in the book: the number of

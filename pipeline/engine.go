@@ -531,7 +531,9 @@ func (e *Engine) updateHealth(work []*fetch, now time.Time) {
 		switch {
 		case kalshi.IsRateLimited(err) || intentStatus(err) == 429:
 			o.rateLimit = true
-		case kalshi.IsUnauthorized(err) || intentStatus(err) == 401 || intentStatus(err) == 403:
+		case kalshi.IsUnauthorized(err) || intentStatus(err) == 401 || intentStatus(err) == 403 || IsTokenExpired(err):
+			// Asking again with the same credentials cannot help, and a
+			// storm of rejected requests can get a key locked.
 			o.authFailed = err
 		}
 	}
@@ -601,6 +603,10 @@ func transient(err error) bool {
 // authMessage explains a rejected credential in plain words, naming clock
 // skew when the server's Date header shows it.
 func authMessage(name SourceName, err error, now time.Time) string {
+	var te *TokenExpiredError
+	if errors.As(err, &te) {
+		return "the intent service token expired at " + te.At.UTC().Format("15:04:05 UTC") + "; renew it (token, token_file or token_command), then press r"
+	}
 	if name == SourceIntent {
 		return "the intent service rejected the credentials (" + shortError(err) + "); check the token or API key, then press r"
 	}

@@ -3,8 +3,18 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"ordermon/textsafe"
 )
 
 // IntentConfig configures an IntentClient.
@@ -27,34 +37,280 @@ type IntentConfig struct {
 	Now func() time.Time
 }
 
+// Defaults of IntentConfig's zero fields.
+const (
+	DefaultIntentTimeout      = 10 * time.Second
+	DefaultIntentMaxBodyBytes = 1 << 20
+	// MaxIntentIDBytes bounds an intent ID; real IDs are far shorter.
+	MaxIntentIDBytes = 128
+)
+
 // IntentClient reads intents from the intent service. It is safe for
 // concurrent use.
-type IntentClient struct{ cfg IntentConfig }
+type IntentClient struct {
+	cfg  IntentConfig
+	base string // scheme://host[/prefix] without a trailing slash
+	http *http.Client
+}
 
-// NewIntentClient returns a client for cfg.
-func NewIntentClient(cfg IntentConfig) (*IntentClient, error) { return &IntentClient{cfg: cfg}, nil } // STUB
+// ErrInvalidIntentID reports an intent ID that cannot be sent as one path
+// segment. Errors wrapping it say why.
+var ErrInvalidIntentID = errors.New("invalid intent ID")
+
+// NewIntentClient returns a client for cfg. The base URL must be https,
+// except that loopback hosts (127.0.0.0/8, ::1, localhost) may use http, so
+// credentials never cross a network in clear text.
+func NewIntentClient(cfg IntentConfig) (*IntentClient, error) {
+	base, err := checkBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.APIKey != "" && !headerSafe(cfg.APIKey) {
+		return nil, errors.New("pipeline: the intent API key contains characters an HTTP header cannot carry")
+	}
+	if cfg.Timeout < 0 || cfg.MaxBodyBytes < 0 {
+		return nil, errors.New("pipeline: intent client timeout and body cap must not be negative")
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = DefaultIntentTimeout
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = DefaultIntentMaxBodyBytes
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	var hc http.Client
+	if cfg.HTTPClient != nil {
+		hc = *cfg.HTTPClient
+	} else {
+		hc.Transport = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	// A redirect would carry x-api-key (which net/http does not strip) to
+	// wherever the server points, possibly over http; report it instead.
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &IntentClient{cfg: cfg, base: base, http: &hc}, nil
+}
+
+// checkBaseURL validates raw and returns it without a trailing slash. Its
+// errors never repeat the URL, which might hold credentials.
+func checkBaseURL(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", errors.New("pipeline: the intent service URL is empty")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", errors.New("pipeline: the intent service URL is not a valid URL")
+	}
+	if u.User != nil {
+		return "", errors.New("pipeline: the intent service URL must not contain a user name or password; use the token or API key settings")
+	}
+	if u.Host == "" {
+		return "", errors.New("pipeline: the intent service URL has no host (want e.g. https://swap-api.flux.fun)")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "", errors.New("pipeline: the intent service URL must not have a query or fragment")
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return "", fmt.Errorf("pipeline: the intent service URL must use https (http is allowed only for localhost), not http://%s", textsafe.Clean(u.Host))
+		}
+	default:
+		return "", fmt.Errorf("pipeline: the intent service URL must use https, not %q", textsafe.Truncate(textsafe.Clean(u.Scheme), 16))
+	}
+	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.Unmap().IsLoopback()
+}
+
+// headerSafe reports whether s is visible ASCII, so it can be a header
+// value and cannot split or inject headers.
+func headerSafe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidateIntentID checks that id can name an intent in one URL path
+// segment: non-empty, at most MaxIntentIDBytes of valid UTF-8, without
+// control, format (such as bidi overrides) or space characters, without
+// '/', and not "." or "..". Its error wraps ErrInvalidIntentID.
+func ValidateIntentID(id string) error {
+	bad := func(why string) error {
+		return fmt.Errorf("pipeline: %w %q: %s", ErrInvalidIntentID, textsafe.Truncate(textsafe.Clean(id), 40), why)
+	}
+	switch {
+	case id == "":
+		return fmt.Errorf("pipeline: %w: it is empty", ErrInvalidIntentID)
+	case len(id) > MaxIntentIDBytes:
+		return bad(fmt.Sprintf("longer than %d bytes", MaxIntentIDBytes))
+	case id == "." || id == "..":
+		return bad("not an ID")
+	case !utf8.ValidString(id):
+		return bad("not valid UTF-8")
+	case strings.Contains(id, "/"):
+		return bad("contains '/'")
+	}
+	for _, r := range id {
+		switch {
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			return bad("contains a control character")
+		case unicode.IsSpace(r):
+			return bad("contains whitespace")
+		}
+	}
+	return nil
+}
 
 // GetIntent reads one intent (GET {base}/v1/order/{id}).
 func (c *IntentClient) GetIntent(ctx context.Context, id string) (Intent, error) {
-	return Intent{}, errors.New("not implemented") // STUB
-}
-
-// IntentError is a non-2xx reply from the intent service. Its strings are
-// sanitized and bounded.
-type IntentError struct {
-	Status  int
-	Message string
-	Excerpt string
-	Path    string
-}
-
-// Error describes the failure in one line.
-func (e *IntentError) Error() string {
-	s := "pipeline: GET " + e.Path + ": " + http.StatusText(e.Status)
-	if e.Message != "" {
-		s += ": " + e.Message
-	} else if e.Excerpt != "" {
-		s += ": " + e.Excerpt
+	if err := ValidateIntentID(id); err != nil {
+		return Intent{}, err
 	}
-	return s
+	path := "/v1/order/" + url.PathEscape(id)
+	token, err := c.token(ctx)
+	if err != nil {
+		return Intent{}, err
+	}
+	scrub := secretScrubber(token, c.cfg.APIKey)
+
+	rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(rctx, http.MethodGet, c.base+path, nil)
+	if err != nil {
+		return Intent{}, fmt.Errorf("pipeline: GET %s: building the request failed", path)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "ordermon")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if c.cfg.APIKey != "" {
+		req.Header.Set("x-api-key", c.cfg.APIKey)
+	}
+
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return Intent{}, c.transportError(ctx, path, err, scrub)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.MaxBodyBytes+1))
+	if err != nil {
+		return Intent{}, c.transportError(ctx, path, err, scrub)
+	}
+	if int64(len(body)) > c.cfg.MaxBodyBytes {
+		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", path, &BodyTooLargeError{Limit: c.cfg.MaxBodyBytes})
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return Intent{}, newIntentError(resp.StatusCode, path, body, scrub)
+	}
+	in, err := (&intentDecoder{scrub: scrub}).decode(body)
+	if err != nil {
+		var ie *IntentError
+		if errors.As(err, &ie) {
+			ie.Status, ie.Path = resp.StatusCode, path
+			return Intent{}, ie
+		}
+		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", path, err)
+	}
+	return in, nil
 }
+
+// token returns the token to send, or "" when none is configured. It
+// refuses a token known to be expired, so an expired credential is never
+// sent and the user learns why at once.
+func (c *IntentClient) token(ctx context.Context) (string, error) {
+	if c.cfg.Token == nil {
+		return "", nil
+	}
+	tok, err := c.cfg.Token(ctx)
+	if err != nil {
+		return "", fmt.Errorf("pipeline: getting the intent service token: %w", err)
+	}
+	if tok == "" {
+		return "", errors.New("pipeline: the intent service token is empty")
+	}
+	if !headerSafe(tok) {
+		return "", errors.New("pipeline: the intent service token contains characters an HTTP header cannot carry")
+	}
+	if exp, ok := JWTExpiry(tok); ok && !c.cfg.Now().Before(exp) {
+		return "", &TokenExpiredError{At: exp}
+	}
+	return tok, nil
+}
+
+// TokenExpiry returns when the configured token expires, read from its
+// JWT exp claim; the zero time when there is no token, it is not a JWT, or
+// fetching it fails.
+func (c *IntentClient) TokenExpiry(ctx context.Context) time.Time {
+	if c.cfg.Token == nil {
+		return time.Time{}
+	}
+	tok, err := c.cfg.Token(ctx)
+	if err != nil {
+		return time.Time{}
+	}
+	exp, _ := JWTExpiry(tok)
+	return exp
+}
+
+// transportError names a failure to get a reply at all. parent is the
+// caller's context: when it ended, its error is reported; when only our
+// own deadline fired, the error says the service did not answer in time.
+func (c *IntentClient) transportError(parent context.Context, path string, err error, scrub func(string) string) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // drop the URL: the path is already named
+	}
+	if perr := parent.Err(); perr != nil {
+		return fmt.Errorf("pipeline: GET %s: %w", path, perr)
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("pipeline: GET %s: no reply within %s: %w", path, c.cfg.Timeout, context.DeadlineExceeded)
+	}
+	return &transportErr{path: path, msg: scrub(textsafe.Clean(err.Error())), err: err}
+}
+
+// transportErr keeps the cause for errors.Is while printing a sanitized
+// message.
+type transportErr struct {
+	path, msg string
+	err       error
+}
+
+func (e *transportErr) Error() string { return "pipeline: GET " + e.path + ": " + e.msg }
+func (e *transportErr) Unwrap() error { return e.err }
+
+// String describes the configuration without its credentials, so logging a
+// config cannot leak the API key.
+func (c IntentConfig) String() string {
+	s := "IntentConfig{BaseURL: " + strconv.Quote(textsafe.Clean(c.BaseURL))
+	if c.Token != nil {
+		s += ", token: set"
+	}
+	if c.APIKey != "" {
+		s += ", API key: set"
+	}
+	return s + "}"
+}
+
+// GoString is String, so %#v cannot print the API key either.
+func (c IntentConfig) GoString() string { return c.String() }
+
+// String names the service the client talks to, without credentials.
+func (c *IntentClient) String() string { return "IntentClient(" + c.base + ")" }
+
+// GoString is String, so %#v cannot print the API key either.
+func (c *IntentClient) GoString() string { return c.String() }

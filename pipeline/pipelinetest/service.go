@@ -2,14 +2,30 @@
 // serves GET /v1/order/{id} in the older or the newer API shape, checks the
 // Bearer token and/or API key, and advances intents through scripted
 // pipelines that can drive a kalshitest exchange in step.
-//
-// STUB: the bodies below are placeholders to be replaced by the real fake.
 package pipelinetest
 
 import (
+	"context"
+	"crypto/subtle"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
 	"time"
 
 	"ordermon/kalshi/kalshitest"
+)
+
+// Envelope says how a reply wraps the intent object. The service's docs
+// never show a GET reply, so clients must accept every form.
+type Envelope int
+
+// Envelopes: the bare intent object, {"success":true,"intent":{...}}, or
+// {"order":{...}}.
+const (
+	EnvelopeNone Envelope = iota
+	EnvelopeSuccess
+	EnvelopeOrder
 )
 
 // Options configures a Service.
@@ -21,6 +37,8 @@ type Options struct {
 	// Current serves the newer API shape (clientId, action.order,
 	// transactionHash); false serves the older shape.
 	Current bool
+	// Envelope wraps each reply; the zero value sends the bare intent.
+	Envelope Envelope
 	// Now is the service's clock; nil means time.Now.
 	Now func() time.Time
 	// Exchange is the kalshitest exchange that scripts drive in step; may
@@ -33,10 +51,271 @@ type Options struct {
 type Service struct {
 	// URL is the server root, e.g. http://127.0.0.1:41235.
 	URL string
+
+	opts   Options
+	srv    *httptest.Server
+	closed chan struct{}
+	once   sync.Once
+
+	mu       sync.Mutex
+	intents  map[string]*IntentState
+	faults   []*Fault
+	requests []Request
+	inflight int
+	changed  chan struct{} // closed and replaced when requests or inflight change
+
+	// advMu serializes Advance so steps of one round never interleave with
+	// another round's; it is never held together with mu by the service
+	// itself while calling into the exchange.
+	advMu   sync.Mutex
+	scripts []*script
+	errs    []error
 }
 
 // New starts a service on a loopback port.
-func New(opts Options) *Service { return &Service{} }
+func New(opts Options) *Service {
+	s := &Service{
+		opts:    opts,
+		closed:  make(chan struct{}),
+		intents: make(map[string]*IntentState),
+		changed: make(chan struct{}),
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.URL = s.srv.URL
+	return s
+}
 
-// Close stops the server.
-func (s *Service) Close() {}
+// Close stops the server, releasing any reply held back by a Delay fault.
+func (s *Service) Close() {
+	s.once.Do(func() {
+		close(s.closed)
+		s.srv.Close()
+	})
+}
+
+// Handler returns the service's HTTP handler, for tests that need to wrap
+// it or serve it over TLS.
+func (s *Service) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
+
+func (s *Service) now() time.Time {
+	if s.opts.Now != nil {
+		return s.opts.Now()
+	}
+	return time.Now()
+}
+
+// Request is one request the service received. It records whether each
+// credential header was present and correct, never its value, so a test
+// failure cannot print a secret.
+type Request struct {
+	At     time.Time
+	Method string
+	Path   string // URL path as sent, without query
+	// Authorization is true when an Authorization header arrived; Bearer
+	// is true when it had the form "Bearer <non-empty>".
+	Authorization bool
+	Bearer        bool
+	// APIKey is true when an x-api-key header arrived.
+	APIKey bool
+	// Status is the status answered.
+	Status int
+}
+
+// Requests returns every request received so far, oldest first.
+func (s *Service) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+const orderPrefix = "/v1/order/"
+
+func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := Request{
+		At:            s.now(),
+		Method:        r.Method,
+		Path:          r.URL.EscapedPath(),
+		Authorization: r.Header.Get("Authorization") != "",
+		APIKey:        r.Header.Get("x-api-key") != "",
+	}
+	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && tok != "" {
+		rec.Bearer = true
+	}
+	s.mu.Lock()
+	s.inflight++
+	s.broadcastLocked()
+	s.mu.Unlock()
+
+	rw := &statusWriter{ResponseWriter: w}
+	// Deferred so a reply aborted by Close is still counted and recorded.
+	defer func() {
+		if rw.status == 0 {
+			// Nothing was written: the client left, or Close cut the reply.
+			rw.status = StatusClientClosed
+		}
+		rec.Status = rw.status
+		s.mu.Lock()
+		s.inflight--
+		s.requests = append(s.requests, rec)
+		s.broadcastLocked()
+		s.mu.Unlock()
+	}()
+	s.handle(rw, r)
+}
+
+// StatusClientClosed is recorded for a request whose client gave up before
+// any reply was written (nginx's 499).
+const StatusClientClosed = 499
+
+// broadcastLocked wakes every waiter; s.mu must be held.
+func (s *Service) broadcastLocked() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// waitFor blocks until cond, evaluated under s.mu, holds or ctx ends.
+func (s *Service) waitFor(ctx context.Context, cond func() bool) error {
+	for {
+		s.mu.Lock()
+		ok, changed := cond(), s.changed
+		s.mu.Unlock()
+		if ok {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// WaitRequests blocks until at least n requests have been answered or ctx
+// ends, so a test can wait for a poll without sleeping. A request is
+// recorded once its reply is written or abandoned.
+func (s *Service) WaitRequests(ctx context.Context, n int) error {
+	return s.waitFor(ctx, func() bool { return len(s.requests) >= n })
+}
+
+// InFlight returns how many requests are being served now, such as those
+// held by a Delay fault.
+func (s *Service) InFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.inflight
+}
+
+// WaitInFlight blocks until at least n requests are being served at once
+// or ctx ends, so a test can act while a request is held.
+func (s *Service) WaitInFlight(ctx context.Context, n int) error {
+	return s.waitFor(ctx, func() bool { return s.inflight >= n })
+}
+
+func (s *Service) handle(w http.ResponseWriter, r *http.Request) {
+	// Credentials are checked before any fault applies, as kalshitest
+	// does, so a fault can never hide an authentication bug.
+	if !s.authorized(r) {
+		writeError(w, http.StatusUnauthorized, "Unauthorized")
+		return
+	}
+	f := s.takeFault(r.URL.Path)
+	if f != nil && f.Delay > 0 {
+		t := time.NewTimer(f.Delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		case <-s.closed:
+			t.Stop()
+			// Drop the connection so the client sees a failure, not an
+			// empty 200; net/http recovers this panic quietly.
+			panic(http.ErrAbortHandler)
+		}
+	}
+	if f != nil && f.RetryAfter > 0 {
+		w.Header().Set("Retry-After", itoa(f.RetryAfter))
+	}
+	if f != nil && (f.Body != nil || f.Status != 0 && !is2xx(f.Status)) {
+		s.serveFault(w, f)
+		return
+	}
+	status, size := http.StatusOK, 0
+	if f != nil {
+		size = f.BodySize
+		if f.Status != 0 {
+			status = f.Status
+		}
+	}
+	id, ok := strings.CutPrefix(r.URL.Path, orderPrefix)
+	if !ok || id == "" || strings.Contains(id, "/") {
+		writeError(w, http.StatusNotFound, "Not found")
+		return
+	}
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", http.MethodGet)
+		writeError(w, http.StatusMethodNotAllowed, "Method not allowed")
+		return
+	}
+	body, ok := s.reply(id)
+	if !ok {
+		writeError(w, http.StatusNotFound, "Order not found")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	writePadded(w, body, size)
+}
+
+func is2xx(status int) bool { return status >= 200 && status <= 299 }
+
+// authorized checks the configured credentials; each one that is set must
+// arrive exactly, compared in constant time as a real service would.
+func (s *Service) authorized(r *http.Request) bool {
+	if s.opts.Token != "" {
+		want := "Bearer " + s.opts.Token
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte(want)) != 1 {
+			return false
+		}
+	}
+	if s.opts.APIKey != "" {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("x-api-key")), []byte(s.opts.APIKey)) != 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// reply encodes the intent id as the configured shape and envelope.
+func (s *Service) reply(id string) ([]byte, bool) {
+	s.mu.Lock()
+	st, ok := s.intents[id]
+	var cp IntentState
+	if ok {
+		cp = st.clone()
+	}
+	s.mu.Unlock()
+	if !ok {
+		return nil, false
+	}
+	return encodeReply(cp, s.opts.Current, s.opts.Envelope), true
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
