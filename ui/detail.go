@@ -111,11 +111,21 @@ func wrapLines(prefix string, cont int, text string, style Ink, width int) []str
 // staleText says which source is stale and since when.
 func staleText(s *pipeline.Snapshot, now time.Time, interval time.Duration) string {
 	var parts []string
-	if s.Sources.Kalshi.Stale(now, interval) {
-		parts = append(parts, "kalshi data from "+ago(s.Sources.Kalshi.LastSuccess, now))
-	}
-	if s.Sources.Intent.Stale(now, interval) {
-		parts = append(parts, "intent data from "+ago(s.Sources.Intent.LastSuccess, now))
+	for _, src := range []struct {
+		name string
+		ss   pipeline.SourceStatus
+	}{{"kalshi", s.Sources.Kalshi}, {"intent", s.Sources.Intent}} {
+		if !sourceStale(src.ss, now, interval) {
+			continue
+		}
+		p := src.name + " data from " + ago(src.ss.LastSuccess, now)
+		if src.ss.LastSuccess.IsZero() {
+			p = "no " + src.name + " data yet"
+		}
+		if src.ss.Err != "" {
+			p += " (" + shortErr(src.ss.Err) + ")"
+		}
+		parts = append(parts, p)
 	}
 	return strings.Join(parts, "; ")
 }
@@ -237,7 +247,10 @@ func (m *Model) detailHeader(b *lineBuilder, r *row) {
 // timelineSection is one row per pipeline stage.
 func (m *Model) timelineSection(b *lineBuilder, s *pipeline.Snapshot) {
 	st := &m.styles
-	b.add(st.Section.Render("Pipeline"))
+	if !b.compact {
+		// Compact mode's glyph row speaks for itself.
+		b.add(st.Section.Render("Pipeline"))
+	}
 	if s.Intent == nil {
 		msg := "no intent: this is a Kalshi order watched on its own"
 		if s.Sources.Intent.NotFound {

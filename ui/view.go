@@ -171,8 +171,12 @@ func (m *Model) listBox(w, h int) []string {
 	if m.filter != "" {
 		title += " · filter “" + m.filter + "”"
 	}
+	lines := m.renderList(w-2, h-2) // settles listTop
+	if rows := h - 3; rows > 0 && len(m.visible) > rows {
+		title += scrollHint(m.listTop == 0, m.listTop+rows >= len(m.visible))
+	}
 	focused := m.focus == focusList && m.mode == modeNormal
-	return m.box(title, m.renderList(w-2, h-2), w, h, focused)
+	return m.box(title, lines, w, h, focused)
 }
 
 // detailBox is the selected order's detail and event log in one pane.
