@@ -176,6 +176,9 @@ func (m *Model) listBox(w, h int) []string {
 		title += scrollHint(m.listTop == 0, m.listTop+rows >= len(m.visible))
 	}
 	focused := m.focus == focusList && m.mode == modeNormal
+	if focused {
+		title = GlyphSelected + " " + title
+	}
 	return m.box(title, lines, w, h, focused)
 }
 
@@ -291,12 +294,12 @@ func (m *Model) divider(title string, w int) string {
 }
 
 // box draws lines in a bordered pane of exactly w × h cells with title in
-// the top edge. A focused pane has a thick border.
+// the top edge. A focused pane has a thick border; the caller marks the
+// focused part's title with GlyphSelected.
 func (m *Model) box(title string, lines []string, w, h int, focused bool) []string {
 	b := m.styles.Pane
 	if focused {
 		b = m.styles.PaneFocused
-		title = GlyphSelected + " " + strings.TrimPrefix(title, GlyphSelected+" ")
 	}
 	inner := w - 2
 	t := clip(" "+title+" ", max(0, inner-2))
