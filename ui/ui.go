@@ -183,7 +183,6 @@ type Model struct {
 	helpKey   helpKey
 	helpOK    bool
 
-	quitting bool
 	// crash is a panic caught in a command; Run returns it.
 	crash *PanicError
 }

@@ -59,7 +59,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case panicMsg:
 		m.crash = msg.err
-		m.quitting = true
 		return m, tea.Quit
 	case tea.PasteMsg:
 		if m.mode != modeNormal {
@@ -81,7 +80,6 @@ func (m *Model) setFlash(s string, isErr bool) {
 // global bindings.
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.ForceQ) {
-		m.quitting = true
 		return tea.Quit
 	}
 	if m.mode != modeNormal {
@@ -90,7 +88,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
-		m.quitting = true
 		return tea.Quit
 	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll

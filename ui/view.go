@@ -26,11 +26,17 @@ func (m *Model) View() tea.View {
 	return v
 }
 
+// windowTitle names the selected order's status and fill, so a trader
+// with many terminal tabs sees it on the tab, and counts failures.
 func (m *Model) windowTitle() string {
 	sum := m.summary()
 	t := "ordermon"
-	if sum.total > 0 {
-		t += " · " + itoa(sum.total) + " orders"
+	if r := m.current(); r != nil {
+		c := r.cached()
+		t += " · " + textsafe.Truncate(c.id, 12) + " " + c.status
+		if c.fill != "" {
+			t += " " + c.fill
+		}
 	}
 	if sum.failed > 0 {
 		t += " · " + itoa(sum.failed) + " failed"
@@ -41,9 +47,6 @@ func (m *Model) windowTitle() string {
 // render draws the whole screen as exactly height lines of width cells.
 func (m *Model) render() string {
 	w, h := m.width, m.height
-	if m.quitting {
-		return ""
-	}
 	if w == 0 || h == 0 {
 		return "starting…"
 	}
