@@ -16,6 +16,7 @@ const (
 	OpGetOrder              = "GetOrder"
 	OpGetOrderQueuePosition = "GetOrderQueuePosition"
 	OpGetMarket             = "GetMarket"
+	OpGetMarkets            = "GetMarkets"
 	OpGetFills              = "GetFills"
 	OpGetOrders             = "GetOrders"
 	OpGetQueuePositions     = "GetOrderQueuePositions"
@@ -30,6 +31,9 @@ const (
 	// MaxQueueTickers bounds GetQueuePositions' market list, keeping the
 	// URL short; Kalshi documents no limit.
 	MaxQueueTickers = 100
+	// MaxMarketTickers bounds GetMarkets' ticker list, keeping the URL
+	// short; Kalshi documents no limit.
+	MaxMarketTickers = 100
 	// MaxFillPages bounds how many pages GetFills follows for one order.
 	MaxFillPages  = 10
 	fillsPageSize = 1000
@@ -112,6 +116,37 @@ func (c *Client) GetMarket(ctx context.Context, ticker string) (Market, error) {
 		return Market{}, err
 	}
 	return *reply.Market, nil
+}
+
+// GetMarkets reads several markets in one request (GET
+// /markets?tickers=a,b; 10 read tokens however many), which is how a
+// watcher of many orders keeps prices fresh within the rate budget. Markets
+// Kalshi does not know are simply absent from the result.
+func (c *Client) GetMarkets(ctx context.Context, tickers []string) ([]Market, error) {
+	if len(tickers) == 0 {
+		return nil, nil
+	}
+	if len(tickers) > MaxMarketTickers {
+		return nil, fmt.Errorf("kalshi: markets: %d tickers; at most %d per call", len(tickers), MaxMarketTickers)
+	}
+	if err := checkTickerList("market ticker", tickers); err != nil {
+		return nil, err
+	}
+	q := url.Values{"tickers": {strings.Join(tickers, ",")}, "limit": {strconv.Itoa(len(tickers))}}
+	ep := endpoint{op: OpGetMarkets, path: "/markets", query: q}
+	var out []Market
+	err := c.do(ctx, ep, func(b []byte) error {
+		ob, err := newObject("markets reply", b)
+		if err != nil {
+			return err
+		}
+		out = decodeList[Market](ob, "markets")
+		return ob.err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // GetFills reads every fill of one order (GET /portfolio/fills?order_id=;
