@@ -31,6 +31,10 @@ type plan struct {
 // orderBatch is one GetOrders call and the watched orders it should return.
 type orderBatch struct {
 	events []string
+	// status, when set, asks for every order of the account with that
+	// status instead of by event: the discovery batch for orders whose
+	// event is not known yet.
+	status kalshi.OrderStatus
 	fetch  []*fetch
 	minTs  int64
 }
@@ -110,6 +114,21 @@ func (e *Engine) planKalshi(work []*fetch, now time.Time) *plan {
 		b.minTs = batchMinTs(covered)
 		p.batches = append(p.batches, b)
 	}
+	// Orders whose event is unknown (never read yet, say) are mostly
+	// resting: one account-wide read of resting orders finds them for 10
+	// tokens a page, where single reads cost 2 each plus their queue.
+	var focused, unknown []*fetch
+	for _, f := range loose {
+		if f.focused {
+			focused = append(focused, f)
+		} else {
+			unknown = append(unknown, f)
+		}
+	}
+	if len(unknown)*kalshi.CostGetOrder > kalshi.CostDefault && p.afford(kalshi.CostDefault) {
+		p.batches = append(p.batches, orderBatch{status: kalshi.StatusResting, fetch: unknown})
+		loose = focused
+	}
 	slices.SortStableFunc(loose, func(a, b *fetch) int {
 		if a.focused != b.focused {
 			if a.focused {
@@ -172,7 +191,7 @@ func (e *Engine) readBatch(ctx context.Context, b orderBatch) (missing []*fetch,
 	kc := e.cfg.Kalshi
 	found := map[string]kalshi.Order{}
 	start := e.now()
-	q := kalshi.OrdersQuery{EventTickers: b.events, Limit: kalshi.MaxOrdersLimit, MinTs: b.minTs}
+	q := kalshi.OrdersQuery{EventTickers: b.events, Status: b.status, Limit: kalshi.MaxOrdersLimit, MinTs: b.minTs}
 	var err error
 	for pages < maxBatchPages {
 		var res kalshi.OrdersPage
