@@ -82,8 +82,8 @@ func (c *Client) GetQueuePosition(ctx context.Context, orderID string) (QueuePos
 		if err != nil {
 			return err
 		}
-		if !ob.has("queue_position_fp") {
-			return &DecodeError{Object: ob.name, Field: "queue_position_fp", Problem: "missing"}
+		if err := requireQueueFP(ob); err != nil {
+			return err
 		}
 		qp.Ahead, _ = ob.decimal("queue_position_fp", true)
 		return ob.err
@@ -315,10 +315,13 @@ func (q *QueuePosition) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return err
 	}
-	for _, f := range []string{"order_id", "market_ticker", "queue_position_fp"} {
+	for _, f := range []string{"order_id", "market_ticker"} {
 		if !ob.has(f) {
 			return &DecodeError{Object: ob.name, Field: f, Problem: "missing"}
 		}
+	}
+	if err := requireQueueFP(ob); err != nil {
+		return err
 	}
 	r := QueuePosition{OrderID: ob.str("order_id"), MarketTicker: ob.str("market_ticker")}
 	r.Ahead, _ = ob.decimal("queue_position_fp", true)
@@ -327,6 +330,20 @@ func (q *QueuePosition) UnmarshalJSON(b []byte) error {
 	}
 	*q = r
 	return nil
+}
+
+// requireQueueFP insists on queue_position_fp. A reply with only the old
+// integer queue_position is refused rather than shown: Kalshi documents
+// only the fixed-point field as 0-indexed, and an off-by-one place in line
+// is worse than none.
+func requireQueueFP(ob *object) error {
+	if ob.has("queue_position_fp") {
+		return nil
+	}
+	if ob.has("queue_position") {
+		return &DecodeError{Object: ob.name, Field: "queue_position_fp", Problem: "missing; the reply has only the legacy integer queue_position, whose indexing is not documented, so it is not used"}
+	}
+	return &DecodeError{Object: ob.name, Field: "queue_position_fp", Problem: "missing"}
 }
 
 // decodeList reads the array in field, decoding each element and naming
