@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -121,11 +122,13 @@ func summaryDetail(s pipeline.Snapshot, loc *time.Location) string {
 
 // findingCodes lists the codes of the warnings and errors, most severe
 // first, comma-separated.
+// The failed code is left out: the stage already says the order failed.
 func findingCodes(fs []pipeline.Finding) string {
 	var codes []string
 	for _, f := range fs {
-		if f.Severity >= pipeline.SevWarn {
-			codes = append(codes, clean(f.Code))
+		c := clean(f.Code)
+		if f.Severity >= pipeline.SevWarn && c != pipeline.CodeFailed && !slices.Contains(codes, c) {
+			codes = append(codes, c)
 		}
 	}
 	return strings.Join(codes, ", ")
