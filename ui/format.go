@@ -99,8 +99,9 @@ func trimZeros(s string, keep int) string {
 // cells is ansi.StringWidth with a fast path. Nearly every string on this
 // screen is ASCII, box drawing and a few symbols, all one cell wide;
 // those are counted directly, skipping SGR sequences. Anything else (wide
-// or combining characters, other escapes) goes to ansi.StringWidth, which
-// segments graphemes properly.
+// or combining characters, escapes other than SGR) goes to
+// ansi.StringWidth, which segments graphemes properly. FuzzCells holds the
+// two to the same answers.
 func cells(s string) int {
 	n := 0
 	for i := 0; i < len(s); {
@@ -110,9 +111,14 @@ func cells(s string) int {
 			if i+1 >= len(s) || s[i+1] != '[' {
 				return ansi.StringWidth(s)
 			}
+			// Only a well-formed SGR ("ESC [ digits ; : m") is skipped
+			// here; anything else is left to the real parser.
 			j := i + 2
-			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
+			for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == ';' || s[j] == ':') {
 				j++
+			}
+			if j >= len(s) || s[j] != 'm' {
+				return ansi.StringWidth(s)
 			}
 			i = j + 1
 		case c >= 0x20 && c < 0x7f:
@@ -137,6 +143,8 @@ func cells(s string) int {
 // geometric shapes and the few dingbats the glyphs use.
 func narrow(r rune) bool {
 	switch {
+	case r == 0xad || r == 0x25fd || r == 0x25fe: // soft hyphen (0), ◽ ◾ (2)
+		return false
 	case r >= 0xa0 && r <= 0xff:
 		return true
 	case r >= 0x2010 && r <= 0x2027: // dashes, quotes, bullets, ellipsis

@@ -538,8 +538,16 @@ func TestExportWritesFile(t *testing.T) {
 	if ex.path != want {
 		t.Fatalf("exported to %s, want %s", ex.path, want)
 	}
-	if _, err := os.Stat(want); err != nil {
+	body, err := os.ReadFile(want)
+	if err != nil {
 		t.Fatal(err)
+	}
+	// The report is report.Markdown's, over the model's own copy of the
+	// order and its events.
+	for _, s := range []string{tResting.ID, "KXBTCD-26MAR14-T98000", "queue 20 → 12 ahead"} {
+		if !strings.Contains(string(body), s) {
+			t.Errorf("report lacks %q:\n%s", s, body)
+		}
 	}
 	m.Update(ex)
 	mustContain(t, m, "exported to "+dir)
@@ -551,6 +559,22 @@ func TestExportWritesFile(t *testing.T) {
 	}
 	m.Update(ex)
 	mustContain(t, m, "✗ export failed")
+}
+
+func TestExportBeforeDataSaysSo(t *testing.T) {
+	fe := &fakeEngine{targets: fixtureTargets()}
+	m := newModelWith(fe, Options{ExportDir: t.TempDir()})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	if cmd := send(m, "e"); cmd != nil {
+		t.Fatal("export started with no data")
+	}
+	mustContain(t, m, "nothing to export yet")
+}
+
+func TestRunNeedsEngine(t *testing.T) {
+	if err := Run(t.Context(), Options{}); err == nil {
+		t.Fatal("Run without an engine did not fail")
+	}
 }
 
 func TestExportIDCannotEscapeDir(t *testing.T) {
