@@ -187,6 +187,8 @@ type Model struct {
 	crash *PanicError
 }
 
+var _ tea.Model = (*Model)(nil)
+
 // New returns the screen's model for opts. Without watched orders it opens
 // on the add-order prompt.
 func New(opts Options) Model {
