@@ -85,8 +85,9 @@ func (m *Model) startPoll(resume bool) tea.Cmd {
 	// The poll is bounded by the interval, with a floor, so a hung source
 	// cannot hold the one poll slot for ever.
 	timeout := max(2*m.interval, 10*time.Second)
+	parent := m.ctx
 	return guard(func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		ctx, cancel := context.WithTimeout(parent, timeout)
 		defer cancel()
 		if resume {
 			e.Resume()
@@ -125,9 +126,9 @@ func (m *Model) handleRound(msg roundMsg) tea.Cmd {
 	m.inFlight = 0
 	var cmds []tea.Cmd
 	r := msg.round
-	if r.Seq != 0 && r.Seq <= m.lastSeq {
-		// The engine finished an older round after a newer one.
-	} else {
+	// A round older than one applied (the engine finished rounds out of
+	// order) would put older data on screen; drop it.
+	if older := r.Seq != 0 && r.Seq <= m.lastSeq; !older {
 		if r.Seq != 0 {
 			m.lastSeq = r.Seq
 		}
@@ -148,10 +149,6 @@ func (m *Model) handleRound(msg roundMsg) tea.Cmd {
 func (m *Model) applyRound(r pipeline.Round) (finished bool) {
 	m.rowsGen++
 	m.haveRound = true
-	m.lastRound = r.Finished
-	if m.lastRound.IsZero() {
-		m.lastRound = m.now()
-	}
 	m.health = r.Health
 	m.note = r.Note
 	// Index by ID so a round of n orders costs O(n), not O(n²).

@@ -122,7 +122,10 @@ func (r *row) history() []pipeline.Event {
 // Model is the live screen's state. Create it with New; it implements
 // tea.Model through its pointer.
 type Model struct {
-	opts     Options
+	opts Options
+	// ctx bounds the polls: Run's context, so a signal stops a poll in
+	// flight rather than leaving it to its timeout.
+	ctx      context.Context
 	engine   engine
 	tick     timerFunc
 	every    timerFunc
@@ -164,7 +167,6 @@ type Model struct {
 	tickGen      uint64
 	nextPoll     time.Time
 	lastSeq      uint64
-	lastRound    time.Time
 	haveRound    bool
 	health       pipeline.Health
 	note         string
@@ -194,6 +196,7 @@ var _ tea.Model = (*Model)(nil)
 func New(opts Options) Model {
 	m := Model{
 		opts:     opts,
+		ctx:      context.Background(),
 		tick:     tea.Tick,
 		every:    tea.Every,
 		interval: opts.Interval,
@@ -272,6 +275,7 @@ func Run(ctx context.Context, opts Options) (err error) {
 		return errors.New("ui: no engine")
 	}
 	m := New(opts)
+	m.ctx = ctx
 	p := tea.NewProgram(&m,
 		tea.WithContext(ctx),
 		// Bubble Tea's own panic handler would print a bare stack trace;
