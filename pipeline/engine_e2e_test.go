@@ -222,6 +222,7 @@ func TestEngineStuckScenarios(t *testing.T) {
 			w := newWorld(t, pipeline.Thresholds{})
 			w.x.PutMarket(kalshitest.MarketState{Ticker: "KXFED-H0", EventTicker: "KXFED", Status: "active",
 				YesBid: fixed.MustParse("0.61"), YesAsk: fixed.MustParse("0.63")})
+			w.svc.PutIntent(pipelinetest.NewIntent("9", "KXFED-H0"))
 			w.svc.Script("9", c.scenario("d52e3f8b-2a4c-4d7e-9fa0-1b2c3d4e5f60", "KXFED-H0")...)
 			w.eng.Add(pipeline.Target{Kind: pipeline.KindIntent, ID: "9"})
 			for w.svc.Advance() > 0 {
