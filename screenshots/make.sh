@@ -74,7 +74,7 @@ render() {
   echo "wrote $OUT/$name.png (${cols}x${rows})"
 }
 
-shot overview 120 40 "1001" 
+shot overview 120 40 "1002" j
 shot stuck 120 40 "1004" j j j
 shot help 120 40 "1001" "?"
 shot narrow 80 24 "1001"
