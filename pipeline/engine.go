@@ -467,13 +467,14 @@ func (e *Engine) fetchKalshi(ctx context.Context, work []*fetch) *plan {
 	byTicker := map[string][]*fetch{}
 	var tickers []string
 	for _, f := range work {
-		if f.order == nil || f.order.Ticker == "" {
+		t := marketOf(f)
+		if t == "" {
 			continue
 		}
-		if _, ok := byTicker[f.order.Ticker]; !ok {
-			tickers = append(tickers, f.order.Ticker)
+		if _, ok := byTicker[t]; !ok {
+			tickers = append(tickers, t)
 		}
-		byTicker[f.order.Ticker] = append(byTicker[f.order.Ticker], f)
+		byTicker[t] = append(byTicker[t], f)
 	}
 	marketCalls := chunk(tickers, kalshi.MaxMarketTickers)
 	marketCalls = marketCalls[:affordable(p, len(marketCalls))]
@@ -498,6 +499,23 @@ func (e *Engine) fetchKalshi(ctx context.Context, work []*fetch) *plan {
 		}
 	})
 	return p
+}
+
+// marketOf names the market to read for an order: its Kalshi order's
+// ticker, or, before Kalshi has the order, the market the intent names, so
+// a support person sees the market of an order stuck before placement.
+func marketOf(f *fetch) string {
+	if f.order != nil {
+		return f.order.Ticker
+	}
+	in := f.intent
+	if in == nil {
+		in = f.w.snap.Intent
+	}
+	if in == nil || in.MarketID == "" || kalshi.ValidateID("market ticker", in.MarketID) != nil {
+		return ""
+	}
+	return in.MarketID
 }
 
 // affordable returns how many of n calls of the default cost fit the
@@ -585,9 +603,6 @@ func (e *Engine) merge(f *fetch, now time.Time, intentReady, kalshiReady bool) [
 				s.Fills = f.fills
 				w.fillsDue = false
 			}
-			if f.market != nil {
-				s.Market = f.market
-			}
 		}
 		if f.orderErr != nil {
 			src.Err = shortError(f.orderErr)
@@ -598,6 +613,9 @@ func (e *Engine) merge(f *fetch, now time.Time, intentReady, kalshiReady bool) [
 		} else {
 			src.Err = ""
 		}
+	}
+	if f.market != nil {
+		s.Market = f.market
 	}
 	e.noteBackoff(&s, now)
 

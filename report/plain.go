@@ -17,7 +17,7 @@ import (
 // The time is in loc (UTC when nil). The line has no colour, no escape
 // sequence and no newline.
 func Line(e pipeline.Event, loc *time.Location) string {
-	return clock(e.At, loc) + "  " + clean(e.Target.String()) + "  " + eventText(e)
+	return clock(e.Time(), loc) + "  " + clean(e.Target.String()) + "  " + eventText(e)
 }
 
 // eventText is the event's message, or, when the tracker left it empty,
