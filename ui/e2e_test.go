@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"ordermon/kalshi"
 	"ordermon/kalshi/kalshitest"
@@ -42,57 +43,13 @@ func (c *clock) Add(d time.Duration) {
 
 const e2eToken = "header.eyJzdWIiOiJ0ZXN0In0.sig"
 
-// terminal is the program's output, as teatest/v2 keeps it (teatest is
-// not in go.mod, so this is its few lines): every write is kept, and
-// waiters wake on each write rather than polling.
-type terminal struct {
-	mu      sync.Mutex
-	buf     bytes.Buffer
-	written chan struct{}
-}
-
-func newTerminal() *terminal { return &terminal{written: make(chan struct{}, 1)} }
-
-func (w *terminal) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	n, err := w.buf.Write(p)
-	w.mu.Unlock()
-	select {
-	case w.written <- struct{}{}:
-	default:
-	}
-	return n, err
-}
-
-// waitFor blocks until the output so far contains want.
-func (w *terminal) waitFor(t *testing.T, want string) {
-	t.Helper()
-	deadline := time.NewTimer(10 * time.Second)
-	defer deadline.Stop()
-	for {
-		w.mu.Lock()
-		ok := bytes.Contains(w.buf.Bytes(), []byte(want))
-		w.mu.Unlock()
-		if ok {
-			return
-		}
-		select {
-		case <-w.written:
-		case <-deadline.C:
-			w.mu.Lock()
-			defer w.mu.Unlock()
-			t.Fatalf("the screen never showed %q; output:\n%q", want, w.buf.String())
-		}
-	}
-}
-
 // TestLiveScreenEndToEnd runs the real program over the real engine,
 // reading both fakes over loopback with signed requests. The screen
 // starts, sees an intent move from pending to validated, then sees it
 // placed on Kalshi with a partial fill, and quits with the terminal
-// restored. Refreshes are driven with r (the timer is set far out), and
-// each step waits for the window title, which the renderer always writes
-// whole, unlike the cell-diffed screen.
+// restored. It runs under teatest/v2. Refreshes are driven with r (the
+// timer is set far out), and each step waits for the window title, which
+// the renderer always writes whole, unlike the cell-diffed screen.
 func TestLiveScreenEndToEnd(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 11, 21, 14, 0, 0, 0, time.UTC)}
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
@@ -122,56 +79,45 @@ func TestLiveScreenEndToEnd(t *testing.T) {
 	eng.Add(pipeline.Target{Kind: pipeline.KindIntent, ID: "77"})
 
 	m := ui.New(ui.Options{Engine: eng, Interval: time.Hour, Location: time.UTC, Now: clk.Now, Version: "e2e"})
-	term := newTerminal()
-	p := tea.NewProgram(&m,
-		tea.WithInput(&bytes.Buffer{}), tea.WithOutput(term), tea.WithoutSignals(),
-		tea.WithWindowSize(120, 40), tea.WithColorProfile(colorprofile.TrueColor))
-	done := make(chan error, 1)
-	go func() {
-		_, err := p.Run()
-		done <- err
-	}()
-	t.Cleanup(p.Kill)
+	tm := teatest.NewTestModel(t, &m, teatest.WithInitialTermSize(120, 40),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.TrueColor)))
 
-	waitTitle := func(want string) {
+	waitFor := func(want string) {
 		t.Helper()
-		term.waitFor(t, want)
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(want)) },
+			teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
 	}
 	refresh := func() {
 		clk.Add(5 * time.Second)
-		p.Send(tea.KeyPressMsg{Code: 'r', Text: "r"})
+		tm.Send(tea.KeyPressMsg{Code: 'r', Text: "r"})
 	}
 
 	// The first poll runs on start.
-	waitTitle("ordermon · 77 pending\a")
+	waitFor("ordermon · 77 pending\a")
 
 	// A stage change.
 	svc.Advance() // validated
 	refresh()
-	waitTitle("ordermon · 77 validated\a")
+	waitFor("ordermon · 77 validated\a")
 
 	// Placed on Kalshi, up the queue, and a partial fill.
 	svc.Advance() // placed
 	svc.Advance() // queue 30 ahead
 	svc.Advance() // fill 3
 	refresh()
-	waitTitle("ordermon · 77 placed 3/10")
+	waitFor("ordermon · 77 placed 3/10")
 	if err := svc.Err(); err != nil {
 		t.Fatal(err)
 	}
 
-	p.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("program ended with %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("q did not end the program")
-	}
+	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
 	// Leaving the alternate screen is the terminal's restoration.
-	term.waitFor(t, ansi.ResetModeAltScreenSaveCursor)
-	final := &m
+	waitFor(ansi.ResetModeAltScreenSaveCursor)
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	final, ok := tm.FinalModel(t).(*ui.Model)
+	if !ok {
+		t.Fatalf("final model %T", tm.FinalModel(t))
+	}
 
 	// The final model's screen: the log holds the stage change and the
 	// fill, newest first.

@@ -31,7 +31,7 @@ func (m *Model) eventLines(r *row, width int) []string {
 		if msg == "" {
 			msg = textsafe.Clean(string(e.Kind) + " " + e.From + " → " + e.To)
 		}
-		prefix := st.Muted.Render(clock(e.At, m.loc, now)) + "  " + gs + " "
+		prefix := st.Muted.Render(clock(e.Time(), m.loc, now)) + "  " + gs + " "
 		lines = append(lines, wrapLines(prefix, cells(prefix), msg, st.Text, width)...)
 	}
 	if len(lines) == 0 {
