@@ -154,7 +154,7 @@ func demoSources(w *demo.World) sources {
 
 // newEngine builds the two clients and the engine that polls them.
 func newEngine(opts *config.Options, s sources, logger *slog.Logger) (*pipeline.Engine, error) {
-	cfg := pipeline.EngineConfig{Interval: opts.Interval, Thresholds: opts.Thresholds}
+	cfg := pipeline.EngineConfig{Interval: opts.Interval, Thresholds: opts.Thresholds, ReadBudget: opts.KalshiReadRate()}
 	if s.key != nil {
 		// One token bucket paces every Kalshi read, so ordermon never
 		// causes its own 429s.

@@ -336,3 +336,37 @@ func TestReadErrorMidBody(t *testing.T) {
 		t.Fatalf("want a RequestError wrapping unexpected EOF, got %T %v", err, err)
 	}
 }
+
+func TestMalformedReplyTransportErrorIsClean(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			// Not HTTP at all: a status line full of escapes, then hang up.
+			io.WriteString(conn, "\x1b]0;pwned\x07\x1b[2J"+strings.Repeat("A", 5000)+"\r\n\r\n")
+			conn.Close()
+		}
+	}()
+	cfg := Config{BaseURL: "http://" + ln.Addr().String() + "/trade-api/v2", KeyID: testKeyID, Key: testEdKey(t)}
+	noRetry(&cfg)
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetOrder(context.Background(), "x")
+	var re *RequestError
+	if !errors.As(err, &re) {
+		t.Fatalf("want a RequestError, got %T %v", err, err)
+	}
+	msg := err.Error()
+	if strings.ContainsAny(msg, "\x1b\x07") || utf8.RuneCountInString(msg) > 400 {
+		t.Errorf("transport error not cleaned and bounded (%d runes): %q", utf8.RuneCountInString(msg), msg)
+	}
+}

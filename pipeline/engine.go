@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -33,6 +34,10 @@ type EngineConfig struct {
 	// KalshiConcurrency caps concurrent Kalshi requests; zero means 8.
 	// The Kalshi client's own token bucket still paces them.
 	KalshiConcurrency int
+	// ReadBudget is the Kalshi read tokens per second ordermon may spend
+	// (the usage tier's budget: Basic 200). Each round plans its reads to
+	// fit this budget over one interval; zero means no planning limit.
+	ReadBudget int
 	// MaxBackoff caps how long a failing source is left alone between
 	// attempts; zero means 30 seconds.
 	MaxBackoff time.Duration
@@ -60,6 +65,9 @@ type Round struct {
 	// Events are the changes since the previous round, oldest first.
 	Events []Event
 	Health Health
+	// KalshiTokens is the read tokens this round planned to spend on
+	// Kalshi.
+	KalshiTokens int
 	// Note is a short line about the schedule, such as a stretched
 	// interval when the rate budget cannot cover every order; "" if none.
 	Note string
@@ -91,6 +99,9 @@ type watch struct {
 	target Target // with Kind resolved once known
 	snap   Snapshot
 	seen   bool
+	// fillsDue is set while the fill count moved but the fills have not
+	// been read yet (the budget deferred them).
+	fillsDue bool
 	// terminalRounds counts consecutive rounds that observed a terminal
 	// state; after two the order is confirmed and no longer polled.
 	terminalRounds int
@@ -211,6 +222,7 @@ type fetch struct {
 	intentLat   time.Duration
 	intentAt    time.Time
 
+	focused    bool
 	orderID    string
 	kalshiTry  bool
 	order      *kalshi.Order
@@ -241,6 +253,7 @@ func (e *Engine) Poll(ctx context.Context) Round {
 		}
 		f := &fetch{w: w, target: w.target}
 		if w.key == e.focus || w.target.String() == e.focus {
+			f.focused = true
 			work = append([]*fetch{f}, work...)
 		} else {
 			work = append(work, f)
@@ -253,8 +266,9 @@ func (e *Engine) Poll(ctx context.Context) Round {
 	if intentReady {
 		e.fetchIntents(ctx, work)
 	}
+	var kp *plan
 	if kalshiReady {
-		e.fetchKalshi(ctx, work)
+		kp = e.fetchKalshi(ctx, work)
 	}
 
 	e.mu.Lock()
@@ -266,6 +280,10 @@ func (e *Engine) Poll(ctx context.Context) Round {
 	}
 	e.updateHealth(work, now)
 	r := Round{Seq: seq, Started: start, Finished: now, Events: events}
+	if kp != nil {
+		r.Note = scheduleNote(kp, len(work), e.cfg.Interval)
+		r.KalshiTokens = kp.cost
+	}
 	r.Snapshots = make([]Snapshot, len(e.orders))
 	for i, w := range e.orders {
 		r.Snapshots[i] = w.snap
@@ -316,10 +334,11 @@ func (e *Engine) fetchIntents(ctx context.Context, work []*fetch) {
 	})
 }
 
-// fetchKalshi reads each order's Kalshi state: the order, its queue
-// position while it rests, its fills when the fill count moved, and the
-// markets involved (once per ticker per round).
-func (e *Engine) fetchKalshi(ctx context.Context, work []*fetch) {
+// fetchKalshi reads each order's Kalshi state within the round's token
+// budget: the orders (singly or batched by event), their queue positions
+// while they rest, their fills when the fill count moved, and their markets.
+// It returns the plan it followed.
+func (e *Engine) fetchKalshi(ctx context.Context, work []*fetch) *plan {
 	for _, f := range work {
 		switch f.target.Kind {
 		case KindKalshi:
@@ -332,12 +351,36 @@ func (e *Engine) fetchKalshi(ctx context.Context, work []*fetch) {
 			}
 		}
 	}
+	p := e.planKalshi(work, e.now())
 	kc := e.cfg.Kalshi
-	parallel(ctx, len(work), e.cfg.KalshiConcurrency, func(i int) {
-		f := work[i]
-		if f.orderID == "" {
-			return
+	conc := e.cfg.KalshiConcurrency
+
+	// Batches first: what they miss is read singly, budget permitting.
+	missing := make([][]*fetch, len(p.batches))
+	pages := make([]int, len(p.batches))
+	parallel(ctx, len(p.batches), conc, func(i int) {
+		missing[i], pages[i] = e.readBatch(ctx, p.batches[i])
+	})
+	var batched []*fetch
+	for i, b := range p.batches {
+		p.cost += (pages[i] - 1) * kalshi.CostDefault
+		for _, f := range b.fetch {
+			if !slices.Contains(missing[i], f) {
+				batched = append(batched, f)
+			}
 		}
+		for _, f := range missing[i] {
+			if p.afford(kalshi.CostGetOrder + kalshi.CostDefault) {
+				p.single = append(p.single, f)
+			} else {
+				p.deferred = append(p.deferred, f)
+			}
+		}
+	}
+
+	// Single orders, each with its queue position while it rests.
+	parallel(ctx, len(p.single), conc, func(i int) {
+		f := p.single[i]
 		defer guard(&f.orderErr)
 		f.kalshiTry = true
 		f.kalshiAt = e.now()
@@ -356,46 +399,145 @@ func (e *Engine) fetchKalshi(ctx context.Context, work []*fetch) {
 				f.orderErr = err
 			}
 		}
-		prev := f.w.snap.Order
-		if o.FillCount.Sign() > 0 && (prev == nil || !prev.FillCount.Equal(o.FillCount)) {
-			f.fillsTried = true
-			if fills, err := kc.GetFills(ctx, f.orderID); err == nil {
-				f.fills = fills
-			} else {
-				f.orderErr = err
+	})
+
+	// Queue positions of batched resting orders, by market, many markets
+	// a call.
+	byMarket := map[string][]*fetch{}
+	var markets []string
+	for _, f := range batched {
+		if f.order == nil || f.order.Status != kalshi.StatusResting {
+			continue
+		}
+		if _, ok := byMarket[f.order.Ticker]; !ok {
+			markets = append(markets, f.order.Ticker)
+		}
+		byMarket[f.order.Ticker] = append(byMarket[f.order.Ticker], f)
+	}
+	queueCalls := chunk(markets, kalshi.MaxQueueTickers)
+	queueCalls = queueCalls[:affordable(p, len(queueCalls))]
+	parallel(ctx, len(queueCalls), conc, func(i int) {
+		var err error
+		defer guard(&err)
+		qs, err := kc.GetQueuePositions(ctx, queueCalls[i])
+		pos := map[string]kalshi.QueuePosition{}
+		for _, q := range qs {
+			pos[q.OrderID] = q
+		}
+		for _, m := range queueCalls[i] {
+			for _, f := range byMarket[m] {
+				f.queueTried = true
+				if err != nil {
+					f.orderErr = err
+				} else if q, ok := pos[f.orderID]; ok {
+					f.queue = &q
+				}
 			}
 		}
 	})
 
-	// Markets: one read per distinct ticker this round.
-	tickers := map[string][]*fetch{}
-	var order []string
+	// Fills, when an order's fill count moved: the least urgent read, so
+	// one the budget cannot cover waits for a later round.
+	var fillers []*fetch
 	for _, f := range work {
-		t := ""
-		if f.order != nil {
-			t = f.order.Ticker
+		if f.order == nil || f.order.FillCount.Sign() <= 0 {
+			continue
 		}
+		prev := f.w.snap.Order
+		if f.w.fillsDue || prev == nil || !prev.FillCount.Equal(f.order.FillCount) {
+			f.w.fillsDue = true
+			if p.afford(kalshi.CostDefault) {
+				fillers = append(fillers, f)
+			}
+		}
+	}
+	parallel(ctx, len(fillers), conc, func(i int) {
+		f := fillers[i]
+		var err error
+		defer guard(&err)
+		fills, err := kc.GetFills(ctx, f.orderID)
+		if err == nil {
+			f.fills, f.fillsTried = fills, true
+		} else if f.orderErr == nil {
+			f.orderErr = err
+		}
+	})
+
+	// Markets, many a call.
+	byTicker := map[string][]*fetch{}
+	var tickers []string
+	for _, f := range work {
+		t := marketOf(f)
 		if t == "" {
 			continue
 		}
-		if _, ok := tickers[t]; !ok {
-			order = append(order, t)
+		if _, ok := byTicker[t]; !ok {
+			tickers = append(tickers, t)
 		}
-		tickers[t] = append(tickers[t], f)
+		byTicker[t] = append(byTicker[t], f)
 	}
-	parallel(ctx, len(order), e.cfg.KalshiConcurrency, func(i int) {
+	marketCalls := chunk(tickers, kalshi.MaxMarketTickers)
+	marketCalls = marketCalls[:affordable(p, len(marketCalls))]
+	parallel(ctx, len(marketCalls), conc, func(i int) {
 		var err error
 		defer guard(&err)
-		m, err := kc.GetMarket(ctx, order[i])
-		for _, f := range tickers[order[i]] {
-			if err == nil {
+		ms, err := kc.GetMarkets(ctx, marketCalls[i])
+		for _, m := range ms {
+			for _, f := range byTicker[m.Ticker] {
 				mm := m
 				f.market = &mm
-			} else if f.orderErr == nil {
-				f.orderErr = err
+			}
+		}
+		if err != nil {
+			for _, t := range marketCalls[i] {
+				for _, f := range byTicker[t] {
+					if f.orderErr == nil {
+						f.orderErr = err
+					}
+				}
 			}
 		}
 	})
+	return p
+}
+
+// marketOf names the market to read for an order: its Kalshi order's
+// ticker, or, before Kalshi has the order, the market the intent names, so
+// a support person sees the market of an order stuck before placement.
+func marketOf(f *fetch) string {
+	if f.order != nil {
+		return f.order.Ticker
+	}
+	in := f.intent
+	if in == nil {
+		in = f.w.snap.Intent
+	}
+	if in == nil || in.MarketID == "" || kalshi.ValidateID("market ticker", in.MarketID) != nil {
+		return ""
+	}
+	return in.MarketID
+}
+
+// affordable returns how many of n calls of the default cost fit the
+// plan's budget, spending it.
+func affordable(p *plan, n int) int {
+	for i := range n {
+		if !p.afford(kalshi.CostDefault) {
+			return i
+		}
+	}
+	return n
+}
+
+// chunk splits s into pieces of at most n.
+func chunk(s []string, n int) [][]string {
+	var out [][]string
+	for len(s) > 0 {
+		k := min(n, len(s))
+		out = append(out, s[:k])
+		s = s[k:]
+	}
+	return out
 }
 
 // merge folds one order's replies into its snapshot and returns the events
@@ -457,11 +599,9 @@ func (e *Engine) merge(f *fetch, now time.Time, intentReady, kalshiReady bool) [
 			} else {
 				s.PrevQueueAhead, s.QueueAhead = nil, nil
 			}
-			if f.fillsTried && f.fills != nil {
+			if f.fillsTried {
 				s.Fills = f.fills
-			}
-			if f.market != nil {
-				s.Market = f.market
+				w.fillsDue = false
 			}
 		}
 		if f.orderErr != nil {
@@ -473,6 +613,9 @@ func (e *Engine) merge(f *fetch, now time.Time, intentReady, kalshiReady bool) [
 		} else {
 			src.Err = ""
 		}
+	}
+	if f.market != nil {
+		s.Market = f.market
 	}
 	e.noteBackoff(&s, now)
 

@@ -197,3 +197,18 @@ func TestDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryCodesOnce: a code found twice is named once, and "failed" is
+// not repeated after a stage that already says so.
+func TestSummaryCodesOnce(t *testing.T) {
+	s := placedSnapshot()
+	s.Diagnosis = []pipeline.Finding{
+		{Code: pipeline.CodeSourceMismatch, Severity: pipeline.SevError, Message: "a"},
+		{Code: pipeline.CodeSourceMismatch, Severity: pipeline.SevError, Message: "b"},
+		{Code: pipeline.CodeFailed, Severity: pipeline.SevError, Message: "c"},
+	}
+	got := Summary([]pipeline.Snapshot{s}, time.UTC)
+	if strings.Count(got, "source_mismatch") != 1 || strings.Contains(got, " failed") {
+		t.Errorf("summary:\n%s", got)
+	}
+}
