@@ -385,24 +385,23 @@ func TestInterruptEndsWithSummary(t *testing.T) {
 	}
 }
 
-// TestInterruptMidRound sends SIGINT while a Kalshi read is held. The
-// reads cut short are ordermon's own doing, not Kalshi failing, so
-// nothing should say Kalshi failed.
-//
-// It fails today: the engine records the canceled read as the source's
-// error, so the output says "Kalshi failed: canceled" and the summary
-// "kalshi error: canceled" (the same happens when --timeout ends a round).
-// The engine is the lead's to change; remove the Skip once it is fixed.
+// TestInterruptMidRound sends SIGINT while a Kalshi read of the second
+// round is held. The reads cut short are ordermon's own doing, not Kalshi
+// failing, so nothing may say Kalshi failed, and the order, known from the
+// first round, is still in progress (exit 4).
 func TestInterruptMidRound(t *testing.T) {
-	t.Skip("engine bug: a round canceled by Ctrl+C or --timeout reports the source as failed (\"canceled\")")
 	t.Parallel()
 	w := newWorld(t, worldOptions{})
 	w.putMarket("Bitcoin")
 	w.putRestingOrder("ord-1")
-	w.x.InjectFault(kalshitest.Fault{Path: "/queue_position", Delay: runTimeout})
 	p := w.start(nil, "--exit-status", "--config", w.kalshiConfig(), "kalshi:ord-1")
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 	defer cancel()
+	// The first round: the order, its queue position and its market.
+	if err := w.x.WaitRequests(ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	w.x.InjectFault(kalshitest.Fault{Path: "/queue_position", Delay: runTimeout})
 	if err := w.x.WaitInFlight(ctx, 1); err != nil {
 		t.Fatal(err)
 	}

@@ -270,6 +270,19 @@ func (e *Engine) Poll(ctx context.Context) Round {
 	if kalshiReady {
 		kp = e.fetchKalshi(ctx, work)
 	}
+	if ctx.Err() != nil {
+		// The caller ended the round (Ctrl+C, --timeout): reads it cut
+		// short say nothing about the sources, so they are not failures.
+		for _, f := range work {
+			if cutShort(f.intentErr) {
+				f.intentErr, f.intentTried = nil, false
+			}
+			if cutShort(f.orderErr) {
+				f.orderErr = nil
+				f.kalshiTry = f.kalshiTry && f.order != nil
+			}
+		}
+	}
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -731,6 +744,11 @@ func (e *Engine) backoff(n int) time.Duration {
 	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
 }
 
+// cutShort reports whether err only says the round's context ended.
+func cutShort(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
 // transient reports whether an error may go away by itself: 429, 5xx,
 // timeouts and connection failures.
 func transient(err error) bool {
@@ -748,16 +766,16 @@ func transient(err error) bool {
 func authMessage(name SourceName, err error, now time.Time) string {
 	var te *TokenExpiredError
 	if errors.As(err, &te) {
-		return "the intent service token expired at " + te.At.UTC().Format("15:04:05 UTC") + "; renew it (token, token_file or token_command), then press r"
+		return "the intent service token expired at " + te.At.UTC().Format("15:04:05 UTC") + "; renew it (token, token_file or token_command)"
 	}
 	if name == SourceIntent {
-		return "the intent service rejected the credentials (" + shortError(err) + "); check the token or API key, then press r"
+		return "the intent service rejected the credentials (" + shortError(err) + "); check the token or API key"
 	}
-	msg := "Kalshi rejected the credentials; check the API key ID and private key, then press r"
+	msg := "Kalshi rejected the credentials; check the API key ID and private key"
 	var ae *kalshi.APIError
 	if errors.As(err, &ae) {
 		if ae.Message != "" {
-			msg = "Kalshi rejected the credentials (" + textsafe.Truncate(ae.Message, 60) + "); check the API key ID and private key, then press r"
+			msg = "Kalshi rejected the credentials (" + textsafe.Truncate(ae.Message, 60) + "); check the API key ID and private key"
 		}
 		if !ae.ServerDate.IsZero() {
 			skew := now.Sub(ae.ServerDate)
@@ -765,7 +783,7 @@ func authMessage(name SourceName, err error, now time.Time) string {
 				skew = -skew
 			}
 			if skew > 5*time.Second {
-				msg = fmt.Sprintf("Kalshi rejected the request signature; the local clock is %s off Kalshi's, which is the likely cause: fix the system clock, then press r", skew.Round(time.Second))
+				msg = fmt.Sprintf("Kalshi rejected the request signature; the local clock is %s off Kalshi's, which is the likely cause: fix the system clock", skew.Round(time.Second))
 			}
 		}
 	}

@@ -226,10 +226,13 @@ func kalshiLine(s pipeline.Snapshot) string {
 // price once something filled.
 func priceLine(o *kalshi.Order) string {
 	side := clean(o.OutcomeSide)
-	s := "limit " + joinNonEmpty([]string{side, o.LimitPrice().String()}, " ")
+	// Every order Kalshi takes today is a limit order; say the type only
+	// when it is something else.
+	kind := "limit"
 	if t := clean(o.Type); t != "" {
-		s += " (" + t + ")"
+		kind = t
 	}
+	s := kind + " " + joinNonEmpty([]string{side, o.LimitPrice().String()}, " ")
 	if avg, ok := o.AverageFillPrice(); ok {
 		s += ", average fill " + avg.String()
 	}

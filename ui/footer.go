@@ -35,10 +35,11 @@ func (m *Model) footerLines(w int) []string {
 			notes = append(notes, st.Flash.Render(GlyphReached+" "+m.flash))
 		}
 	}
-	// A halt needs the user to act; the engine's message says how.
+	// A halt needs the user to act: the engine's message says what to
+	// fix, and r asks again.
 	for _, h := range []pipeline.SourceStatus{m.health.Kalshi, m.health.Intent} {
 		if h.Halted && h.Err != "" {
-			notes = append(notes, st.Bad.Render(textsafe.Clean(h.Err)))
+			notes = append(notes, st.Bad.Render(textsafe.Clean(h.Err)+"; then press r"))
 		}
 	}
 	if exp := m.health.TokenExpiry; !exp.IsZero() {
