@@ -237,7 +237,9 @@ func (c *IntentClient) getIntent(ctx context.Context, id string) (Intent, error)
 		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", path, &BodyTooLargeError{Limit: c.cfg.MaxBodyBytes})
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return Intent{}, newIntentError(resp.StatusCode, path, body, scrub)
+		ie := newIntentError(resp.StatusCode, path, body, scrub)
+		ie.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now())
+		return Intent{}, ie
 	}
 	in, err := (&intentDecoder{scrub: scrub}).decode(body)
 	if err != nil {
@@ -247,6 +249,21 @@ func (c *IntentClient) getIntent(ctx context.Context, id string) (Intent, error)
 			return Intent{}, ie
 		}
 		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", path, err)
+	}
+	// A reply for another intent (a caching proxy mixing up replies, or a
+	// service that ignores the path) must not be shown under this ID.
+	// Case is ignored: a UUID means the same in either case.
+	if in.ID != "" && !strings.EqualFold(in.ID, id) {
+		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", path, &IntentFieldError{
+			Field:   "id",
+			Problem: "the reply is for intent " + strconv.Quote(textsafe.Truncate(scrub(textsafe.Clean(in.ID)), 40)) + ", not the one asked for",
+		})
+	}
+	// Every status reply says where the order is. One that does not (all
+	// fields null, say) would otherwise replace what is known with an
+	// intent that has no status, timestamps or Kalshi order.
+	if in.Status == "" {
+		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", path, &IntentFieldError{Field: "status", Problem: "missing; the reply does not say where the order is"})
 	}
 	return in, nil
 }

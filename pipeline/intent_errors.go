@@ -34,6 +34,10 @@ type IntentError struct {
 	Excerpt string
 	// Path is the request path, e.g. /v1/order/123.
 	Path string
+	// RetryAfter is the reply's Retry-After (delay-seconds or an
+	// HTTP-date), capped at maxRetryAfter; zero when absent or invalid.
+	// A caller backing off after a 429 or 503 should wait at least this.
+	RetryAfter time.Duration
 }
 
 // Error describes the failure in one line.
@@ -270,4 +274,30 @@ func serviceFailure(body []byte, scrub func(string) string) *IntentError {
 		e.Message = "success is false"
 	}
 	return e
+}
+
+// maxRetryAfter caps a Retry-After the client will believe, so a hostile
+// value cannot silence the service for days.
+const maxRetryAfter = time.Hour
+
+// parseRetryAfter reads Retry-After as delay-seconds or an HTTP-date
+// (RFC 9110 §10.2.3) relative to now; 0 when absent, invalid or past.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	var d time.Duration
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		if n > int64(maxRetryAfter/time.Second) {
+			return maxRetryAfter
+		}
+		d = time.Duration(n) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now)
+	}
+	return min(max(d, 0), maxRetryAfter)
 }
