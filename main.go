@@ -154,7 +154,7 @@ func demoSources(w *demo.World) sources {
 
 // newEngine builds the two clients and the engine that polls them.
 func newEngine(opts *config.Options, s sources, logger *slog.Logger) (*pipeline.Engine, error) {
-	cfg := pipeline.EngineConfig{Interval: opts.Interval, Thresholds: opts.Thresholds}
+	cfg := pipeline.EngineConfig{Interval: opts.Interval, Thresholds: opts.Thresholds, ReadBudget: opts.KalshiReadRate()}
 	if s.key != nil {
 		// One token bucket paces every Kalshi read, so ordermon never
 		// causes its own 429s.
@@ -169,7 +169,7 @@ func newEngine(opts *config.Options, s sources, logger *slog.Logger) (*pipeline.
 		cfg.Kalshi = kc
 	}
 	if s.pipelineURL != "" {
-		ic, err := pipeline.NewIntentClient(pipeline.IntentConfig{BaseURL: s.pipelineURL, Token: s.token, APIKey: s.apiKey})
+		ic, err := pipeline.NewIntentClient(pipeline.IntentConfig{BaseURL: s.pipelineURL, Token: s.token, APIKey: s.apiKey, Logger: logger})
 		if err != nil {
 			return nil, err
 		}

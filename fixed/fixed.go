@@ -94,6 +94,9 @@ func Parse(s string) (Decimal, error) {
 		}
 		f = v
 	}
+	if whole > (math.MaxInt64-f)/scale {
+		return Decimal{}, fmt.Errorf("%w: %q", ErrRange, clip(s))
+	}
 	m := whole*scale + f
 	if neg {
 		m = -m

@@ -3,6 +3,7 @@ package fixed
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"testing"
 )
 
@@ -39,6 +40,14 @@ func TestParseRejects(t *testing.T) {
 		if _, err := Parse(in); err == nil {
 			t.Errorf("Parse(%q) succeeded, want error", in)
 		}
+	}
+	for _, in := range []string{"9999999999999", "-9999999999999", "9223372036854.775808"} {
+		if _, err := Parse(in); !errors.Is(err, ErrRange) {
+			t.Errorf("Parse(%q) = %v, want ErrRange (it would wrap)", in, err)
+		}
+	}
+	if d, err := Parse("9223372036854.775807"); err != nil || d.Micros() != math.MaxInt64 {
+		t.Errorf("largest value: %v %v", d, err)
 	}
 	if _, err := Parse("0.0000001"); !errors.Is(err, ErrRange) {
 		t.Errorf("seven places: err = %v, want ErrRange", err)

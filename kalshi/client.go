@@ -50,7 +50,9 @@ type Config struct {
 	BaseURL string
 	// KeyID is the API key ID sent as KALSHI-ACCESS-KEY.
 	KeyID string
-	// Key signs requests: an *rsa.PrivateKey or ed25519.PrivateKey.
+	// Key signs requests: an *rsa.PrivateKey of at least 2048 bits or an
+	// ed25519.PrivateKey (any crypto.Signer with such a public key works,
+	// for keys held in an agent or HSM).
 	Key crypto.Signer
 	// HTTPClient sends requests; nil means a client with sane transport
 	// timeouts. Redirects are never followed, whichever client is used,
@@ -234,6 +236,9 @@ func httpClient(hc *http.Client) *http.Client {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.TLSHandshakeTimeout = 10 * time.Second
 		tr.MaxIdleConnsPerHost = 8
+		// Kalshi's headers are a few hundred bytes; the 10 MB default
+		// would let a hostile server make every poll expensive.
+		tr.MaxResponseHeaderBytes = 64 << 10
 		c.Transport = tr
 	}
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

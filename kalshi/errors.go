@@ -83,10 +83,13 @@ type RequestError struct {
 
 // Error describes the failure in one line.
 func (e *RequestError) Error() string {
+	// Transport errors can quote what the server sent (a malformed status
+	// line, say), so the text is cleaned and cut like any server text.
+	msg := bound(e.Err.Error(), 300)
 	if e.Timeout {
-		return "kalshi: " + e.Method + " " + e.Path + ": timed out: " + e.Err.Error()
+		return "kalshi: " + e.Method + " " + e.Path + ": timed out: " + msg
 	}
-	return "kalshi: " + e.Method + " " + e.Path + ": " + e.Err.Error()
+	return "kalshi: " + e.Method + " " + e.Path + ": " + msg
 }
 
 // Unwrap returns the underlying error, so errors.Is(err,

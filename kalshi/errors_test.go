@@ -49,13 +49,14 @@ func TestAPIErrorHTMLPage(t *testing.T) {
 	if e.Code != "" || e.Message != "" {
 		t.Errorf("HTML decoded as a Kalshi error: %+v", e)
 	}
-	if !strings.HasPrefix(e.Excerpt, "<html> <head><title>502 Bad Gateway</title></head>") {
+	// A gateway's page is reduced to the words a person would read.
+	if !strings.HasPrefix(e.Excerpt, "502 Bad Gateway") || strings.Contains(e.Excerpt, "<") {
 		t.Errorf("Excerpt %q", e.Excerpt)
 	}
 	if n := utf8.RuneCountInString(e.Excerpt); n > ExcerptRunes {
 		t.Errorf("Excerpt is %d runes, over %d", n, ExcerptRunes)
 	}
-	if !strings.Contains(e.Error(), "502 Bad Gateway: <html>") {
+	if !strings.Contains(e.Error(), "502 Bad Gateway: 502 Bad Gateway") {
 		t.Errorf("Error() = %q", e.Error())
 	}
 
@@ -63,7 +64,7 @@ func TestAPIErrorHTMLPage(t *testing.T) {
 	if strings.ContainsAny(e.Excerpt, "\x1b\x07\x00\r\n") || strings.Contains(e.Excerpt, "title") {
 		t.Errorf("Excerpt not sanitized: %q", e.Excerpt)
 	}
-	if e.Excerpt != "<html><body>red text bye</body></html>" {
+	if e.Excerpt != "red text bye" {
 		t.Errorf("Excerpt %q", e.Excerpt)
 	}
 }
@@ -334,5 +335,39 @@ func TestReadErrorMidBody(t *testing.T) {
 	var re *RequestError
 	if !errors.As(err, &re) || !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Fatalf("want a RequestError wrapping unexpected EOF, got %T %v", err, err)
+	}
+}
+
+func TestMalformedReplyTransportErrorIsClean(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			// Not HTTP at all: a status line full of escapes, then hang up.
+			io.WriteString(conn, "\x1b]0;pwned\x07\x1b[2J"+strings.Repeat("A", 5000)+"\r\n\r\n")
+			conn.Close()
+		}
+	}()
+	cfg := Config{BaseURL: "http://" + ln.Addr().String() + "/trade-api/v2", KeyID: testKeyID, Key: testEdKey(t)}
+	noRetry(&cfg)
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetOrder(context.Background(), "x")
+	var re *RequestError
+	if !errors.As(err, &re) {
+		t.Fatalf("want a RequestError, got %T %v", err, err)
+	}
+	msg := err.Error()
+	if strings.ContainsAny(msg, "\x1b\x07") || utf8.RuneCountInString(msg) > 400 {
+		t.Errorf("transport error not cleaned and bounded (%d runes): %q", utf8.RuneCountInString(msg), msg)
 	}
 }

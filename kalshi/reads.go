@@ -16,6 +16,7 @@ const (
 	OpGetOrder              = "GetOrder"
 	OpGetOrderQueuePosition = "GetOrderQueuePosition"
 	OpGetMarket             = "GetMarket"
+	OpGetMarkets            = "GetMarkets"
 	OpGetFills              = "GetFills"
 	OpGetOrders             = "GetOrders"
 	OpGetQueuePositions     = "GetOrderQueuePositions"
@@ -30,6 +31,9 @@ const (
 	// MaxQueueTickers bounds GetQueuePositions' market list, keeping the
 	// URL short; Kalshi documents no limit.
 	MaxQueueTickers = 100
+	// MaxMarketTickers bounds GetMarkets' ticker list, keeping the URL
+	// short; Kalshi documents no limit.
+	MaxMarketTickers = 100
 	// MaxFillPages bounds how many pages GetFills follows for one order.
 	MaxFillPages  = 10
 	fillsPageSize = 1000
@@ -78,8 +82,8 @@ func (c *Client) GetQueuePosition(ctx context.Context, orderID string) (QueuePos
 		if err != nil {
 			return err
 		}
-		if !ob.has("queue_position_fp") {
-			return &DecodeError{Object: ob.name, Field: "queue_position_fp", Problem: "missing"}
+		if err := requireQueueFP(ob); err != nil {
+			return err
 		}
 		qp.Ahead, _ = ob.decimal("queue_position_fp", true)
 		return ob.err
@@ -112,6 +116,37 @@ func (c *Client) GetMarket(ctx context.Context, ticker string) (Market, error) {
 		return Market{}, err
 	}
 	return *reply.Market, nil
+}
+
+// GetMarkets reads several markets in one request (GET
+// /markets?tickers=a,b; 10 read tokens however many), which is how a
+// watcher of many orders keeps prices fresh within the rate budget. Markets
+// Kalshi does not know are simply absent from the result.
+func (c *Client) GetMarkets(ctx context.Context, tickers []string) ([]Market, error) {
+	if len(tickers) == 0 {
+		return nil, nil
+	}
+	if len(tickers) > MaxMarketTickers {
+		return nil, fmt.Errorf("kalshi: markets: %d tickers; at most %d per call", len(tickers), MaxMarketTickers)
+	}
+	if err := checkTickerList("market ticker", tickers); err != nil {
+		return nil, err
+	}
+	q := url.Values{"tickers": {strings.Join(tickers, ",")}, "limit": {strconv.Itoa(len(tickers))}}
+	ep := endpoint{op: OpGetMarkets, path: "/markets", query: q}
+	var out []Market
+	err := c.do(ctx, ep, func(b []byte) error {
+		ob, err := newObject("markets reply", b)
+		if err != nil {
+			return err
+		}
+		out = decodeList[Market](ob, "markets")
+		return ob.err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // GetFills reads every fill of one order (GET /portfolio/fills?order_id=;
@@ -280,10 +315,13 @@ func (q *QueuePosition) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return err
 	}
-	for _, f := range []string{"order_id", "market_ticker", "queue_position_fp"} {
+	for _, f := range []string{"order_id", "market_ticker"} {
 		if !ob.has(f) {
 			return &DecodeError{Object: ob.name, Field: f, Problem: "missing"}
 		}
+	}
+	if err := requireQueueFP(ob); err != nil {
+		return err
 	}
 	r := QueuePosition{OrderID: ob.str("order_id"), MarketTicker: ob.str("market_ticker")}
 	r.Ahead, _ = ob.decimal("queue_position_fp", true)
@@ -292,6 +330,20 @@ func (q *QueuePosition) UnmarshalJSON(b []byte) error {
 	}
 	*q = r
 	return nil
+}
+
+// requireQueueFP insists on queue_position_fp. A reply with only the old
+// integer queue_position is refused rather than shown: Kalshi documents
+// only the fixed-point field as 0-indexed, and an off-by-one place in line
+// is worse than none.
+func requireQueueFP(ob *object) error {
+	if ob.has("queue_position_fp") {
+		return nil
+	}
+	if ob.has("queue_position") {
+		return &DecodeError{Object: ob.name, Field: "queue_position_fp", Problem: "missing; the reply has only the legacy integer queue_position, whose indexing is not documented, so it is not used"}
+	}
+	return &DecodeError{Object: ob.name, Field: "queue_position_fp", Problem: "missing"}
 }
 
 // decodeList reads the array in field, decoding each element and naming

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -33,6 +34,10 @@ type EngineConfig struct {
 	// KalshiConcurrency caps concurrent Kalshi requests; zero means 8.
 	// The Kalshi client's own token bucket still paces them.
 	KalshiConcurrency int
+	// ReadBudget is the Kalshi read tokens per second ordermon may spend
+	// (the usage tier's budget: Basic 200). Each round plans its reads to
+	// fit this budget over one interval; zero means no planning limit.
+	ReadBudget int
 	// MaxBackoff caps how long a failing source is left alone between
 	// attempts; zero means 30 seconds.
 	MaxBackoff time.Duration
@@ -60,6 +65,9 @@ type Round struct {
 	// Events are the changes since the previous round, oldest first.
 	Events []Event
 	Health Health
+	// KalshiTokens is the read tokens this round planned to spend on
+	// Kalshi.
+	KalshiTokens int
 	// Note is a short line about the schedule, such as a stretched
 	// interval when the rate budget cannot cover every order; "" if none.
 	Note string
@@ -91,6 +99,9 @@ type watch struct {
 	target Target // with Kind resolved once known
 	snap   Snapshot
 	seen   bool
+	// fillsDue is set while the fill count moved but the fills have not
+	// been read yet (the budget deferred them).
+	fillsDue bool
 	// terminalRounds counts consecutive rounds that observed a terminal
 	// state; after two the order is confirmed and no longer polled.
 	terminalRounds int
@@ -211,6 +222,7 @@ type fetch struct {
 	intentLat   time.Duration
 	intentAt    time.Time
 
+	focused    bool
 	orderID    string
 	kalshiTry  bool
 	order      *kalshi.Order
@@ -241,6 +253,7 @@ func (e *Engine) Poll(ctx context.Context) Round {
 		}
 		f := &fetch{w: w, target: w.target}
 		if w.key == e.focus || w.target.String() == e.focus {
+			f.focused = true
 			work = append([]*fetch{f}, work...)
 		} else {
 			work = append(work, f)
@@ -253,19 +266,37 @@ func (e *Engine) Poll(ctx context.Context) Round {
 	if intentReady {
 		e.fetchIntents(ctx, work)
 	}
+	var kp *plan
 	if kalshiReady {
-		e.fetchKalshi(ctx, work)
+		kp = e.fetchKalshi(ctx, work)
+	}
+	if ctx.Err() != nil {
+		// The caller ended the round (Ctrl+C, --timeout): reads it cut
+		// short say nothing about the sources, so they are not failures.
+		for _, f := range work {
+			if cutShort(f.intentErr) {
+				f.intentErr, f.intentTried = nil, false
+			}
+			if cutShort(f.orderErr) {
+				f.orderErr = nil
+				f.kalshiTry = f.kalshiTry && f.order != nil
+			}
+		}
 	}
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := e.now()
+	e.updateHealth(work, now)
 	var events []Event
 	for _, f := range work {
-		events = append(events, e.merge(f, now, intentReady, kalshiReady)...)
+		events = append(events, e.merge(f, now)...)
 	}
-	e.updateHealth(work, now)
 	r := Round{Seq: seq, Started: start, Finished: now, Events: events}
+	if kp != nil {
+		r.Note = scheduleNote(kp, len(work), e.cfg.Interval)
+		r.KalshiTokens = kp.cost
+	}
 	r.Snapshots = make([]Snapshot, len(e.orders))
 	for i, w := range e.orders {
 		r.Snapshots[i] = w.snap
@@ -316,10 +347,11 @@ func (e *Engine) fetchIntents(ctx context.Context, work []*fetch) {
 	})
 }
 
-// fetchKalshi reads each order's Kalshi state: the order, its queue
-// position while it rests, its fills when the fill count moved, and the
-// markets involved (once per ticker per round).
-func (e *Engine) fetchKalshi(ctx context.Context, work []*fetch) {
+// fetchKalshi reads each order's Kalshi state within the round's token
+// budget: the orders (singly or batched by event), their queue positions
+// while they rest, their fills when the fill count moved, and their markets.
+// It returns the plan it followed.
+func (e *Engine) fetchKalshi(ctx context.Context, work []*fetch) *plan {
 	for _, f := range work {
 		switch f.target.Kind {
 		case KindKalshi:
@@ -332,12 +364,36 @@ func (e *Engine) fetchKalshi(ctx context.Context, work []*fetch) {
 			}
 		}
 	}
+	p := e.planKalshi(work, e.now())
 	kc := e.cfg.Kalshi
-	parallel(ctx, len(work), e.cfg.KalshiConcurrency, func(i int) {
-		f := work[i]
-		if f.orderID == "" {
-			return
+	conc := e.cfg.KalshiConcurrency
+
+	// Batches first: what they miss is read singly, budget permitting.
+	missing := make([][]*fetch, len(p.batches))
+	pages := make([]int, len(p.batches))
+	parallel(ctx, len(p.batches), conc, func(i int) {
+		missing[i], pages[i] = e.readBatch(ctx, p.batches[i])
+	})
+	var batched []*fetch
+	for i, b := range p.batches {
+		p.cost += (pages[i] - 1) * kalshi.CostDefault
+		for _, f := range b.fetch {
+			if !slices.Contains(missing[i], f) {
+				batched = append(batched, f)
+			}
 		}
+		for _, f := range missing[i] {
+			if p.afford(kalshi.CostGetOrder + kalshi.CostDefault) {
+				p.single = append(p.single, f)
+			} else {
+				p.deferred = append(p.deferred, f)
+			}
+		}
+	}
+
+	// Single orders, each with its queue position while it rests.
+	parallel(ctx, len(p.single), conc, func(i int) {
+		f := p.single[i]
 		defer guard(&f.orderErr)
 		f.kalshiTry = true
 		f.kalshiAt = e.now()
@@ -356,51 +412,150 @@ func (e *Engine) fetchKalshi(ctx context.Context, work []*fetch) {
 				f.orderErr = err
 			}
 		}
-		prev := f.w.snap.Order
-		if o.FillCount.Sign() > 0 && (prev == nil || !prev.FillCount.Equal(o.FillCount)) {
-			f.fillsTried = true
-			if fills, err := kc.GetFills(ctx, f.orderID); err == nil {
-				f.fills = fills
-			} else {
-				f.orderErr = err
+	})
+
+	// Queue positions of batched resting orders, by market, many markets
+	// a call.
+	byMarket := map[string][]*fetch{}
+	var markets []string
+	for _, f := range batched {
+		if f.order == nil || f.order.Status != kalshi.StatusResting {
+			continue
+		}
+		if _, ok := byMarket[f.order.Ticker]; !ok {
+			markets = append(markets, f.order.Ticker)
+		}
+		byMarket[f.order.Ticker] = append(byMarket[f.order.Ticker], f)
+	}
+	queueCalls := chunk(markets, kalshi.MaxQueueTickers)
+	queueCalls = queueCalls[:affordable(p, len(queueCalls))]
+	parallel(ctx, len(queueCalls), conc, func(i int) {
+		var err error
+		defer guard(&err)
+		qs, err := kc.GetQueuePositions(ctx, queueCalls[i])
+		pos := map[string]kalshi.QueuePosition{}
+		for _, q := range qs {
+			pos[q.OrderID] = q
+		}
+		for _, m := range queueCalls[i] {
+			for _, f := range byMarket[m] {
+				f.queueTried = true
+				if err != nil {
+					f.orderErr = err
+				} else if q, ok := pos[f.orderID]; ok {
+					f.queue = &q
+				}
 			}
 		}
 	})
 
-	// Markets: one read per distinct ticker this round.
-	tickers := map[string][]*fetch{}
-	var order []string
+	// Fills, when an order's fill count moved: the least urgent read, so
+	// one the budget cannot cover waits for a later round.
+	var fillers []*fetch
 	for _, f := range work {
-		t := ""
-		if f.order != nil {
-			t = f.order.Ticker
+		if f.order == nil || f.order.FillCount.Sign() <= 0 {
+			continue
 		}
+		prev := f.w.snap.Order
+		if f.w.fillsDue || prev == nil || !prev.FillCount.Equal(f.order.FillCount) {
+			f.w.fillsDue = true
+			if p.afford(kalshi.CostDefault) {
+				fillers = append(fillers, f)
+			}
+		}
+	}
+	parallel(ctx, len(fillers), conc, func(i int) {
+		f := fillers[i]
+		var err error
+		defer guard(&err)
+		fills, err := kc.GetFills(ctx, f.orderID)
+		if err == nil {
+			f.fills, f.fillsTried = fills, true
+		} else if f.orderErr == nil {
+			f.orderErr = err
+		}
+	})
+
+	// Markets, many a call.
+	byTicker := map[string][]*fetch{}
+	var tickers []string
+	for _, f := range work {
+		t := marketOf(f)
 		if t == "" {
 			continue
 		}
-		if _, ok := tickers[t]; !ok {
-			order = append(order, t)
+		if _, ok := byTicker[t]; !ok {
+			tickers = append(tickers, t)
 		}
-		tickers[t] = append(tickers[t], f)
+		byTicker[t] = append(byTicker[t], f)
 	}
-	parallel(ctx, len(order), e.cfg.KalshiConcurrency, func(i int) {
+	marketCalls := chunk(tickers, kalshi.MaxMarketTickers)
+	marketCalls = marketCalls[:affordable(p, len(marketCalls))]
+	parallel(ctx, len(marketCalls), conc, func(i int) {
 		var err error
 		defer guard(&err)
-		m, err := kc.GetMarket(ctx, order[i])
-		for _, f := range tickers[order[i]] {
-			if err == nil {
+		ms, err := kc.GetMarkets(ctx, marketCalls[i])
+		for _, m := range ms {
+			for _, f := range byTicker[m.Ticker] {
 				mm := m
 				f.market = &mm
-			} else if f.orderErr == nil {
-				f.orderErr = err
+			}
+		}
+		if err != nil {
+			for _, t := range marketCalls[i] {
+				for _, f := range byTicker[t] {
+					if f.orderErr == nil {
+						f.orderErr = err
+					}
+				}
 			}
 		}
 	})
+	return p
+}
+
+// marketOf names the market to read for an order: its Kalshi order's
+// ticker, or, before Kalshi has the order, the market the intent names, so
+// a support person sees the market of an order stuck before placement.
+func marketOf(f *fetch) string {
+	if f.order != nil {
+		return f.order.Ticker
+	}
+	in := f.intent
+	if in == nil {
+		in = f.w.snap.Intent
+	}
+	if in == nil || in.MarketID == "" || kalshi.ValidateID("market ticker", in.MarketID) != nil {
+		return ""
+	}
+	return in.MarketID
+}
+
+// affordable returns how many of n calls of the default cost fit the
+// plan's budget, spending it.
+func affordable(p *plan, n int) int {
+	for i := range n {
+		if !p.afford(kalshi.CostDefault) {
+			return i
+		}
+	}
+	return n
+}
+
+// chunk splits s into pieces of at most n.
+func chunk(s []string, n int) [][]string {
+	var out [][]string
+	for len(s) > 0 {
+		k := min(n, len(s))
+		out = append(out, s[:k])
+		s = s[k:]
+	}
+	return out
 }
 
 // merge folds one order's replies into its snapshot and returns the events
 // the change produced. It runs with e.mu held.
-func (e *Engine) merge(f *fetch, now time.Time, intentReady, kalshiReady bool) []Event {
+func (e *Engine) merge(f *fetch, now time.Time) []Event {
 	w := f.w
 	prev := w.snap
 	s := prev
@@ -457,11 +612,9 @@ func (e *Engine) merge(f *fetch, now time.Time, intentReady, kalshiReady bool) [
 			} else {
 				s.PrevQueueAhead, s.QueueAhead = nil, nil
 			}
-			if f.fillsTried && f.fills != nil {
+			if f.fillsTried {
 				s.Fills = f.fills
-			}
-			if f.market != nil {
-				s.Market = f.market
+				w.fillsDue = false
 			}
 		}
 		if f.orderErr != nil {
@@ -474,15 +627,24 @@ func (e *Engine) merge(f *fetch, now time.Time, intentReady, kalshiReady bool) [
 			src.Err = ""
 		}
 	}
+	if f.market != nil {
+		s.Market = f.market
+	}
 	e.noteBackoff(&s, now)
 
 	s.Diagnosis = Diagnose(s, e.cfg.Thresholds, now)
 	w.snap = s
 	w.seen = true
-	if s.Terminal() {
-		w.terminalRounds++
-	} else {
+	// A terminal state counts toward confirmation only when every source
+	// the order involves answered this round, so an order is never left
+	// frozen on stale data from a source that was failing.
+	fresh := (!s.Sources.Intent.Used || (f.intentTried && f.intentErr == nil)) &&
+		(!s.Sources.Kalshi.Used || (f.kalshiTry && f.order != nil && f.orderErr == nil))
+	switch {
+	case !s.Terminal():
 		w.terminalRounds = 0
+	case fresh:
+		w.terminalRounds++
 	}
 	return e.tracker.Observe(s)
 }
@@ -507,14 +669,22 @@ func (e *Engine) noteBackoff(s *Snapshot, now time.Time) {
 }
 
 // updateHealth folds the round's outcomes into each source's health and
-// sets the next backoff. It runs with e.mu held.
+// sets the next backoff. It runs with e.mu held, before the snapshots are
+// merged, so every order shows this round's halt or backoff.
+//
+// A source as a whole backs off only when it is rate-limited (429 is
+// account-wide) or every request to it failed transiently; a few orders
+// failing while others are answered, or an order with a permanent problem
+// (a bad reply, a 404), keep their own errors without slowing the rest.
 func (e *Engine) updateHealth(work []*fetch, now time.Time) {
 	type outcome struct {
-		tried, ok  bool
-		err        error
-		lat        time.Duration
-		rateLimit  bool
-		authFailed error
+		tried, ok   bool
+		transient   error
+		permanent   error
+		lat         time.Duration
+		rateLimited bool
+		retryAfter  time.Duration
+		authFailed  error
 	}
 	var res [2]outcome
 	note := func(o *outcome, err error, lat time.Duration, tried bool) {
@@ -523,18 +693,19 @@ func (e *Engine) updateHealth(work []*fetch, now time.Time) {
 		}
 		o.tried = true
 		o.lat = lat
-		if err == nil {
-			o.ok = true
-			return
-		}
-		o.err = err
 		switch {
-		case kalshi.IsRateLimited(err) || intentStatus(err) == 429:
-			o.rateLimit = true
+		case err == nil:
+			o.ok = true
 		case kalshi.IsUnauthorized(err) || intentStatus(err) == 401 || intentStatus(err) == 403 || IsTokenExpired(err):
 			// Asking again with the same credentials cannot help, and a
 			// storm of rejected requests can get a key locked.
 			o.authFailed = err
+		case retryable(err):
+			o.transient = err
+			o.rateLimited = o.rateLimited || kalshi.IsRateLimited(err) || intentStatus(err) == 429
+			o.retryAfter = max(o.retryAfter, retryAfter(err))
+		default:
+			o.permanent = err
 		}
 	}
 	for _, f := range work {
@@ -552,28 +723,47 @@ func (e *Engine) updateHealth(work []*fetch, now time.Time) {
 		if o.ok {
 			s.health.LastSuccess = now
 		}
+		s.health.RetryAt, s.health.RateLimited = time.Time{}, false
 		switch {
 		case o.authFailed != nil:
 			s.health.Halted = true
 			s.health.Err = authMessage(name, o.authFailed, now)
-			s.health.RetryAt = time.Time{}
-		case o.err != nil && transient(o.err):
+		case o.rateLimited || (o.transient != nil && !o.ok):
 			s.failures++
-			s.health.Err = shortError(o.err)
-			s.health.RateLimited = o.rateLimit
-			s.health.RetryAt = now.Add(e.backoff(s.failures))
-		case o.err != nil:
-			// A permanent per-order error (404, 400): the source itself
-			// is fine.
+			s.health.Err = shortError(o.transient)
+			s.health.RateLimited = o.rateLimited
+			// The server's Retry-After wins when it asks for longer,
+			// within reason: a hostile value cannot stop polling for
+			// hours.
+			wait := max(e.backoff(s.failures), min(o.retryAfter, maxEngineRetryAfter))
+			s.health.RetryAt = now.Add(wait)
+		case o.transient != nil:
 			s.failures = 0
-			s.health.Err = shortError(o.err)
-			s.health.RetryAt, s.health.RateLimited = time.Time{}, false
+			s.health.Err = shortError(o.transient)
+		case o.permanent != nil:
+			s.failures = 0
+			s.health.Err = shortError(o.permanent)
 		default:
 			s.failures = 0
 			s.health.Err = ""
-			s.health.RetryAt, s.health.RateLimited = time.Time{}, false
 		}
 	}
+}
+
+// maxEngineRetryAfter bounds how long a server's Retry-After can stop polling.
+const maxEngineRetryAfter = 10 * time.Minute
+
+// retryAfter returns the Retry-After a reply carried, or zero.
+func retryAfter(err error) time.Duration {
+	var ae *kalshi.APIError
+	if errors.As(err, &ae) {
+		return ae.RetryAfter
+	}
+	var ie *IntentError
+	if errors.As(err, &ie) {
+		return ie.RetryAfter
+	}
+	return 0
 }
 
 // backoff returns the wait after n consecutive failed rounds: exponential
@@ -588,16 +778,23 @@ func (e *Engine) backoff(n int) time.Duration {
 	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
 }
 
-// transient reports whether an error may go away by itself: 429, 5xx,
-// timeouts and connection failures.
-func transient(err error) bool {
-	if st := kalshi.StatusOf(err); st != 0 {
-		return st == 429 || st >= 500
+// cutShort reports whether err only says the round's context ended.
+func cutShort(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// retryable reports whether an error may go away by itself: 429, 5xx,
+// timeouts and connection failures, as opposed to a reply that will be
+// just as wrong next time.
+func retryable(err error) bool {
+	if kalshi.Retryable(err) {
+		return true
 	}
 	if st := intentStatus(err); st != 0 {
 		return st == 429 || st >= 500
 	}
-	return !errors.Is(err, context.Canceled)
+	var te *transportErr
+	return errors.As(err, &te) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // authMessage explains a rejected credential in plain words, naming clock
@@ -605,16 +802,16 @@ func transient(err error) bool {
 func authMessage(name SourceName, err error, now time.Time) string {
 	var te *TokenExpiredError
 	if errors.As(err, &te) {
-		return "the intent service token expired at " + te.At.UTC().Format("15:04:05 UTC") + "; renew it (token, token_file or token_command), then press r"
+		return "the intent service token expired at " + te.At.UTC().Format("15:04:05 UTC") + "; renew it (token, token_file or token_command)"
 	}
 	if name == SourceIntent {
-		return "the intent service rejected the credentials (" + shortError(err) + "); check the token or API key, then press r"
+		return "the intent service rejected the credentials (" + shortError(err) + "); check the token or API key"
 	}
-	msg := "Kalshi rejected the credentials; check the API key ID and private key, then press r"
+	msg := "Kalshi rejected the credentials; check the API key ID and private key"
 	var ae *kalshi.APIError
 	if errors.As(err, &ae) {
 		if ae.Message != "" {
-			msg = "Kalshi rejected the credentials (" + textsafe.Truncate(ae.Message, 60) + "); check the API key ID and private key, then press r"
+			msg = "Kalshi rejected the credentials (" + textsafe.Truncate(ae.Message, 60) + "); check the API key ID and private key"
 		}
 		if !ae.ServerDate.IsZero() {
 			skew := now.Sub(ae.ServerDate)
@@ -622,7 +819,7 @@ func authMessage(name SourceName, err error, now time.Time) string {
 				skew = -skew
 			}
 			if skew > 5*time.Second {
-				msg = fmt.Sprintf("Kalshi rejected the request signature; the local clock is %s off Kalshi's, which is the likely cause: fix the system clock, then press r", skew.Round(time.Second))
+				msg = fmt.Sprintf("Kalshi rejected the request signature; the local clock is %s off Kalshi's, which is the likely cause: fix the system clock", skew.Round(time.Second))
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -35,6 +36,10 @@ type IntentConfig struct {
 	MaxBodyBytes int64
 	// Now is the clock used to judge token expiry; nil means time.Now.
 	Now func() time.Time
+	// Logger, when set, receives one debug record per request: path,
+	// duration, status and result. Headers, the token and the API key are
+	// never logged.
+	Logger *slog.Logger
 }
 
 // Defaults of IntentConfig's zero fields.
@@ -176,6 +181,24 @@ func ValidateIntentID(id string) error {
 
 // GetIntent reads one intent (GET {base}/v1/order/{id}).
 func (c *IntentClient) GetIntent(ctx context.Context, id string) (Intent, error) {
+	start := time.Now()
+	in, err := c.getIntent(ctx, id)
+	if c.cfg.Logger != nil {
+		// The path holds only the validated ID; errors are already
+		// scrubbed of the token and key.
+		result, status := "ok", http.StatusOK
+		if err != nil {
+			status = IntentStatusOf(err)
+			result = textsafe.Truncate(textsafe.Clean(err.Error()), 200)
+		}
+		c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "intent request",
+			slog.String("path", "/v1/order/"+url.PathEscape(id)), slog.Duration("duration", time.Since(start)),
+			slog.Int("status", status), slog.String("result", result))
+	}
+	return in, err
+}
+
+func (c *IntentClient) getIntent(ctx context.Context, id string) (Intent, error) {
 	if err := ValidateIntentID(id); err != nil {
 		return Intent{}, err
 	}

@@ -65,6 +65,8 @@ func match(r *http.Request) route {
 		return route{cost: costDefault, serve: (*Exchange).serveQueuePosition, args: seg[2:3]}
 	case is("portfolio", "fills"):
 		return route{cost: costDefault, serve: (*Exchange).serveFills}
+	case is("markets"):
+		return route{cost: costDefault, serve: (*Exchange).serveMarkets}
 	case is("markets", "*"):
 		return route{cost: costDefault, serve: (*Exchange).serveMarket, args: seg[1:2]}
 	}
@@ -236,6 +238,28 @@ func (x *Exchange) serveMarket(_ *http.Request, args []string) reply {
 		return notFound("market not found")
 	}
 	return jsonReply(http.StatusOK, map[string]any{"market": encodeMarket(m, x.shape())})
+}
+
+// serveMarkets answers GET /markets?tickers=a,b with {"markets":[...],
+// "cursor":""}, the markets it knows among those asked for, in the order
+// asked. Without tickers it lists every market, which is all a fake needs.
+func (x *Exchange) serveMarkets(r *http.Request, _ []string) reply {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	tickers := splitList(r.URL.Query().Get("tickers"))
+	if len(tickers) == 0 {
+		for t := range x.state.markets {
+			tickers = append(tickers, t)
+		}
+		slices.Sort(tickers)
+	}
+	markets := []any{}
+	for _, t := range tickers {
+		if m, ok := x.state.markets[t]; ok {
+			markets = append(markets, encodeMarket(m, x.shape()))
+		}
+	}
+	return jsonReply(http.StatusOK, map[string]any{"markets": markets, "cursor": ""})
 }
 
 // eventOf returns a market's event ticker: the one PutMarket registered,
