@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -501,26 +500,28 @@ func intentFails(frags ...string) func(t *testing.T, w *hworld, r pipeline.Round
 	}
 }
 
-// kalshiHalted checks a rejected credential: the round that met it
-// reports the 401 per order (frag) and halts the source with an
-// explanation (msg); the next round asks Kalshi nothing and every order
-// shows the halt and the explanation. extra judges the explanation.
-func kalshiHalted(frag, msg string, extra func(t *testing.T, msg string)) func(t *testing.T, w *hworld, r pipeline.Round) {
+// kalshiHalted checks a rejected credential: the round that met it halts
+// the source and shows the explanation (msg) on every order at once; the
+// next round asks Kalshi nothing. extra judges the explanation.
+func kalshiHalted(msg string, extra func(t *testing.T, msg string)) func(t *testing.T, w *hworld, r pipeline.Round) {
 	return func(t *testing.T, w *hworld, r pipeline.Round) {
 		t.Helper()
-		for _, tg := range []pipeline.Target{targetIntent, targetKalshi} {
-			s := snapOf(t, r, tg)
-			wantErr(t, tg.String()+" Kalshi", s.Sources.Kalshi.Err, frag)
-			if s.Order == nil {
-				t.Errorf("%v: last good Kalshi order lost", tg)
-			}
-		}
 		if !r.Health.Kalshi.Halted {
 			t.Error("a 401 did not halt Kalshi polling")
 		}
-		wantErr(t, "Kalshi health", r.Health.Kalshi.Err, msg, "press r")
+		wantErr(t, "Kalshi health", r.Health.Kalshi.Err, msg)
 		if extra != nil {
 			extra(t, r.Health.Kalshi.Err)
+		}
+		for _, tg := range []pipeline.Target{targetIntent, targetKalshi} {
+			s := snapOf(t, r, tg)
+			if !s.Sources.Kalshi.Halted {
+				t.Errorf("%v: halt not shown on the order in the round that met it", tg)
+			}
+			wantErr(t, tg.String()+" Kalshi", s.Sources.Kalshi.Err, msg)
+			if s.Order == nil {
+				t.Errorf("%v: last good Kalshi order lost", tg)
+			}
 		}
 		n := len(w.x.Requests())
 		w.clock.Add(time.Minute)
@@ -529,40 +530,40 @@ func kalshiHalted(frag, msg string, extra func(t *testing.T, msg string)) func(t
 			t.Errorf("%d Kalshi requests while halted", m-n)
 		}
 		for _, tg := range []pipeline.Target{targetIntent, targetKalshi} {
-			s := snapOf(t, next, tg)
-			if !s.Sources.Kalshi.Halted {
-				t.Errorf("%v: halt not shown on the order", tg)
+			if s := snapOf(t, next, tg); !s.Sources.Kalshi.Halted {
+				t.Errorf("%v: halt no longer shown", tg)
 			}
-			wantErr(t, tg.String()+" Kalshi", s.Sources.Kalshi.Err, msg)
 		}
 		checkShown(t, next, w.clock.Now())
 	}
 }
 
-// intentHalted is kalshiHalted for the intent service.
+// intentHalted is kalshiHalted for the intent service; frag is the
+// service's status, quoted in the explanation.
 func intentHalted(frag string) func(t *testing.T, w *hworld, r pipeline.Round) {
 	return func(t *testing.T, w *hworld, r pipeline.Round) {
 		t.Helper()
-		if s := snapOf(t, r, targetIntent); s.Intent == nil {
-			t.Error("last good intent lost")
-		} else {
-			wantErr(t, "intent", s.Sources.Intent.Err, frag)
-		}
 		if !r.Health.Intent.Halted {
 			t.Errorf("a %s did not halt intent polling", frag)
 		}
-		wantErr(t, "intent health", r.Health.Intent.Err, "rejected the credentials", "press r")
+		wantErr(t, "intent health", r.Health.Intent.Err, "rejected the credentials", frag)
+		s := snapOf(t, r, targetIntent)
+		if s.Intent == nil {
+			t.Error("last good intent lost")
+		}
+		if !s.Sources.Intent.Halted {
+			t.Error("halt not shown on the order in the round that met it")
+		}
+		wantErr(t, "intent", s.Sources.Intent.Err, "rejected the credentials", frag)
 		n := len(w.svc.Requests())
 		w.clock.Add(time.Minute)
 		next := w.poll(t)
 		if m := len(w.svc.Requests()); m != n {
 			t.Errorf("%d intent requests while halted", m-n)
 		}
-		s := snapOf(t, next, targetIntent)
-		if !s.Sources.Intent.Halted {
-			t.Error("halt not shown on the order")
+		if s := snapOf(t, next, targetIntent); !s.Sources.Intent.Halted {
+			t.Error("halt no longer shown")
 		}
-		wantErr(t, "intent", s.Sources.Intent.Err, "rejected the credentials")
 		checkShown(t, next, w.clock.Now())
 	}
 }
@@ -724,16 +725,14 @@ func hostileCases() []hostileCase {
 				}
 			}
 		}})
-	add(hostileCase{name: "kalshi escapes in market", kalshi: mutate("market", strJSON(evil+"title", "title", "status", "yes_sub_title", "no_sub_title", "event_ticker")),
+	add(hostileCase{name: "kalshi escapes in market", kalshi: onPath("/markets", mutateEach("markets", strJSON(evil+"title", "title", "status", "yes_sub_title", "no_sub_title", "event_ticker"))),
 		check: func(t *testing.T, w *hworld, r pipeline.Round) {
 			s := snapOf(t, r, targetKalshi)
 			if s.Market == nil || !strings.Contains(s.Market.Title, "\x1b") || s.Sources.Kalshi.Err != "" {
 				t.Fatalf("hostile market: %+v err %q", s.Market, s.Sources.Kalshi.Err)
 			}
 		}})
-	add(hostileCase{name: "kalshi escapes in fill ids", kalshi: onPath("/portfolio/fills", mutateFills(func(f map[string]json.RawMessage) {
-		strJSON("F"+evil, "fill_id", "trade_id", "ticker")(f)
-	})), setup: func(w *hworld) {
+	add(hostileCase{name: "kalshi escapes in fill ids", kalshi: onPath("/portfolio/fills", mutateEach("fills", strJSON("F"+evil, "fill_id", "trade_id", "ticker"))), setup: func(w *hworld) {
 		// A new fill makes the engine read the fills again.
 		w.x.Fill("K2", fixed.MustParse("1"), fixed.MustParse("0.40"), fixed.MustParse("0.01"), false)
 	}, check: func(t *testing.T, w *hworld, r pipeline.Round) {
@@ -787,24 +786,26 @@ func hostileCases() []hostileCase {
 		kalshiFails("500 Internal Server Error")(t, w, r)
 		backingOff(t, "Kalshi", r.Health.Kalshi, false)
 		// Three attempts per read at most: the storm is not amplified.
-		n := 0
+		attempts := map[string]int{}
 		for _, q := range w.x.Requests() {
 			if q.Status == 500 {
-				n++
+				attempts[q.Path+"?"+q.Query]++
 			}
 		}
-		if n > 3*2 {
-			t.Errorf("%d requests answered 500 for two orders; want at most 3 attempts each", n)
+		for read, n := range attempts {
+			if n > hostileAttempts {
+				t.Errorf("%s sent %d times into a 500 storm; want at most %d", read, n, hostileAttempts)
+			}
 		}
 	}})
 	add(hostileCase{name: "kalshi 401", setup: func(w *hworld) { w.x.RemoveKey("hostile-key") },
-		check: kalshiHalted("401 Unauthorized", "Kalshi rejected the credentials", func(t *testing.T, msg string) {
+		check: kalshiHalted("Kalshi rejected the credentials", func(t *testing.T, msg string) {
 			if strings.Contains(msg, "clock") {
 				t.Errorf("a revoked key blamed on the clock: %q", msg)
 			}
 		})})
 	add(hostileCase{name: "kalshi 401 with skewed clock", setup: func(w *hworld) { w.skew.Store(int64(time.Hour)) },
-		check: kalshiHalted("timestamp outside the allowed window", "the local clock is 1h0m0s off Kalshi's", nil)})
+		check: kalshiHalted("the local clock is 1h0m0s off Kalshi's", nil)})
 	add(hostileCase{name: "kalshi 403", kalshi: onPath(orderOnly, answer(403, `{"error":{"code":"forbidden","message":"account suspended"}}`, "Content-Type", "application/json")),
 		check: kalshiFails("403 Forbidden", "account suspended")})
 	add(hostileCase{name: "kalshi 404", setup: func(w *hworld) { w.x.RemoveOrder("K2") },
@@ -952,20 +953,20 @@ func hostileCases() []hostileCase {
 	return cases
 }
 
-// mutateFills rewrites every fill of a fills page.
-func mutateFills(edit func(f map[string]json.RawMessage)) hostile {
+// mutateEach rewrites every object of the list under key (a fills page,
+// a markets reply), keeping the rest of the reply.
+func mutateEach(key string, edit func(m map[string]json.RawMessage)) hostile {
 	return func(w http.ResponseWriter, r *http.Request, genuine func() *httptest.ResponseRecorder) {
 		rec := genuine()
 		body := rec.Body.Bytes()
-		var page struct {
-			Fills  []map[string]json.RawMessage `json:"fills"`
-			Cursor string                       `json:"cursor"`
-		}
-		if rec.Code == http.StatusOK && json.Unmarshal(body, &page) == nil {
-			for _, f := range page.Fills {
-				edit(f)
+		var top map[string]json.RawMessage
+		var list []map[string]json.RawMessage
+		if rec.Code == http.StatusOK && json.Unmarshal(body, &top) == nil && json.Unmarshal(top[key], &list) == nil {
+			for _, m := range list {
+				edit(m)
 			}
-			body, _ = json.Marshal(page)
+			top[key], _ = json.Marshal(list)
+			body, _ = json.Marshal(top)
 		}
 		copyHeader(w.Header(), rec.Header())
 		w.Header().Del("Content-Length")
@@ -1256,19 +1257,15 @@ func walk(v reflect.Value, path string, fn func(path, s string), skipPayloads bo
 	}
 }
 
-// TestKnownEngineBugs reproduces, small and deterministic, what the chaos
-// soak and the hostile table found wrong in the engine (engine*.go, which
-// this branch may not change). Each subtest asserts the correct behaviour
-// and fails today; they run only with ORDERMON_KNOWN_BUGS=1 so the suite
-// stays green until the engine is fixed, then the gate should go.
-func TestKnownEngineBugs(t *testing.T) {
-	if os.Getenv("ORDERMON_KNOWN_BUGS") == "" {
-		t.Skip("known engine bugs; run with ORDERMON_KNOWN_BUGS=1")
-	}
-
-	// An order is confirmed terminal after two rounds that saw it
-	// terminal, whether or not Kalshi answered in them, and is then never
-	// polled again: the Kalshi side freezes on stale data and errors.
+// TestEngineFaultRegressions pins four engine faults the chaos soak and
+// the hostile table found, each small and deterministic: an order
+// confirmed terminal on stale data, one bad order slowing every order, a
+// server's Retry-After ignored, and each order showing a halt one round
+// after it happened.
+func TestEngineFaultRegressions(t *testing.T) {
+	// An order must not be confirmed terminal (and left alone) on rounds
+	// where Kalshi did not answer: its Kalshi side would freeze on stale
+	// data and errors.
 	t.Run("terminal confirmed on stale Kalshi data", func(t *testing.T) {
 		w := newHostileWorld(t)
 		w.poll(t)
@@ -1294,9 +1291,9 @@ func TestKnownEngineBugs(t *testing.T) {
 		}
 	})
 
-	// A permanent per-order error (a ticker that fails validation, an
-	// undecodable reply) is counted as a source failure, so the whole
-	// Kalshi source backs off, up to 30s, for every other order too.
+	// A permanent per-order error (here a ticker that fails validation)
+	// must not back the whole Kalshi source off, which would leave every
+	// other order stale for up to 30s at a time.
 	t.Run("one bad order backs off every order", func(t *testing.T) {
 		w := newHostileWorld(t)
 		w.poll(t)
@@ -1315,7 +1312,7 @@ func TestKnownEngineBugs(t *testing.T) {
 		}
 	})
 
-	// The engine's backoff ignores the server's Retry-After.
+	// A server's Retry-After longer than the engine's own backoff wins.
 	t.Run("Retry-After", func(t *testing.T) {
 		w := newHostileWorld(t)
 		w.poll(t)
@@ -1330,10 +1327,10 @@ func TestKnownEngineBugs(t *testing.T) {
 		}
 	})
 
-	// Each snapshot's source status is filled in before the round's
-	// health is updated, so it shows the halt (and backoff) one round
-	// late: --once prints the raw 401, never the clock-skew explanation.
-	t.Run("snapshot status one round late", func(t *testing.T) {
+	// Each order shows a halt, and its explanation, in the round that met
+	// it; otherwise --once would print the raw 401 and never the
+	// clock-skew explanation.
+	t.Run("halt shown in the same round", func(t *testing.T) {
 		w := newHostileWorld(t)
 		w.poll(t)
 		w.skew.Store(int64(time.Hour))

@@ -201,7 +201,13 @@ func TestSoakChaos(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := pipeline.NewEngine(pipeline.EngineConfig{Kalshi: kc, Intents: ic, Interval: soakInterval})
+	budget, err := kalshi.TierBudget(soakTier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As main wires it: the engine plans each round within the tier's
+	// budget, and the client's limiter enforces it.
+	eng := pipeline.NewEngine(pipeline.EngineConfig{Kalshi: kc, Intents: ic, Interval: soakInterval, ReadBudget: budget})
 
 	orders := soakWorld(x, svc, eng)
 
@@ -602,4 +608,69 @@ func soakDiffs(r pipeline.Round, orders []soakOrder, x *kalshitest.Exchange, svc
 	}
 	sort.Strings(out)
 	return out
+}
+
+// TestSoakLimiterHoldsBudget floods the exchange from many goroutines
+// through one client with the Basic tier's limiter, far faster than the
+// budget allows, and checks the limiter holds the rate to its bound. The
+// chaos soak rarely needs the limiter, because the engine plans each round
+// within the budget; this shows the backstop works when demand exceeds it.
+func TestSoakLimiterHoldsBudget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs for seconds of real time; skipped with -short")
+	}
+	const run = 4 * time.Second
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := kalshitest.New(kalshitest.Options{})
+	defer x.Close()
+	x.AddKey("flood-key", pub)
+	x.PutOrder(kalshitest.OrderState{OrderID: "FLOOD-1", Ticker: "KXFLOOD", OutcomeSide: "yes",
+		YesPrice: fixed.MustParse("0.50"), InitialCount: fixed.MustParse("1"), CreatedTime: time.Now()})
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	defer tr.CloseIdleConnections()
+	limiter, err := kalshi.NewReadLimiter(soakTier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kc, err := kalshi.New(kalshi.Config{BaseURL: x.BaseURL(), KeyID: "flood-key", Key: priv,
+		Limiter: limiter, HTTPClient: &http.Client{Transport: tr}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), run)
+	defer cancel()
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				kc.GetOrder(ctx, "FLOOD-1")
+			}
+		})
+	}
+	wg.Wait()
+
+	// The bound is the soak's: b + r·(W + soakSendDelay) in any window W.
+	rate, burst := float64(limiter.Limit()), limiter.Burst()
+	st := x.Stats()
+	perSec := x.MaxTokensPerSecond()
+	bound := burst + int(rate*(time.Second+soakSendDelay).Seconds())
+	total := burst + int(rate*(run+soakSendDelay).Seconds())
+	t.Logf("flood: %d requests, %d tokens in %s; most in 1s %d (bound %d); total bound %d", st.Requests, st.Tokens, run, perSec, bound, total)
+	if perSec > bound {
+		t.Errorf("%d tokens in one second, over the bound %d", perSec, bound)
+	}
+	if st.Tokens > total {
+		t.Errorf("%d tokens in %s, over the bound %d", st.Tokens, run, total)
+	}
+	// The flood must have pressed on the limit, or the test proved
+	// nothing: the burst and most of the refill were used.
+	if floor := burst + int(0.8*rate*run.Seconds()); st.Tokens < floor {
+		t.Errorf("only %d tokens sent in %s; the flood did not reach the budget (%d)", st.Tokens, run, floor)
+	}
+	if st.TooManyRequests != 0 {
+		t.Errorf("%d 429s", st.TooManyRequests)
+	}
 }
