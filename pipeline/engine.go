@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -406,9 +408,14 @@ func (e *Engine) fetchKalshi(ctx context.Context, work []*fetch) *plan {
 		f.order = &o
 		if o.Status == kalshi.StatusResting {
 			f.queueTried = true
-			if q, err := kc.GetQueuePosition(ctx, f.orderID); err == nil {
+			q, err := kc.GetQueuePosition(ctx, f.orderID)
+			switch {
+			case err == nil:
 				f.queue = &q
-			} else {
+			case kalshi.StatusOf(err) == http.StatusBadRequest:
+				// The order filled or was canceled between the two
+				// reads; the next round sees it as it is.
+			default:
 				f.orderErr = err
 			}
 		}
@@ -419,7 +426,13 @@ func (e *Engine) fetchKalshi(ctx context.Context, work []*fetch) *plan {
 	byMarket := map[string][]*fetch{}
 	var markets []string
 	for _, f := range batched {
+		// A ticker that would fail validation must not sink the call
+		// for every other market in it.
 		if f.order == nil || f.order.Status != kalshi.StatusResting {
+			continue
+		}
+		if err := tickerErr(f.order.Ticker); err != nil {
+			f.orderErr = err
 			continue
 		}
 		if _, ok := byMarket[f.order.Ticker]; !ok {
@@ -516,19 +529,39 @@ func (e *Engine) fetchKalshi(ctx context.Context, work []*fetch) *plan {
 
 // marketOf names the market to read for an order: its Kalshi order's
 // ticker, or, before Kalshi has the order, the market the intent names, so
-// a support person sees the market of an order stuck before placement.
+// a support person sees the market of an order stuck before placement. An
+// order whose ticker cannot be read records why.
 func marketOf(f *fetch) string {
 	if f.order != nil {
+		if err := tickerErr(f.order.Ticker); err != nil {
+			if f.orderErr == nil {
+				f.orderErr = err
+			}
+			return ""
+		}
 		return f.order.Ticker
 	}
 	in := f.intent
 	if in == nil {
 		in = f.w.snap.Intent
 	}
-	if in == nil || in.MarketID == "" || kalshi.ValidateID("market ticker", in.MarketID) != nil {
+	if in == nil || in.MarketID == "" || tickerErr(in.MarketID) != nil {
 		return ""
 	}
 	return in.MarketID
+}
+
+// tickerErr says why a ticker cannot go into a comma-separated list read,
+// or nil: such a ticker must not sink the call for every other market in
+// it, so its own order carries the error instead.
+func tickerErr(t string) error {
+	if err := kalshi.ValidateID("market ticker", t); err != nil {
+		return err
+	}
+	if strings.Contains(t, ",") {
+		return fmt.Errorf("kalshi: %w: market ticker %q contains ','", kalshi.ErrInvalidID, textsafe.Truncate(textsafe.Clean(t), 40))
+	}
+	return nil
 }
 
 // affordable returns how many of n calls of the default cost fit the
@@ -696,7 +729,8 @@ func (e *Engine) updateHealth(work []*fetch, now time.Time) {
 		switch {
 		case err == nil:
 			o.ok = true
-		case kalshi.IsUnauthorized(err) || intentStatus(err) == 401 || intentStatus(err) == 403 || IsTokenExpired(err):
+		case kalshi.IsUnauthorized(err) || kalshi.StatusOf(err) == http.StatusForbidden ||
+			intentStatus(err) == 401 || intentStatus(err) == 403 || IsTokenExpired(err):
 			// Asking again with the same credentials cannot help, and a
 			// storm of rejected requests can get a key locked.
 			o.authFailed = err
@@ -807,20 +841,25 @@ func authMessage(name SourceName, err error, now time.Time) string {
 	if name == SourceIntent {
 		return "the intent service rejected the credentials (" + shortError(err) + "); check the token or API key"
 	}
-	msg := "Kalshi rejected the credentials; check the API key ID and private key"
 	var ae *kalshi.APIError
-	if errors.As(err, &ae) {
-		if ae.Message != "" {
-			msg = "Kalshi rejected the credentials (" + textsafe.Truncate(ae.Message, 60) + "); check the API key ID and private key"
+	if !errors.As(err, &ae) {
+		return "Kalshi rejected the credentials; check the API key ID and private key"
+	}
+	why := fmt.Sprintf("%d %s", ae.Status, http.StatusText(ae.Status))
+	if ae.Message != "" {
+		why += ": " + textsafe.Truncate(ae.Message, 60)
+	}
+	if ae.Status == http.StatusForbidden {
+		return "Kalshi refused access (" + why + "); check the API key's permissions and the account"
+	}
+	msg := "Kalshi rejected the credentials (" + why + "); check the API key ID and private key"
+	if !ae.ServerDate.IsZero() {
+		skew := now.Sub(ae.ServerDate)
+		if skew < 0 {
+			skew = -skew
 		}
-		if !ae.ServerDate.IsZero() {
-			skew := now.Sub(ae.ServerDate)
-			if skew < 0 {
-				skew = -skew
-			}
-			if skew > 5*time.Second {
-				msg = fmt.Sprintf("Kalshi rejected the request signature; the local clock is %s off Kalshi's, which is the likely cause: fix the system clock", skew.Round(time.Second))
-			}
+		if skew > 5*time.Second {
+			msg = fmt.Sprintf("Kalshi rejected the request signature (%s); the local clock is %s off Kalshi's, which is the likely cause: fix the system clock", why, skew.Round(time.Second))
 		}
 	}
 	return msg

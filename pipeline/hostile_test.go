@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -463,19 +462,6 @@ type hostileCase struct {
 	redirect string
 	// check judges the faulted round.
 	check func(t *testing.T, w *hworld, r pipeline.Round)
-	// knownBug, when set, names an engine fault this case exposes that is
-	// not fixed yet; the case is skipped unless ORDERMON_KNOWN_BUGS=1.
-	knownBug string
-}
-
-// skipKnownBug skips a case that exposes an unfixed engine fault, unless
-// ORDERMON_KNOWN_BUGS is set, so the suite stays green and the fault stays
-// one command away.
-func skipKnownBug(t *testing.T, c hostileCase) {
-	t.Helper()
-	if c.knownBug != "" && os.Getenv("ORDERMON_KNOWN_BUGS") == "" {
-		t.Skip("known engine fault (run with ORDERMON_KNOWN_BUGS=1): " + c.knownBug)
-	}
 }
 
 // kalshiFails is the usual check of a Kalshi-side failure: both Kalshi
@@ -1025,7 +1011,6 @@ func TestHostileServers(t *testing.T) {
 		// One at a time: each case measures how long its round takes,
 		// which dozens of parallel worlds on two cores would distort.
 		t.Run(c.name, func(t *testing.T) {
-			skipKnownBug(t, c)
 			runHostile(t, c)
 		})
 	}
@@ -1525,7 +1510,7 @@ func TestHostileBatchReads(t *testing.T) {
 			}
 			m["orders"], _ = json.Marshal(out)
 		})), check: correct},
-		{name: "one order's ticker poisons a list read", knownBug: "a ticker that fails validation fails the whole GetMarkets and GetQueuePositions call it is batched into, so every order in it shows the error and keeps stale queue and market data", kalshi: func(w http.ResponseWriter, r *http.Request, genuine func() *httptest.ResponseRecorder) {
+		{name: "one order's ticker poisons a list read", kalshi: func(w http.ResponseWriter, r *http.Request, genuine func() *httptest.ResponseRecorder) {
 			// B7's ticker, in batch and single replies alike, carries a
 			// comma: it cannot join a comma-separated ticker list.
 			poison := func(m map[string]json.RawMessage) {
@@ -1564,7 +1549,6 @@ func TestHostileBatchReads(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			skipKnownBug(t, c)
 			w := newBatchWorld(t)
 			w.poll(t)
 			w.clock.Add(3 * time.Second)

@@ -211,15 +211,17 @@ func (e *Engine) readBatch(ctx context.Context, b orderBatch) (missing []*fetch,
 	lat := e.now().Sub(start)
 	for _, f := range b.fetch {
 		f.kalshiTry, f.kalshiAt, f.kalshiLat = true, start, lat
-		if err != nil {
-			f.orderErr = err
-			continue
-		}
+		// Orders found on the pages that did arrive are good data even
+		// when a later page failed; they still carry the error, since the
+		// listing was cut short.
+		f.orderErr = err
 		if o, ok := found[f.orderID]; ok {
 			f.order = &o
 			continue
 		}
-		missing = append(missing, f)
+		if err == nil {
+			missing = append(missing, f)
+		}
 	}
 	return missing, pages
 }
