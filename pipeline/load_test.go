@@ -25,19 +25,14 @@ import (
 	"ordermon/pipeline/pipelinetest"
 )
 
-// The load test's world: 400 Kalshi-only orders on 40 markets of 8 events,
-// and 100 intents on 10 markets of 2 more events, 80 of them already placed
-// on Kalshi and 20 still pending, which the test validates and places while
-// it runs.
+// The load test's settings. Its world (mix500) is 400 Kalshi-only orders on
+// 40 markets of 8 events, and 100 intents on 10 markets of 2 more events, 80
+// of them already placed on Kalshi and 20 still pending, which the test
+// validates and places while it runs.
 const (
-	loadKalshiEvents  = 8
-	loadKalshiOrders  = 400
-	loadIntentEvents  = 2
-	loadPlacedIntents = 80
-	loadStagedIntents = 20
-	loadMarketsPer    = 5 // markets per event
-	loadInterval      = 2 * time.Second
-	loadBudget        = 200 // Kalshi Basic: read tokens a second
+	loadMarketsPer = 5 // markets per event
+	loadInterval   = 2 * time.Second
+	loadBudget     = 200 // Kalshi Basic: read tokens a second
 	// loadWarmup rounds run before changes start and before refresh gaps,
 	// tokens and CPU are counted: the first round discovers every order.
 	loadWarmup = 2
@@ -46,6 +41,19 @@ const (
 )
 
 var loadPrice = fixed.MustParse("0.41")
+
+// loadMix says how many orders of each kind a load world holds.
+type loadMix struct {
+	kalshiOrders, kalshiEvents   int // Kalshi-only orders and their events
+	placedIntents, stagedIntents int // intents on Kalshi already, and pending
+	intentEvents                 int // events of the intents' markets
+}
+
+// mix500 is the load test's 500 orders.
+var mix500 = loadMix{kalshiOrders: 400, kalshiEvents: 8, placedIntents: 80, stagedIntents: 20, intentEvents: 2}
+
+// total is the number of watched orders.
+func (m loadMix) total() int { return m.kalshiOrders + m.placedIntents + m.stagedIntents }
 
 // loadWorld is both fakes with the load test's orders, and an engine
 // reading them over loopback exactly as main wires it: an RSA key, the
@@ -67,7 +75,7 @@ type loadWorld struct {
 // loadMarket names market m of event e.
 func loadMarket(e, m int) string { return fmt.Sprintf("KXLOAD%d-M%d", e, m) }
 
-func newLoadWorld(t testing.TB, exchangeBudget int, limiter bool) *loadWorld {
+func newLoadWorld(t testing.TB, mix loadMix, exchangeBudget int, limiter bool) *loadWorld {
 	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -99,15 +107,15 @@ func newLoadWorld(t testing.TB, exchangeBudget int, limiter bool) *loadWorld {
 	w := &loadWorld{x: x, svc: svc, kalshiOf: map[string]string{}, tickerOf: map[string]string{}}
 	w.eng = pipeline.NewEngine(pipeline.EngineConfig{Kalshi: kc, Intents: ic, Interval: loadInterval, ReadBudget: loadBudget})
 
-	for e := range loadKalshiEvents + loadIntentEvents {
+	for e := range mix.kalshiEvents + mix.intentEvents {
 		for m := range loadMarketsPer {
 			x.PutMarket(kalshitest.MarketState{Ticker: loadMarket(e, m), EventTicker: fmt.Sprintf("KXLOAD%d", e),
 				Title: "Load test market", Status: "active", YesBid: fixed.MustParse("0.40"), YesAsk: fixed.MustParse("0.42")})
 		}
 	}
 	now := time.Now()
-	markets := loadKalshiEvents * loadMarketsPer
-	for i := range loadKalshiOrders {
+	markets := mix.kalshiEvents * loadMarketsPer
+	for i := range mix.kalshiOrders {
 		m := i % markets
 		id := fmt.Sprintf("ld-k-%03d", i)
 		x.PutOrder(kalshitest.OrderState{OrderID: id, Ticker: loadMarket(m/loadMarketsPer, m%loadMarketsPer), OutcomeSide: "yes",
@@ -115,15 +123,15 @@ func newLoadWorld(t testing.TB, exchangeBudget int, limiter bool) *loadWorld {
 		w.kalshiOnly = append(w.kalshiOnly, id)
 		w.eng.Add(pipeline.Target{Kind: pipeline.KindKalshi, ID: id})
 	}
-	intentMarkets := loadIntentEvents * loadMarketsPer
-	for i := range loadPlacedIntents + loadStagedIntents {
+	intentMarkets := mix.intentEvents * loadMarketsPer
+	for i := range mix.placedIntents + mix.stagedIntents {
 		m := i % intentMarkets
 		id := fmt.Sprintf("ld-i-%03d", i)
-		ticker := loadMarket(loadKalshiEvents+m/loadMarketsPer, m%loadMarketsPer)
+		ticker := loadMarket(mix.kalshiEvents+m/loadMarketsPer, m%loadMarketsPer)
 		w.kalshiOf[id] = fmt.Sprintf("ld-ik-%03d", i)
 		w.tickerOf[id] = ticker
 		svc.PutIntent(pipelinetest.NewIntent(id, ticker))
-		if i < loadPlacedIntents {
+		if i < mix.placedIntents {
 			w.validate(t, id)
 			w.place(t, id)
 			x.SetQueue(w.kalshiOf[id], fixed.FromInt(int64(50+i%50)))
@@ -433,7 +441,7 @@ func TestLoadFiveHundredOrders(t *testing.T) {
 		t.Skip("real-time load test; skipped with -short")
 	}
 	dur := loadDuration(t)
-	w := newLoadWorld(t, loadBudget, true)
+	w := newLoadWorld(t, mix500, loadBudget, true)
 	ch := newChanger(t, w)
 	heap := startHeapPeak(50 * time.Millisecond)
 
@@ -537,7 +545,7 @@ func TestLoadFiveHundredOrders(t *testing.T) {
 	slices.Sort(roundDur)
 
 	t.Logf("500 orders (%d Kalshi-only on %d events, %d intents: %d placed, %d staged), interval %s, measured %s over %d rounds after %d warm-up rounds",
-		len(w.kalshiOnly), loadKalshiEvents, len(w.placed)+len(w.staged), len(w.placed), len(w.staged), loadInterval, elapsed.Round(time.Millisecond), measured, loadWarmup)
+		len(w.kalshiOnly), mix500.kalshiEvents, len(w.placed)+len(w.staged), len(w.placed), len(w.staged), loadInterval, elapsed.Round(time.Millisecond), measured, loadWarmup)
 	t.Logf("Kalshi: %d tokens in the window, mean %.1f tokens/s, max %d in any 1 s window (whole run), %d planned a round on average (max %d), %d requests in all, %d drew 429",
 		tokens, meanTPS, maxTPS, plannedTokens/max(1, measured), maxPlanned, st.Requests, st.TooManyRequests)
 	t.Logf("requests a round: Kalshi %.1f, intent service %.1f (%.1f intent GETs/s)",
