@@ -12,7 +12,9 @@
 # Usage: scripts/idle-cpu.sh [ordermon flags...]
 #   e.g. scripts/idle-cpu.sh --interval 60s   (polling all but off: what the
 #                                               screen alone costs)
-# Environment: WARMUP (seconds, default 10), SAMPLE (seconds, default 30).
+#   scripts/idle-cpu.sh --json           (no screen: polling alone)
+# Environment: WARMUP (seconds, default 10), SAMPLE (seconds, default 30),
+# KEY (the Kalshi key the fakes issue: rsa, the default, or ed25519).
 # Target: under 1% of one core.
 set -euo pipefail
 
@@ -40,7 +42,7 @@ command -v tmux >/dev/null || { echo "idle-cpu: tmux is required" >&2; exit 2; }
 # The fakes print the config path, then the order IDs; they stop when
 # their stdin (a FIFO held open by this script) closes or on SIGTERM.
 mkfifo "$work/fakes.in"
-"$work/idlefakes" <"$work/fakes.in" >"$work/fakes.out" 2>"$work/fakes.err" &
+"$work/idlefakes" -key "${KEY:-rsa}" <"$work/fakes.in" >"$work/fakes.out" 2>"$work/fakes.err" &
 fakes_pid=$!
 exec 3>"$work/fakes.in"
 for _ in $(seq 100); do
@@ -73,8 +75,8 @@ s1=$(date +%s.%N)
 echo "--- screen after $((WARMUP + SAMPLE)) s (first 12 lines) ---"
 tmux capture-pane -p -t "$session" | head -12
 echo "---"
-awk -v t="$((t1 - t0))" -v hz="$hz" -v s0="$s0" -v s1="$s1" -v flags="$*" 'BEGIN {
+awk -v t="$((t1 - t0))" -v hz="$hz" -v s0="$s0" -v s1="$s1" -v flags="$*" -v key="${KEY:-rsa}" 'BEGIN {
 	cpu = t / hz; wall = s1 - s0
-	printf "ordermon %s: %.2f s CPU over %.1f s = %.2f%% of one core (50 static orders, 120x40)\n", (flags == "" ? "(defaults)" : flags), cpu, wall, 100 * cpu / wall
+	printf "ordermon %s (%s key): %.2f s CPU over %.1f s = %.2f%% of one core (50 static orders, 120x40)\n", (flags == "" ? "(defaults)" : flags), key, cpu, wall, 100 * cpu / wall
 	printf "IDLE cpu_percent=%.2f\n", 100 * cpu / wall
 }'

@@ -4,18 +4,22 @@
 // intents placed on Kalshi), so the CPU ordermon uses while watching them
 // is its idle cost.
 //
-// It writes a configuration file, an RSA private key and the list of order
-// IDs into a new temporary directory, prints the configuration's path on
+// It writes a configuration file, a private key (RSA 2048 by default, as
+// Kalshi issues; -key ed25519 for an Ed25519 one) and the list of order IDs
+// into a new temporary directory, prints the configuration's path on
 // the first line of standard output and the order IDs, space-separated, on
 // the second, then serves until interrupted or until standard input
 // closes. scripts/idle-cpu.sh runs it.
 package main
 
 import (
+	"crypto"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -37,20 +41,22 @@ const token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJpZGxlIiwiZXhwIjo0
 const keyID = "idle-key"
 
 func main() {
-	if err := run(os.Stdout); err != nil {
+	keyType := flag.String("key", "rsa", "the Kalshi signing key to generate: rsa or ed25519")
+	flag.Parse()
+	if err := run(os.Stdout, *keyType); err != nil {
 		fmt.Fprintln(os.Stderr, "idlefakes:", err)
 		os.Exit(1)
 	}
 }
 
-func run(stdout io.Writer) error {
+func run(stdout io.Writer, keyType string) error {
 	dir, err := os.MkdirTemp("", "ordermon-idle-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
 
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	key, err := newKey(keyType)
 	if err != nil {
 		return err
 	}
@@ -65,7 +71,7 @@ func run(stdout io.Writer) error {
 
 	x := kalshitest.New(kalshitest.Options{ReadBudget: 200})
 	defer x.Close()
-	x.AddKey(keyID, &key.PublicKey)
+	x.AddKey(keyID, key.Public())
 	svc := pipelinetest.New(pipelinetest.Options{Token: token, Exchange: x})
 	defer svc.Close()
 
@@ -109,6 +115,18 @@ token = %q
 	case <-eof:
 	}
 	return nil
+}
+
+// newKey generates a signing key of the named type.
+func newKey(keyType string) (crypto.Signer, error) {
+	switch keyType {
+	case "rsa":
+		return rsa.GenerateKey(rand.Reader, 2048)
+	case "ed25519":
+		_, priv, err := ed25519.GenerateKey(rand.Reader)
+		return priv, err
+	}
+	return nil, fmt.Errorf("unknown key type %q; want rsa or ed25519", keyType)
 }
 
 // populate puts 40 resting Kalshi orders on 40 markets of 8 events and 10
