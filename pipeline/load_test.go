@@ -9,11 +9,15 @@ import (
 	"maps"
 	"math"
 	mrand "math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"runtime/metrics"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -64,6 +68,11 @@ type loadWorld struct {
 	x   *kalshitest.Exchange
 	svc *pipelinetest.Service
 	eng *pipeline.Engine
+	// kalshiConns and intentConns count the TCP connections the engine
+	// opened to each fake: a client that keeps too few idle connections
+	// for its concurrency reconnects every round, which over TLS means a
+	// handshake per request.
+	kalshiConns, intentConns *atomic.Int64
 
 	kalshiOnly []string // Kalshi order IDs watched directly
 	placed     []string // intent IDs placed on Kalshi before the run
@@ -87,7 +96,12 @@ func newLoadWorld(t testing.TB, mix loadMix, exchangeBudget int, limiter bool) *
 	svc := pipelinetest.New(pipelinetest.Options{Token: testToken, Exchange: x})
 	t.Cleanup(svc.Close)
 
-	cfg := kalshi.Config{BaseURL: x.BaseURL(), KeyID: "load-key", Key: key}
+	// Each fake is reached through a server of the test's own that counts
+	// connections; the handlers are the fakes' own.
+	kalshiURL, kalshiConns := countingServer(t, x.Handler())
+	intentURL, intentConns := countingServer(t, svc.Handler())
+
+	cfg := kalshi.Config{BaseURL: kalshiURL + "/trade-api/v2", KeyID: "load-key", Key: key}
 	if limiter {
 		if cfg.Limiter, err = kalshi.NewReadLimiter("basic"); err != nil {
 			t.Fatal(err)
@@ -98,13 +112,13 @@ func newLoadWorld(t testing.TB, mix loadMix, exchangeBudget int, limiter bool) *
 		t.Fatal(err)
 	}
 	ic, err := pipeline.NewIntentClient(pipeline.IntentConfig{
-		BaseURL: svc.URL,
+		BaseURL: intentURL,
 		Token:   func(context.Context) (string, error) { return testToken, nil },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &loadWorld{x: x, svc: svc, kalshiOf: map[string]string{}, tickerOf: map[string]string{}}
+	w := &loadWorld{x: x, svc: svc, kalshiConns: kalshiConns, intentConns: intentConns, kalshiOf: map[string]string{}, tickerOf: map[string]string{}}
 	w.eng = pipeline.NewEngine(pipeline.EngineConfig{Kalshi: kc, Intents: ic, Interval: loadInterval, ReadBudget: loadBudget})
 
 	for e := range mix.kalshiEvents + mix.intentEvents {
@@ -142,6 +156,21 @@ func newLoadWorld(t testing.TB, mix loadMix, exchangeBudget int, limiter bool) *
 		w.eng.Add(pipeline.Target{Kind: pipeline.KindIntent, ID: id})
 	}
 	return w
+}
+
+// countingServer serves h on loopback and counts the connections clients
+// open to it.
+func countingServer(t testing.TB, h http.Handler) (string, *atomic.Int64) {
+	n := new(atomic.Int64)
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			n.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv.URL, n
 }
 
 func (w *loadWorld) validate(t testing.TB, id string) {
@@ -458,6 +487,7 @@ func TestLoadFiveHundredOrders(t *testing.T) {
 		measureStart, measureEnd     time.Time
 		cpuStart                     time.Duration
 		tokensStart                  int
+		kConnStart, iConnStart       int64
 	)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -512,6 +542,7 @@ func TestLoadFiveHundredOrders(t *testing.T) {
 			measureStart = time.Now()
 			cpuStart = cpuTime(t)
 			tokensStart = w.x.Stats().Tokens
+			kConnStart, iConnStart = w.kalshiConns.Load(), w.intentConns.Load()
 			deadline = time.After(dur)
 			go func() {
 				defer close(changes)
@@ -551,6 +582,9 @@ func TestLoadFiveHundredOrders(t *testing.T) {
 	t.Logf("requests a round: Kalshi %.1f, intent service %.1f (%.1f intent GETs/s)",
 		float64(kalshiReqs)/float64(max(1, measured)), float64(intentReqs)/float64(max(1, measured)), float64(intentReqs)/elapsed.Seconds())
 	t.Logf("Kalshi reads a round: %s", readMix(w.x, measureStart, measured))
+	kConns, iConns := w.kalshiConns.Load()-kConnStart, w.intentConns.Load()-iConnStart
+	t.Logf("new connections after warm-up: Kalshi %d, intent service %d (%.1f a round; each is a TLS handshake in production)",
+		kConns, iConns, float64(iConns)/float64(max(1, measured)))
 	t.Logf("refreshes per order per minute: Kalshi %.1f (over %d orders), intent %.1f (over %d intents); max gap between Kalshi refreshes %s (%s); %d rounds deferred orders",
 		perOrderPerMin, kalshiOrders, float64(intentRefresh)/float64(len(w.placed)+len(w.staged))/minutes, len(w.placed)+len(w.staged),
 		maxGap.Round(time.Millisecond), maxGapTarget, deferredRounds)
@@ -559,9 +593,9 @@ func TestLoadFiveHundredOrders(t *testing.T) {
 		ch.made, len(ch.latencies), p50.Round(time.Millisecond), p99.Round(time.Millisecond), percentile(ch.latencies, 1).Round(time.Millisecond))
 	t.Logf("CPU: %.2f s over %s (%.1f%% of one core, fakes and both ends of HTTP included); peak heap %.1f MB",
 		cpu.Seconds(), elapsed.Round(time.Millisecond), 100*cpu.Seconds()/elapsed.Seconds(), float64(peak)/(1<<20))
-	t.Logf("LOAD tokens_per_sec=%.1f max_tokens_1s=%d requests_per_round=%.1f intent_requests_per_round=%.1f refreshes_per_order_per_min=%.1f max_refresh_gap=%s change_to_event_p50=%s p99=%s cpu_seconds=%.2f peak_heap_mb=%.1f",
+	t.Logf("LOAD tokens_per_sec=%.1f max_tokens_1s=%d requests_per_round=%.1f intent_requests_per_round=%.1f refreshes_per_order_per_min=%.1f max_refresh_gap=%s change_to_event_p50=%s p99=%s cpu_seconds=%.2f peak_heap_mb=%.1f intent_new_conns_per_round=%.1f",
 		meanTPS, maxTPS, float64(kalshiReqs)/float64(max(1, measured)), float64(intentReqs)/float64(max(1, measured)), perOrderPerMin,
-		maxGap.Round(time.Millisecond), p50.Round(time.Millisecond), p99.Round(time.Millisecond), cpu.Seconds(), float64(peak)/(1<<20))
+		maxGap.Round(time.Millisecond), p50.Round(time.Millisecond), p99.Round(time.Millisecond), cpu.Seconds(), float64(peak)/(1<<20), float64(iConns)/float64(max(1, measured)))
 
 	if st.TooManyRequests != 0 {
 		t.Errorf("%d Kalshi requests drew 429; the exchange enforces the Basic budget", st.TooManyRequests)
