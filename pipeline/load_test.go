@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"cmp"
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"fmt"
@@ -618,5 +619,78 @@ func TestLoadFiveHundredOrders(t *testing.T) {
 	}
 	if err := w.svc.Err(); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestLoadSpreadEvents measures how the schedule copes as 500 watched
+// orders spread over more events, on the injected clock: batches read
+// every order of ten events for 10 tokens, so 500 orders on 10 events are
+// cheap and 500 orders on 500 events are the worst case. Each case must
+// still meet issue 7's bar: within the Basic budget, no 429, and every
+// order refreshed at least every 4 s.
+func TestLoadSpreadEvents(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 60 rounds of 500 orders; skipped with -short")
+	}
+	const rounds = 15
+	// This test counts tokens, not CPU, so the cheap key type will do.
+	pub, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, events := range []int{10, 100, 250, 500} {
+		t.Run(fmt.Sprintf("events=%d", events), func(t *testing.T) {
+			clk := &testClock{t: time.Date(2026, 11, 21, 14, 0, 0, 0, time.UTC)}
+			x := kalshitest.New(kalshitest.Options{Now: clk.Now, ReadBudget: loadBudget})
+			defer x.Close()
+			x.AddKey("k", pub)
+			// One market per event when spread thin, five when not.
+			perEvent := max(1, 500/events/10)
+			targets := manyOrders(x, 500, events*perEvent, perEvent, clk.Now())
+			kc, err := kalshi.New(kalshi.Config{BaseURL: x.BaseURL(), KeyID: "k", Key: key, Now: clk.Now, MaxAttempts: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			eng := pipeline.NewEngine(pipeline.EngineConfig{Kalshi: kc, Now: clk.Now, Interval: loadInterval, ReadBudget: loadBudget})
+			for _, tg := range targets {
+				eng.Add(tg)
+			}
+			last := map[string]time.Time{}
+			var maxGap time.Duration
+			var maxRound, deferred, refreshes int
+			note := ""
+			for round := range rounds {
+				clk.Add(loadInterval)
+				before := x.Stats().Tokens
+				r := eng.Poll(context.Background())
+				maxRound = max(maxRound, x.Stats().Tokens-before)
+				if r.Note != "" {
+					deferred++
+					note = r.Note
+				}
+				for _, s := range r.Snapshots {
+					ls, prev := s.Sources.Kalshi.LastSuccess, last[s.Target.String()]
+					if round >= loadWarmup && !ls.Equal(prev) {
+						refreshes++
+						maxGap = max(maxGap, ls.Sub(prev))
+					}
+					last[s.Target.String()] = ls
+				}
+			}
+			st := x.Stats()
+			mean := float64(st.Tokens) / (rounds * loadInterval.Seconds())
+			t.Logf("SPREAD orders=500 events=%d markets=%d: max %d tokens a round, mean %.0f tokens/s (%.0f%% of Basic), max %d in 1 s; refreshes per order per minute %.1f, max gap between refreshes %s; %d of %d rounds deferred orders %q",
+				events, events*perEvent, maxRound, mean, 100*mean/loadBudget, x.MaxTokensIn(time.Second),
+				float64(refreshes)/500/((rounds-loadWarmup)*loadInterval).Minutes(), maxGap, deferred, rounds, note)
+			if st.TooManyRequests != 0 {
+				t.Errorf("%d requests drew 429", st.TooManyRequests)
+			}
+			if mean > loadBudget || x.MaxTokensIn(time.Second) > 2*loadBudget {
+				t.Errorf("mean %.0f tokens/s, max %d in 1 s", mean, x.MaxTokensIn(time.Second))
+			}
+			if maxGap > 2*loadInterval {
+				t.Errorf("an order went %s between refreshes; want at most %s", maxGap, 2*loadInterval)
+			}
+		})
 	}
 }
