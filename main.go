@@ -169,7 +169,7 @@ func newEngine(opts *config.Options, s sources, logger *slog.Logger) (*pipeline.
 		cfg.Kalshi = kc
 	}
 	if s.pipelineURL != "" {
-		ic, err := pipeline.NewIntentClient(pipeline.IntentConfig{BaseURL: s.pipelineURL, Token: s.token, APIKey: s.apiKey})
+		ic, err := pipeline.NewIntentClient(pipeline.IntentConfig{BaseURL: s.pipelineURL, Token: s.token, APIKey: s.apiKey, Logger: logger})
 		if err != nil {
 			return nil, err
 		}

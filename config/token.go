@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"time"
 
@@ -93,6 +94,10 @@ func runTokenCommand(ctx context.Context, command string, timeout time.Duration)
 		if tok != "" {
 			e = bytes.ReplaceAll(e, []byte(tok), []byte(redacted))
 		}
+		// A failing command may print a token on standard error only
+		// (jq quoting the value it choked on, say), where there is no
+		// stdout to match it against: anything shaped like a JWT goes.
+		e = jwtShaped.ReplaceAll(e, []byte(redacted))
 		if s := textsafe.Excerpt(e, 200); s != "" {
 			return "; it said: " + s
 		}
@@ -119,6 +124,10 @@ func runTokenCommand(ctx context.Context, command string, timeout time.Duration)
 	}
 	return tok, nil
 }
+
+// jwtShaped matches a JWT, or a long start of one cut short: every JWT
+// begins with the base64url of `{"`, which is "eyJ".
+var jwtShaped = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+){1,2}\.?|eyJ[A-Za-z0-9_-]{10,}`)
 
 // capBuffer keeps the first max bytes written to it and notes whether
 // more came, so a runaway command cannot fill memory.

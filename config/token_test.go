@@ -155,3 +155,28 @@ func TestTokenCommandOutputIsCapped(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestTokenCommandStderrTokenRedacted: a failing command that prints a
+// token on standard error only (nothing on stdout to match it against)
+// does not get it into the error.
+func TestTokenCommandStderrTokenRedacted(t *testing.T) {
+	const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4IiwiZXhwIjoxfQ.c2lnbmF0dXJlLXNlY3JldA"
+	for name, command := range map[string]string{
+		"whole token":    "echo 'jq: error: cannot index string \"" + jwt + "\"' >&2; exit 5",
+		"header payload": "echo 'expired: " + jwt[:strings.LastIndex(jwt, ".")] + "' >&2; exit 1",
+		"cut short":      "echo 'partial " + jwt[:30] + "' >&2; exit 1",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := tokenOptions(PipelineFile{TokenCommand: command}).TokenFetcher()(t.Context())
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if strings.Contains(err.Error(), "eyJhbGciOiJIUzI1NiJ9") || strings.Contains(err.Error(), "c2lnbmF0dXJl") {
+				t.Errorf("error %q carries the token", err)
+			}
+			if !strings.Contains(err.Error(), "[redacted]") {
+				t.Errorf("error %q does not say something was redacted", err)
+			}
+		})
+	}
+}

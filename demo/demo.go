@@ -102,14 +102,16 @@ func Start() (*World, error) {
 	// played with the fakes' clock running behind, a minute or so per
 	// step, so their stage times and ages are realistic.
 	s := w.Service
+	w.setOffset(9 * time.Minute)
+	for _, o := range orders {
+		// Put each intent as the create-order endpoint records it, with
+		// its market, before its story starts.
+		s.PutIntent(pipelinetest.NewIntent(o.intentID, o.ticker))
+	}
 	s.Script("1002", pipelinetest.PartialFillInQueue(orders[1].kalshiID, orders[1].ticker)...)
 	s.Script("1003", pipelinetest.FailureWithReason(orders[2].kalshiID, orders[2].ticker)...)
 	s.Script("1004", pipelinetest.StuckValidated(orders[3].kalshiID, orders[3].ticker)...)
 	s.Script("1005", pipelinetest.KalshiCancelUnnoticed(orders[4].kalshiID, orders[4].ticker)...)
-	w.setOffset(9 * time.Minute)
-	for _, id := range []string{"1002", "1003", "1004", "1005"} {
-		s.Update(id, func(st *pipelinetest.IntentState) { st.CreatedAt = w.now() })
-	}
 	for _, back := range []time.Duration{8*time.Minute + 40*time.Second, 8 * time.Minute, 7 * time.Minute, 6*time.Minute + 30*time.Second, 5 * time.Minute, 4 * time.Minute, 3 * time.Minute, 2 * time.Minute} {
 		w.setOffset(back)
 		s.Advance()
@@ -140,6 +142,7 @@ func Start() (*World, error) {
 	w.Exchange.Script(kalshiOnlyOrder, steps...)
 
 	// The clean completion starts now and moves a step at a time.
+	s.Update("1001", func(st *pipelinetest.IntentState) { st.CreatedAt = w.now() })
 	s.Script("1001", pipelinetest.CleanCompletion(orders[0].kalshiID, orders[0].ticker)...)
 	s.Advance()
 

@@ -83,6 +83,9 @@ loop:
 		case allEnded(snaps):
 			end = endFinished
 			break loop
+		case allHalted(snaps):
+			fmt.Fprintln(o.Stderr, "ordermon: stopped: the credentials were rejected, so nothing more can be learned; fix them and run again")
+			break loop
 		case out.err != nil:
 			fmt.Fprintf(o.Stderr, "ordermon: stopped: cannot write output: %s\n", textsafe.Clean(out.err.Error()))
 			break loop
@@ -114,6 +117,24 @@ func allEnded(snaps []pipeline.Snapshot) bool {
 		}
 	}
 	return true
+}
+
+// allHalted reports whether every unfinished order depends on a source
+// that rejected the credentials. The engine asks a halted source again only
+// when told to (the live screen's r), which nothing does here, so the
+// watch would otherwise wait forever for a change that cannot come.
+func allHalted(snaps []pipeline.Snapshot) bool {
+	halted := false
+	for _, s := range snaps {
+		if s.Terminal() {
+			continue
+		}
+		if st, _ := neededSource(s); !st.Halted {
+			return false
+		}
+		halted = true
+	}
+	return halted
 }
 
 // printChanged prints s as a JSON line when it differs, apart from when

@@ -278,6 +278,38 @@ func TestWatchUnknownState(t *testing.T) {
 	}
 }
 
+// A source that rejected the credentials is not asked again without the
+// live screen's r, so a watch with nothing else to wait for must end
+// rather than poll forever.
+func TestWatchEndsWhenCredentialsAreRejected(t *testing.T) {
+	halted := kalshiSnap("K", kalshi.StatusResting, t0)
+	halted.Order = nil
+	halted.Sources.Kalshi = pipeline.SourceStatus{Used: true, Halted: true, Err: "401 Unauthorized"}
+	done := intentSnap("1", pipeline.StatusCompleted, t0)
+
+	h := newHarness(t, round(1, halted, done))
+	code := h.run(context.Background(), Options{Mode: JSON})
+	if code != ExitUnknown {
+		t.Errorf("exit code %d, want %d", code, ExitUnknown)
+	}
+	if h.script.polls != 1 {
+		t.Errorf("polled %d times, want 1", h.script.polls)
+	}
+	if !strings.Contains(h.stderr.String(), "credentials were rejected") {
+		t.Errorf("stderr does not say why the watch stopped: %q", h.stderr.String())
+	}
+
+	// An intent whose own service still answers keeps being watched when
+	// only Kalshi is halted.
+	kalshiHalted := intentSnap("2", pipeline.StatusPlaced, t0)
+	kalshiHalted.Sources.Kalshi = pipeline.SourceStatus{Used: true, Halted: true, Err: "401 Unauthorized"}
+	h = newHarness(t, round(1, kalshiHalted))
+	h.timeoutDuring(2)
+	if code := h.run(context.Background(), Options{Mode: JSON, Timeout: timeout}); code != ExitInProgress {
+		t.Errorf("Kalshi halted under a live intent: exit code %d, want %d", code, ExitInProgress)
+	}
+}
+
 type brokenPipe struct{ n int }
 
 func (b *brokenPipe) Write(p []byte) (int, error) {

@@ -270,15 +270,28 @@ func (e *Engine) Poll(ctx context.Context) Round {
 	if kalshiReady {
 		kp = e.fetchKalshi(ctx, work)
 	}
+	if ctx.Err() != nil {
+		// The caller ended the round (Ctrl+C, --timeout): reads it cut
+		// short say nothing about the sources, so they are not failures.
+		for _, f := range work {
+			if cutShort(f.intentErr) {
+				f.intentErr, f.intentTried = nil, false
+			}
+			if cutShort(f.orderErr) {
+				f.orderErr = nil
+				f.kalshiTry = f.kalshiTry && f.order != nil
+			}
+		}
+	}
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := e.now()
+	e.updateHealth(work, now)
 	var events []Event
 	for _, f := range work {
-		events = append(events, e.merge(f, now, intentReady, kalshiReady)...)
+		events = append(events, e.merge(f, now)...)
 	}
-	e.updateHealth(work, now)
 	r := Round{Seq: seq, Started: start, Finished: now, Events: events}
 	if kp != nil {
 		r.Note = scheduleNote(kp, len(work), e.cfg.Interval)
@@ -467,13 +480,14 @@ func (e *Engine) fetchKalshi(ctx context.Context, work []*fetch) *plan {
 	byTicker := map[string][]*fetch{}
 	var tickers []string
 	for _, f := range work {
-		if f.order == nil || f.order.Ticker == "" {
+		t := marketOf(f)
+		if t == "" {
 			continue
 		}
-		if _, ok := byTicker[f.order.Ticker]; !ok {
-			tickers = append(tickers, f.order.Ticker)
+		if _, ok := byTicker[t]; !ok {
+			tickers = append(tickers, t)
 		}
-		byTicker[f.order.Ticker] = append(byTicker[f.order.Ticker], f)
+		byTicker[t] = append(byTicker[t], f)
 	}
 	marketCalls := chunk(tickers, kalshi.MaxMarketTickers)
 	marketCalls = marketCalls[:affordable(p, len(marketCalls))]
@@ -500,6 +514,23 @@ func (e *Engine) fetchKalshi(ctx context.Context, work []*fetch) *plan {
 	return p
 }
 
+// marketOf names the market to read for an order: its Kalshi order's
+// ticker, or, before Kalshi has the order, the market the intent names, so
+// a support person sees the market of an order stuck before placement.
+func marketOf(f *fetch) string {
+	if f.order != nil {
+		return f.order.Ticker
+	}
+	in := f.intent
+	if in == nil {
+		in = f.w.snap.Intent
+	}
+	if in == nil || in.MarketID == "" || kalshi.ValidateID("market ticker", in.MarketID) != nil {
+		return ""
+	}
+	return in.MarketID
+}
+
 // affordable returns how many of n calls of the default cost fit the
 // plan's budget, spending it.
 func affordable(p *plan, n int) int {
@@ -524,7 +555,7 @@ func chunk(s []string, n int) [][]string {
 
 // merge folds one order's replies into its snapshot and returns the events
 // the change produced. It runs with e.mu held.
-func (e *Engine) merge(f *fetch, now time.Time, intentReady, kalshiReady bool) []Event {
+func (e *Engine) merge(f *fetch, now time.Time) []Event {
 	w := f.w
 	prev := w.snap
 	s := prev
@@ -585,9 +616,6 @@ func (e *Engine) merge(f *fetch, now time.Time, intentReady, kalshiReady bool) [
 				s.Fills = f.fills
 				w.fillsDue = false
 			}
-			if f.market != nil {
-				s.Market = f.market
-			}
 		}
 		if f.orderErr != nil {
 			src.Err = shortError(f.orderErr)
@@ -599,15 +627,24 @@ func (e *Engine) merge(f *fetch, now time.Time, intentReady, kalshiReady bool) [
 			src.Err = ""
 		}
 	}
+	if f.market != nil {
+		s.Market = f.market
+	}
 	e.noteBackoff(&s, now)
 
 	s.Diagnosis = Diagnose(s, e.cfg.Thresholds, now)
 	w.snap = s
 	w.seen = true
-	if s.Terminal() {
-		w.terminalRounds++
-	} else {
+	// A terminal state counts toward confirmation only when every source
+	// the order involves answered this round, so an order is never left
+	// frozen on stale data from a source that was failing.
+	fresh := (!s.Sources.Intent.Used || (f.intentTried && f.intentErr == nil)) &&
+		(!s.Sources.Kalshi.Used || (f.kalshiTry && f.order != nil && f.orderErr == nil))
+	switch {
+	case !s.Terminal():
 		w.terminalRounds = 0
+	case fresh:
+		w.terminalRounds++
 	}
 	return e.tracker.Observe(s)
 }
@@ -632,14 +669,22 @@ func (e *Engine) noteBackoff(s *Snapshot, now time.Time) {
 }
 
 // updateHealth folds the round's outcomes into each source's health and
-// sets the next backoff. It runs with e.mu held.
+// sets the next backoff. It runs with e.mu held, before the snapshots are
+// merged, so every order shows this round's halt or backoff.
+//
+// A source as a whole backs off only when it is rate-limited (429 is
+// account-wide) or every request to it failed transiently; a few orders
+// failing while others are answered, or an order with a permanent problem
+// (a bad reply, a 404), keep their own errors without slowing the rest.
 func (e *Engine) updateHealth(work []*fetch, now time.Time) {
 	type outcome struct {
-		tried, ok  bool
-		err        error
-		lat        time.Duration
-		rateLimit  bool
-		authFailed error
+		tried, ok   bool
+		transient   error
+		permanent   error
+		lat         time.Duration
+		rateLimited bool
+		retryAfter  time.Duration
+		authFailed  error
 	}
 	var res [2]outcome
 	note := func(o *outcome, err error, lat time.Duration, tried bool) {
@@ -648,18 +693,19 @@ func (e *Engine) updateHealth(work []*fetch, now time.Time) {
 		}
 		o.tried = true
 		o.lat = lat
-		if err == nil {
-			o.ok = true
-			return
-		}
-		o.err = err
 		switch {
-		case kalshi.IsRateLimited(err) || intentStatus(err) == 429:
-			o.rateLimit = true
+		case err == nil:
+			o.ok = true
 		case kalshi.IsUnauthorized(err) || intentStatus(err) == 401 || intentStatus(err) == 403 || IsTokenExpired(err):
 			// Asking again with the same credentials cannot help, and a
 			// storm of rejected requests can get a key locked.
 			o.authFailed = err
+		case retryable(err):
+			o.transient = err
+			o.rateLimited = o.rateLimited || kalshi.IsRateLimited(err) || intentStatus(err) == 429
+			o.retryAfter = max(o.retryAfter, retryAfter(err))
+		default:
+			o.permanent = err
 		}
 	}
 	for _, f := range work {
@@ -677,28 +723,47 @@ func (e *Engine) updateHealth(work []*fetch, now time.Time) {
 		if o.ok {
 			s.health.LastSuccess = now
 		}
+		s.health.RetryAt, s.health.RateLimited = time.Time{}, false
 		switch {
 		case o.authFailed != nil:
 			s.health.Halted = true
 			s.health.Err = authMessage(name, o.authFailed, now)
-			s.health.RetryAt = time.Time{}
-		case o.err != nil && transient(o.err):
+		case o.rateLimited || (o.transient != nil && !o.ok):
 			s.failures++
-			s.health.Err = shortError(o.err)
-			s.health.RateLimited = o.rateLimit
-			s.health.RetryAt = now.Add(e.backoff(s.failures))
-		case o.err != nil:
-			// A permanent per-order error (404, 400): the source itself
-			// is fine.
+			s.health.Err = shortError(o.transient)
+			s.health.RateLimited = o.rateLimited
+			// The server's Retry-After wins when it asks for longer,
+			// within reason: a hostile value cannot stop polling for
+			// hours.
+			wait := max(e.backoff(s.failures), min(o.retryAfter, maxEngineRetryAfter))
+			s.health.RetryAt = now.Add(wait)
+		case o.transient != nil:
 			s.failures = 0
-			s.health.Err = shortError(o.err)
-			s.health.RetryAt, s.health.RateLimited = time.Time{}, false
+			s.health.Err = shortError(o.transient)
+		case o.permanent != nil:
+			s.failures = 0
+			s.health.Err = shortError(o.permanent)
 		default:
 			s.failures = 0
 			s.health.Err = ""
-			s.health.RetryAt, s.health.RateLimited = time.Time{}, false
 		}
 	}
+}
+
+// maxEngineRetryAfter bounds how long a server's Retry-After can stop polling.
+const maxEngineRetryAfter = 10 * time.Minute
+
+// retryAfter returns the Retry-After a reply carried, or zero.
+func retryAfter(err error) time.Duration {
+	var ae *kalshi.APIError
+	if errors.As(err, &ae) {
+		return ae.RetryAfter
+	}
+	var ie *IntentError
+	if errors.As(err, &ie) {
+		return ie.RetryAfter
+	}
+	return 0
 }
 
 // backoff returns the wait after n consecutive failed rounds: exponential
@@ -713,16 +778,23 @@ func (e *Engine) backoff(n int) time.Duration {
 	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
 }
 
-// transient reports whether an error may go away by itself: 429, 5xx,
-// timeouts and connection failures.
-func transient(err error) bool {
-	if st := kalshi.StatusOf(err); st != 0 {
-		return st == 429 || st >= 500
+// cutShort reports whether err only says the round's context ended.
+func cutShort(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// retryable reports whether an error may go away by itself: 429, 5xx,
+// timeouts and connection failures, as opposed to a reply that will be
+// just as wrong next time.
+func retryable(err error) bool {
+	if kalshi.Retryable(err) {
+		return true
 	}
 	if st := intentStatus(err); st != 0 {
 		return st == 429 || st >= 500
 	}
-	return !errors.Is(err, context.Canceled)
+	var te *transportErr
+	return errors.As(err, &te) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // authMessage explains a rejected credential in plain words, naming clock
@@ -730,16 +802,16 @@ func transient(err error) bool {
 func authMessage(name SourceName, err error, now time.Time) string {
 	var te *TokenExpiredError
 	if errors.As(err, &te) {
-		return "the intent service token expired at " + te.At.UTC().Format("15:04:05 UTC") + "; renew it (token, token_file or token_command), then press r"
+		return "the intent service token expired at " + te.At.UTC().Format("15:04:05 UTC") + "; renew it (token, token_file or token_command)"
 	}
 	if name == SourceIntent {
-		return "the intent service rejected the credentials (" + shortError(err) + "); check the token or API key, then press r"
+		return "the intent service rejected the credentials (" + shortError(err) + "); check the token or API key"
 	}
-	msg := "Kalshi rejected the credentials; check the API key ID and private key, then press r"
+	msg := "Kalshi rejected the credentials; check the API key ID and private key"
 	var ae *kalshi.APIError
 	if errors.As(err, &ae) {
 		if ae.Message != "" {
-			msg = "Kalshi rejected the credentials (" + textsafe.Truncate(ae.Message, 60) + "); check the API key ID and private key, then press r"
+			msg = "Kalshi rejected the credentials (" + textsafe.Truncate(ae.Message, 60) + "); check the API key ID and private key"
 		}
 		if !ae.ServerDate.IsZero() {
 			skew := now.Sub(ae.ServerDate)
@@ -747,7 +819,7 @@ func authMessage(name SourceName, err error, now time.Time) string {
 				skew = -skew
 			}
 			if skew > 5*time.Second {
-				msg = fmt.Sprintf("Kalshi rejected the request signature; the local clock is %s off Kalshi's, which is the likely cause: fix the system clock, then press r", skew.Round(time.Second))
+				msg = fmt.Sprintf("Kalshi rejected the request signature; the local clock is %s off Kalshi's, which is the likely cause: fix the system clock", skew.Round(time.Second))
 			}
 		}
 	}

@@ -220,6 +220,9 @@ func TestEngineStuckScenarios(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			w := newWorld(t, pipeline.Thresholds{})
+			w.x.PutMarket(kalshitest.MarketState{Ticker: "KXFED-H0", EventTicker: "KXFED", Status: "active",
+				YesBid: fixed.MustParse("0.61"), YesAsk: fixed.MustParse("0.63")})
+			w.svc.PutIntent(pipelinetest.NewIntent("9", "KXFED-H0"))
 			w.svc.Script("9", c.scenario("d52e3f8b-2a4c-4d7e-9fa0-1b2c3d4e5f60", "KXFED-H0")...)
 			w.eng.Add(pipeline.Target{Kind: pipeline.KindIntent, ID: "9"})
 			for w.svc.Advance() > 0 {
@@ -230,6 +233,9 @@ func TestEngineStuckScenarios(t *testing.T) {
 			s := r.Snapshots[0]
 			if s.StageText() != c.stage {
 				t.Errorf("stage %q, want %q", s.StageText(), c.stage)
+			}
+			if s.Market == nil || s.Market.Ticker != "KXFED-H0" {
+				t.Errorf("market %+v; it should be read from the intent before Kalshi has the order", s.Market)
 			}
 			if !slices.Contains(codes(s.Diagnosis), c.want) {
 				t.Fatalf("diagnosis %v lacks %s", codes(s.Diagnosis), c.want)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -35,6 +36,10 @@ type IntentConfig struct {
 	MaxBodyBytes int64
 	// Now is the clock used to judge token expiry; nil means time.Now.
 	Now func() time.Time
+	// Logger, when set, receives one debug record per request: path,
+	// duration, status and result. Headers, the token and the API key are
+	// never logged.
+	Logger *slog.Logger
 }
 
 // Defaults of IntentConfig's zero fields.
@@ -176,6 +181,24 @@ func ValidateIntentID(id string) error {
 
 // GetIntent reads one intent (GET {base}/v1/order/{id}).
 func (c *IntentClient) GetIntent(ctx context.Context, id string) (Intent, error) {
+	start := time.Now()
+	in, err := c.getIntent(ctx, id)
+	if c.cfg.Logger != nil {
+		// The path holds only the validated ID; errors are already
+		// scrubbed of the token and key.
+		result, status := "ok", http.StatusOK
+		if err != nil {
+			status = IntentStatusOf(err)
+			result = textsafe.Truncate(textsafe.Clean(err.Error()), 200)
+		}
+		c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "intent request",
+			slog.String("path", "/v1/order/"+url.PathEscape(id)), slog.Duration("duration", time.Since(start)),
+			slog.Int("status", status), slog.String("result", result))
+	}
+	return in, err
+}
+
+func (c *IntentClient) getIntent(ctx context.Context, id string) (Intent, error) {
 	if err := ValidateIntentID(id); err != nil {
 		return Intent{}, err
 	}
@@ -214,7 +237,9 @@ func (c *IntentClient) GetIntent(ctx context.Context, id string) (Intent, error)
 		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", path, &BodyTooLargeError{Limit: c.cfg.MaxBodyBytes})
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return Intent{}, newIntentError(resp.StatusCode, path, body, scrub)
+		ie := newIntentError(resp.StatusCode, path, body, scrub)
+		ie.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now())
+		return Intent{}, ie
 	}
 	in, err := (&intentDecoder{scrub: scrub}).decode(body)
 	if err != nil {
@@ -224,6 +249,21 @@ func (c *IntentClient) GetIntent(ctx context.Context, id string) (Intent, error)
 			return Intent{}, ie
 		}
 		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", path, err)
+	}
+	// A reply for another intent (a caching proxy mixing up replies, or a
+	// service that ignores the path) must not be shown under this ID.
+	// Case is ignored: a UUID means the same in either case.
+	if in.ID != "" && !strings.EqualFold(in.ID, id) {
+		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", path, &IntentFieldError{
+			Field:   "id",
+			Problem: "the reply is for intent " + strconv.Quote(textsafe.Truncate(scrub(textsafe.Clean(in.ID)), 40)) + ", not the one asked for",
+		})
+	}
+	// Every status reply says where the order is. One that does not (all
+	// fields null, say) would otherwise replace what is known with an
+	// intent that has no status, timestamps or Kalshi order.
+	if in.Status == "" {
+		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", path, &IntentFieldError{Field: "status", Problem: "missing; the reply does not say where the order is"})
 	}
 	return in, nil
 }

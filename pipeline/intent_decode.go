@@ -129,7 +129,7 @@ func (d *intentDecoder) intent(o jsonObject) (Intent, error) {
 		set(e)
 		in.KalshiOrderStatus, e = meta.str("kalshiOrderStatus")
 		set(e)
-		fc, ok, e := meta.decimal("kalshiFillCount")
+		fc, ok, e := meta.count("kalshiFillCount")
 		set(e)
 		if ok {
 			in.KalshiFillCount = &fc
@@ -198,9 +198,9 @@ func decodeAction(act jsonObject, in *Intent) (current bool, chain int64, err er
 				set(e)
 			}
 		}
-		in.Quantity, _, e = order.decimal("baseQuantity")
+		in.Quantity, _, e = order.count("baseQuantity")
 		set(e)
-		in.QuoteAmount, _, e = order.decimal("maxQuoteQuantityIn")
+		in.QuoteAmount, _, e = order.count("maxQuoteQuantityIn")
 		set(e)
 		return true, chain, err
 	}
@@ -224,11 +224,11 @@ func decodeAction(act jsonObject, in *Intent) (current bool, chain int64, err er
 	set(e)
 	in.OrderType, e = fields.str("orderType")
 	set(e)
-	in.Quantity, _, e = fields.decimal("quantity")
+	in.Quantity, _, e = fields.count("quantity")
 	set(e)
-	in.PriceCents, _, e = fields.decimal("price")
+	in.PriceCents, _, e = fields.count("price")
 	set(e)
-	in.QuoteAmount, _, e = fields.decimal("quoteAmount")
+	in.QuoteAmount, _, e = fields.count("quoteAmount")
 	set(e)
 	return false, chain, err
 }
@@ -390,6 +390,18 @@ func (o jsonObject) decimal(key string) (v fixed.Decimal, ok bool, err error) {
 		return fixed.Decimal{}, false, o.badValue(key, "an exact decimal number", text)
 	}
 	return v, true, nil
+}
+
+// count reads a quantity, price or fill count: a decimal that cannot be
+// negative. A negative one is refused rather than shown, because every
+// sum and comparison made with it (fills against Kalshi's, locked funds)
+// would be wrong in a way that looks plausible.
+func (o jsonObject) count(key string) (fixed.Decimal, bool, error) {
+	v, ok, err := o.decimal(key)
+	if err == nil && ok && v.Sign() < 0 {
+		return fixed.Decimal{}, false, &IntentFieldError{Field: o.field(key), Problem: "negative value " + v.String()}
+	}
+	return v, ok, err
 }
 
 // integer reads a JSON integer or an integer string, such as a chain ID.

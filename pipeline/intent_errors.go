@@ -34,6 +34,10 @@ type IntentError struct {
 	Excerpt string
 	// Path is the request path, e.g. /v1/order/123.
 	Path string
+	// RetryAfter is the reply's Retry-After (delay-seconds or an
+	// HTTP-date), capped at maxRetryAfter; zero when absent or invalid.
+	// A caller backing off after a 429 or 503 should wait at least this.
+	RetryAfter time.Duration
 }
 
 // Error describes the failure in one line.
@@ -168,59 +172,10 @@ func excerpt(body []byte, scrub func(string) string) string {
 	}
 	s := strings.ToValidUTF8(string(body), "\uFFFD")
 	if strings.HasPrefix(strings.TrimSpace(s), "<") {
-		s = htmlText(s)
+		s = textsafe.HTMLText(s)
 	}
 	s = scrub(textsafe.Clean(s))
 	return textsafe.Excerpt([]byte(s), maxErrorExcerpt)
-}
-
-// hasPrefixFold is strings.HasPrefix ignoring ASCII case.
-func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
-}
-
-// indexFold is strings.Index ignoring ASCII case, for an ASCII sub. It
-// works on bytes, so unlike lowercasing s first it cannot shift offsets.
-func indexFold(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if hasPrefixFold(s[i:], sub) {
-			return i
-		}
-	}
-	return -1
-}
-
-// htmlText drops tags, comments, and the contents of script and style
-// elements, keeping the words a person would read on the page.
-func htmlText(s string) string {
-	var b strings.Builder
-	for len(s) > 0 {
-		i := strings.IndexByte(s, '<')
-		if i < 0 {
-			b.WriteString(s)
-			break
-		}
-		b.WriteString(s[:i])
-		b.WriteByte(' ')
-		s = s[i:]
-		var end string
-		switch {
-		case strings.HasPrefix(s, "<!--"):
-			end = "-->"
-		case hasPrefixFold(s, "<script"):
-			end = "</script>"
-		case hasPrefixFold(s, "<style"):
-			end = "</style>"
-		default:
-			end = ">"
-		}
-		j := indexFold(s, end)
-		if j < 0 {
-			break
-		}
-		s = s[j+len(end):]
-	}
-	return b.String()
 }
 
 // parseErrorBody reads the error object forms services commonly send:
@@ -319,4 +274,30 @@ func serviceFailure(body []byte, scrub func(string) string) *IntentError {
 		e.Message = "success is false"
 	}
 	return e
+}
+
+// maxRetryAfter caps a Retry-After the client will believe, so a hostile
+// value cannot silence the service for days.
+const maxRetryAfter = time.Hour
+
+// parseRetryAfter reads Retry-After as delay-seconds or an HTTP-date
+// (RFC 9110 §10.2.3) relative to now; 0 when absent, invalid or past.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	var d time.Duration
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		if n > int64(maxRetryAfter/time.Second) {
+			return maxRetryAfter
+		}
+		d = time.Duration(n) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now)
+	}
+	return min(max(d, 0), maxRetryAfter)
 }

@@ -128,7 +128,6 @@ func (e *eventer) stages(in *Intent) {
 		msg := "reached " + name
 		switch {
 		case !r.At.IsZero():
-			msg += " at " + stamp(r.At)
 			if r.SincePrev != 0 {
 				msg += " (+" + fmtDur(r.SincePrev) + ")"
 			}
@@ -136,6 +135,7 @@ func (e *eventer) stages(in *Intent) {
 			msg += " (no timestamp; passed between polls)"
 		}
 		e.emit(EventStageReached, "", name, msg)
+		e.out[len(e.out)-1].When = r.At
 	}
 
 	_, known := StageOf(in.Status)

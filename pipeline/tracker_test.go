@@ -82,12 +82,12 @@ func TestTrackerFullLifecycle(t *testing.T) {
 	executed := with(partial("10", "0.0300", "", f3, f2, f1), func(s *Snapshot) { s.Order.Status = kalshi.StatusExecuted })
 	steps := []step{
 		{"pending", healthy(StatusPending), []string{
-			"stage_reached: reached pending at 2026-03-01T10:00:00Z"}},
+			"stage_reached: reached pending"}},
 		{"pending again", healthy(StatusPending), nil},
 		{"validated", healthy(StatusValidated), []string{
-			"stage_reached: reached validated at 2026-03-01T10:00:05Z (+5s)"}},
+			"stage_reached: reached validated (+5s)"}},
 		{"placed and resting", healthy(StatusPlaced), []string{
-			"stage_reached: reached placed at 2026-03-01T10:00:07Z (+2s)"}},
+			"stage_reached: reached placed (+2s)"}},
 		{"placed again", healthy(StatusPlaced), nil},
 		{"first partial fill", partial("3.00", "0.0100", "4.00", f1), []string{
 			"kalshi_status: Kalshi resting → partially filled",
@@ -106,9 +106,9 @@ func TestTrackerFullLifecycle(t *testing.T) {
 			"new_fill: new fill F3: 5.00 @ 0.4200 (taker, fee 0.0200)",
 			"fees: fees 0.0100 → 0.0300"}},
 		{"intent filled", with(healthy(StatusFilled), func(s *Snapshot) { s.Fills = executed.Fills; s.Order.TakerFees = dec("0.0300") }), []string{
-			"stage_reached: reached filled at 2026-03-01T10:01:07Z (+1m)"}},
+			"stage_reached: reached filled (+1m)"}},
 		{"on chain", with(healthy(StatusTxnFilled), func(s *Snapshot) { s.Fills = executed.Fills; s.Order.TakerFees = dec("0.0300") }), []string{
-			"stage_reached: reached txn_filled at 2026-03-01T10:01:20Z (+13s)"}},
+			"stage_reached: reached txn_filled (+13s)"}},
 		{"completed", with(healthy(StatusCompleted), func(s *Snapshot) { s.Fills = executed.Fills; s.Order.TakerFees = dec("0.0300") }), []string{
 			"stage_reached: reached completed"}},
 		{"completed again", with(healthy(StatusCompleted), func(s *Snapshot) { s.Fills = executed.Fills; s.Order.TakerFees = dec("0.0300") }), nil},
@@ -124,11 +124,11 @@ func TestTrackerFirstSnapshotIsHistory(t *testing.T) {
 			s.Fills = []kalshi.Fill{fill("F1", "10", "0.4200", true, "0.0100", 60*sec)}
 			s.Sources.Kalshi.Err = ""
 		}), []string{
-			"stage_reached: reached pending at 2026-03-01T10:00:00Z",
-			"stage_reached: reached validated at 2026-03-01T10:00:05Z (+5s)",
-			"stage_reached: reached placed at 2026-03-01T10:00:07Z (+2s)",
-			"stage_reached: reached filled at 2026-03-01T10:01:07Z (+1m)",
-			"stage_reached: reached txn_filled at 2026-03-01T10:01:20Z (+13s)",
+			"stage_reached: reached pending",
+			"stage_reached: reached validated (+5s)",
+			"stage_reached: reached placed (+2s)",
+			"stage_reached: reached filled (+1m)",
+			"stage_reached: reached txn_filled (+13s)",
 			"stage_reached: reached completed"}},
 	}
 	runSteps(t, NewTracker(), steps)
@@ -139,9 +139,9 @@ func TestTrackerFirstSnapshotIsHistory(t *testing.T) {
 	})
 	runSteps(t, NewTracker(), []step{
 		{"failed on first sight", failed, []string{
-			"stage_reached: reached pending at 2026-03-01T10:00:00Z",
-			"stage_reached: reached validated at 2026-03-01T10:00:05Z (+5s)",
-			"stage_reached: reached placed at 2026-03-01T10:00:07Z (+2s)",
+			"stage_reached: reached pending",
+			"stage_reached: reached validated (+5s)",
+			"stage_reached: reached placed (+2s)",
 			"stage_reached: failed before reaching filled: kalshi rejected order"}},
 		{"failed again", failed, nil},
 	})
@@ -153,20 +153,20 @@ func TestTrackerForwardJumps(t *testing.T) {
 	failedNoReason := with(jumped, func(s *Snapshot) { s.Intent.Status = StatusFailed })
 	runSteps(t, NewTracker(), []step{
 		{"pending", with(jumped, func(s *Snapshot) { s.Intent.Status = StatusPending; s.Intent.OrderPlacedAt = time.Time{} }), []string{
-			"stage_reached: reached pending at 2026-03-01T10:00:00Z"}},
+			"stage_reached: reached pending"}},
 		{"jump to placed", jumped, []string{
 			"stage_reached: reached validated (no timestamp; passed between polls)",
-			"stage_reached: reached placed at 2026-03-01T10:00:07Z (+7s)"}},
+			"stage_reached: reached placed (+7s)"}},
 		{"jump to completed", toCompleted, []string{
 			"stage_reached: reached filled (no timestamp; passed between polls)",
-			"stage_reached: reached txn_filled at 2026-03-01T10:01:20Z (+1m13s)",
+			"stage_reached: reached txn_filled (+1m13s)",
 			"stage_reached: reached completed"}},
 	})
 	runSteps(t, NewTracker(), []step{
 		{"placed", jumped, []string{
-			"stage_reached: reached pending at 2026-03-01T10:00:00Z",
+			"stage_reached: reached pending",
 			"stage_reached: reached validated (no timestamp; passed between polls)",
-			"stage_reached: reached placed at 2026-03-01T10:00:07Z (+7s)"}},
+			"stage_reached: reached placed (+7s)"}},
 		{"failed without reason", failedNoReason, []string{
 			"stage_reached: failed before reaching filled: no reason given"}},
 	})
@@ -182,9 +182,9 @@ func TestTrackerRegressionEmitsNothingTwice(t *testing.T) {
 	})
 	runSteps(t, NewTracker(), []step{
 		{"placed", placed, []string{
-			"stage_reached: reached pending at 2026-03-01T10:00:00Z",
-			"stage_reached: reached validated at 2026-03-01T10:00:05Z (+5s)",
-			"stage_reached: reached placed at 2026-03-01T10:00:07Z (+2s)"}},
+			"stage_reached: reached pending",
+			"stage_reached: reached validated (+5s)",
+			"stage_reached: reached placed (+2s)"}},
 		{"back to validated", back, nil},
 		{"placed again", placed, nil},
 	})
@@ -206,9 +206,9 @@ func TestTrackerSourceFailureAndRecovery(t *testing.T) {
 	wantErr := "GET /portfolio/orders/ORD-1: 503 Service Unavailable" + strings.Repeat("x", 120-len("GET /portfolio/orders/ORD-1: 503 Service Unavailable")-1) + "…"
 	runSteps(t, NewTracker(), []step{
 		{"healthy", base, []string{
-			"stage_reached: reached pending at 2026-03-01T10:00:00Z",
-			"stage_reached: reached validated at 2026-03-01T10:00:05Z (+5s)",
-			"stage_reached: reached placed at 2026-03-01T10:00:07Z (+2s)"}},
+			"stage_reached: reached pending",
+			"stage_reached: reached validated (+5s)",
+			"stage_reached: reached placed (+2s)"}},
 		{"Kalshi fails: no events for the missing order, queue or fills", kalshiDown, []string{
 			"source_failed: Kalshi failed: " + wantErr}},
 		{"Kalshi still failing", kalshiDown, nil},
@@ -231,9 +231,9 @@ func TestTrackerSourceFailureAndRecovery(t *testing.T) {
 	runSteps(t, NewTracker(), []step{
 		{"first poll, Kalshi down", with(kalshiDown, func(s *Snapshot) { s.Sources.Kalshi.Err = "401 Unauthorized" }), []string{
 			"source_failed: Kalshi failed: 401 Unauthorized",
-			"stage_reached: reached pending at 2026-03-01T10:00:00Z",
-			"stage_reached: reached validated at 2026-03-01T10:00:05Z (+5s)",
-			"stage_reached: reached placed at 2026-03-01T10:00:07Z (+2s)"}},
+			"stage_reached: reached pending",
+			"stage_reached: reached validated (+5s)",
+			"stage_reached: reached placed (+2s)"}},
 	})
 }
 
@@ -308,11 +308,11 @@ func TestTrackerUnrecognizedStatus(t *testing.T) {
 	s := with(healthy(StatusPending), func(s *Snapshot) { s.Intent.Status = StatusExecuting })
 	runSteps(t, NewTracker(), []step{
 		{"executing", s, []string{
-			"stage_reached: reached pending at 2026-03-01T10:00:00Z",
+			"stage_reached: reached pending",
 			"stage_reached: status executing"}},
 		{"executing again", s, nil},
 		{"validated", with(s, func(s *Snapshot) { s.Intent.Status = StatusValidated; s.Intent.BalanceValidatedAt = tValidated }), []string{
-			"stage_reached: reached validated at 2026-03-01T10:00:05Z (+5s)"}},
+			"stage_reached: reached validated (+5s)"}},
 		{"odd status sanitized", with(s, func(s *Snapshot) { s.Intent.Status = "odd\x1b]0;x\x07" }), []string{
 			"stage_reached: status odd"}},
 	})
@@ -363,5 +363,19 @@ func BenchmarkTrackerObserve(b *testing.B) {
 		if len(tr.Observe(s)) != 1 {
 			b.Fatal("want one queue event per poll")
 		}
+	}
+}
+
+// TestTrackerStageWhen: a stage event carries the stage's own timestamp, so
+// an order first seen late still shows when each stage happened.
+func TestTrackerStageWhen(t *testing.T) {
+	created := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	in := &Intent{ID: "1", Status: StatusValidated, CreatedAt: created, BalanceValidatedAt: created.Add(5 * time.Second)}
+	evs := NewTracker().Observe(Snapshot{Target: Target{Kind: KindIntent, ID: "1"}, ObservedAt: created.Add(time.Hour), Intent: in})
+	if len(evs) != 2 || !evs[1].When.Equal(in.BalanceValidatedAt) || !evs[1].Time().Equal(in.BalanceValidatedAt) {
+		t.Fatalf("events %+v", evs)
+	}
+	if !evs[0].At.Equal(created.Add(time.Hour)) {
+		t.Errorf("At %v, want the observation time", evs[0].At)
 	}
 }

@@ -235,13 +235,27 @@ const (
 // Event is one change in a watched order, stamped with when it was
 // observed.
 type Event struct {
-	At     time.Time
+	// At is when ordermon observed the change.
+	At time.Time
+	// When is when the change happened by the server's own clock, such as
+	// a stage's timestamp; zero when only the observation time is known.
+	When   time.Time
 	Target Target
 	Kind   EventKind
 	// From and To are the old and new values as text ("3.00" → "5.00").
 	From, To string
 	// Message is a sanitized one-line description.
 	Message string
+}
+
+// Time returns when the change happened: When if the server said, else
+// when it was observed. Event logs show this time, so the history of an
+// order first seen long after it started reads true.
+func (e Event) Time() time.Time {
+	if !e.When.IsZero() {
+		return e.When
+	}
+	return e.At
 }
 
 // String renders the event as one plain line without the time.

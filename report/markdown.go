@@ -290,10 +290,10 @@ func (m *mdWriter) events(events []pipeline.Event) {
 	sorted := slices.Clone(events)
 	slices.Reverse(sorted)
 	// Stable, so events observed at the same moment stay newest first.
-	slices.SortStableFunc(sorted, func(a, b pipeline.Event) int { return b.At.Compare(a.At) })
+	slices.SortStableFunc(sorted, func(a, b pipeline.Event) int { return b.Time().Compare(a.Time()) })
 	m.printf("| Time (%s) | Event |\n|---|---|\n", m.zone)
 	for _, e := range sorted {
-		m.printf("| %s | %s |\n", m.cellTime(e.At), md(eventText(e)))
+		m.printf("| %s | %s |\n", m.cellTime(e.Time()), md(eventText(e)))
 	}
 	m.printf("\n")
 }

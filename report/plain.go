@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,7 +17,7 @@ import (
 // The time is in loc (UTC when nil). The line has no colour, no escape
 // sequence and no newline.
 func Line(e pipeline.Event, loc *time.Location) string {
-	return clock(e.At, loc) + "  " + clean(e.Target.String()) + "  " + eventText(e)
+	return clock(e.Time(), loc) + "  " + clean(e.Target.String()) + "  " + eventText(e)
 }
 
 // eventText is the event's message, or, when the tracker left it empty,
@@ -121,11 +122,13 @@ func summaryDetail(s pipeline.Snapshot, loc *time.Location) string {
 
 // findingCodes lists the codes of the warnings and errors, most severe
 // first, comma-separated.
+// The failed code is left out: the stage already says the order failed.
 func findingCodes(fs []pipeline.Finding) string {
 	var codes []string
 	for _, f := range fs {
-		if f.Severity >= pipeline.SevWarn {
-			codes = append(codes, clean(f.Code))
+		c := clean(f.Code)
+		if f.Severity >= pipeline.SevWarn && c != pipeline.CodeFailed && !slices.Contains(codes, c) {
+			codes = append(codes, c)
 		}
 	}
 	return strings.Join(codes, ", ")
@@ -223,10 +226,13 @@ func kalshiLine(s pipeline.Snapshot) string {
 // price once something filled.
 func priceLine(o *kalshi.Order) string {
 	side := clean(o.OutcomeSide)
-	s := "limit " + joinNonEmpty([]string{side, o.LimitPrice().String()}, " ")
+	// Every order Kalshi takes today is a limit order; say the type only
+	// when it is something else.
+	kind := "limit"
 	if t := clean(o.Type); t != "" {
-		s += " (" + t + ")"
+		kind = t
 	}
+	s := kind + " " + joinNonEmpty([]string{side, o.LimitPrice().String()}, " ")
 	if avg, ok := o.AverageFillPrice(); ok {
 		s += ", average fill " + avg.String()
 	}

@@ -120,7 +120,7 @@ func TestStatus(t *testing.T) {
 	want := strings.Join([]string{
 		"intent:123  placed for 4m53s",
 		"  kalshi:   ORD-1  partially filled  filled 3.00/10.00, 7.00 remaining",
-		"  price:    limit yes 0.5600 (limit), average fill 0.5600",
+		"  price:    limit yes 0.5600, average fill 0.5600",
 		"  fees:     taker 0.0700, maker 0.0000; fill cost 1.6800; total 1.7500",
 		"  queue:    120.00 contracts ahead",
 		"  market:   KXBTC-26MAR14-B100 active  yes bid 0.5500 / ask 0.5700",
@@ -140,7 +140,7 @@ func TestStatusKalshiOnlyNoSide(t *testing.T) {
 	want := strings.Join([]string{
 		"kalshi:ORD-2  executed  (succeeded)",
 		"  kalshi:   ORD-2  executed  filled 5/5",
-		"  price:    limit no 0.70 (limit), average fill 0.7000",
+		"  price:    limit no 0.70, average fill 0.7000",
 		"  fees:     taker 0.02, maker 0; fill cost 3.50; total 3.52",
 		"  market:   KXRAIN closed  no bid 0.69 / ask 0.71",
 		"  observed: 14:00:00 UTC",
@@ -195,5 +195,20 @@ func TestDuration(t *testing.T) {
 		if got := duration(d); got != want {
 			t.Errorf("duration(%v) = %q, want %q", d, got, want)
 		}
+	}
+}
+
+// TestSummaryCodesOnce: a code found twice is named once, and "failed" is
+// not repeated after a stage that already says so.
+func TestSummaryCodesOnce(t *testing.T) {
+	s := placedSnapshot()
+	s.Diagnosis = []pipeline.Finding{
+		{Code: pipeline.CodeSourceMismatch, Severity: pipeline.SevError, Message: "a"},
+		{Code: pipeline.CodeSourceMismatch, Severity: pipeline.SevError, Message: "b"},
+		{Code: pipeline.CodeFailed, Severity: pipeline.SevError, Message: "c"},
+	}
+	got := Summary([]pipeline.Snapshot{s}, time.UTC)
+	if strings.Count(got, "source_mismatch") != 1 || strings.Contains(got, " failed") {
+		t.Errorf("summary:\n%s", got)
 	}
 }

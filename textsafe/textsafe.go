@@ -61,13 +61,17 @@ func Clean(s string) string {
 }
 
 // Excerpt returns a short, single-line, cleaned excerpt of an untrusted
-// body, such as an HTML error page: whitespace runs collapse to one space,
+// body, such as an HTML error page (reduced to its text): whitespace runs
+// collapse to one space,
 // and the result is cut to at most n runes with "…" marking the cut.
 func Excerpt(body []byte, n int) string {
 	if len(body) > 4*n+64 {
 		body = body[:4*n+64]
 	}
 	s := strings.ToValidUTF8(string(body), "\uFFFD")
+	if strings.HasPrefix(strings.TrimSpace(s), "<") {
+		s = HTMLText(s)
+	}
 	s = strings.Join(strings.Fields(Clean(s)), " ")
 	return Truncate(s, n)
 }

@@ -33,7 +33,7 @@ func (m *Model) exportSelected() tea.Cmd {
 	now := m.now()
 	snap := *r.snap
 	// Oldest first, as the engine hands them out; the report orders them.
-	events := slices.Clone(r.events)
+	events := slices.Clone(r.history())
 	body := report.Markdown(snap, events, m.loc, now)
 	dir := m.opts.ExportDir
 	if dir == "" {

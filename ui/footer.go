@@ -24,8 +24,8 @@ func (m *Model) footerLines(w int) []string {
 	// by a long error.
 	sources := m.sourceText("kalshi", m.health.Kalshi, now) + sep + m.sourceText("intent", m.health.Intent, now)
 	refresh := m.refreshText(now)
-	health := clip(sources, w-ansi.StringWidth(refresh)-2)
-	health += strings.Repeat(" ", max(1, w-ansi.StringWidth(health)-ansi.StringWidth(refresh))) + refresh
+	health := clip(sources, w-cells(refresh)-2)
+	health += strings.Repeat(" ", max(1, w-cells(health)-cells(refresh))) + refresh
 
 	var notes []string
 	if m.flash != "" {
@@ -35,10 +35,11 @@ func (m *Model) footerLines(w int) []string {
 			notes = append(notes, st.Flash.Render(GlyphReached+" "+m.flash))
 		}
 	}
-	// A halt needs the user to act; the engine's message says how.
+	// A halt needs the user to act: the engine's message says what to
+	// fix, and r asks again.
 	for _, h := range []pipeline.SourceStatus{m.health.Kalshi, m.health.Intent} {
 		if h.Halted && h.Err != "" {
-			notes = append(notes, st.Bad.Render(textsafe.Clean(h.Err)))
+			notes = append(notes, st.Bad.Render(textsafe.Clean(h.Err)+"; then press r"))
 		}
 	}
 	if exp := m.health.TokenExpiry; !exp.IsZero() {
@@ -54,16 +55,36 @@ func (m *Model) footerLines(w int) []string {
 	}
 	noteLine := strings.Join(notes, sep)
 
-	var helpView string
-	if m.mode != modeNormal {
-		helpView = m.help.View(promptKeys{m.keys})
-	} else {
-		helpView = m.help.View(m.keys)
-	}
 	lines := []string{fit(health, w), fit(noteLine, w)}
-	for _, l := range strings.Split(helpView, "\n") {
+	return append(lines, m.helpLines(w)...)
+}
+
+// helpKey says what the cached key help was rendered for.
+type helpKey struct {
+	width  int
+	all    bool
+	prompt bool
+	isDark bool
+}
+
+// helpLines renders the key help, once per change: it only changes with
+// the width, the mode and the ? toggle.
+func (m *Model) helpLines(w int) []string {
+	k := helpKey{width: w, all: m.help.ShowAll, prompt: m.mode != modeNormal, isDark: m.isDark}
+	if m.helpOK && m.helpKey == k {
+		return m.helpCache
+	}
+	var v string
+	if k.prompt {
+		v = m.help.View(promptKeys{m.keys})
+	} else {
+		v = m.help.View(m.keys)
+	}
+	var lines []string
+	for _, l := range strings.Split(v, "\n") {
 		lines = append(lines, fit(l, w))
 	}
+	m.helpCache, m.helpKey, m.helpOK = lines, k, true
 	return lines
 }
 
@@ -147,7 +168,7 @@ func shortErr(s string) string {
 	if s == "" {
 		return "error"
 	}
-	if ansi.StringWidth(s) > 36 {
+	if cells(s) > 36 {
 		s = ansi.Truncate(s, 36, "…")
 	}
 	return s

@@ -31,7 +31,7 @@ func newKeyMap() keyMap {
 	return keyMap{
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		Select:   key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "select")),
+		Select:   key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move")),
 		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f", "space"), key.WithHelp("pgdn", "page down")),
 		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first")),
@@ -45,7 +45,7 @@ func newKeyMap() keyMap {
 		Copy:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy ID")),
 		Export:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export")),
 		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:     key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQ:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		Submit:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "confirm")),
@@ -55,7 +55,9 @@ func newKeyMap() keyMap {
 
 // ShortHelp implements help.KeyMap: the one-line hint under the screen.
 func (k keyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Select, k.Next, k.Add, k.Remove, k.Refresh, k.Pause, k.Copy, k.Export, k.Filter, k.Help, k.Quit}
+	// ? and q come early so they survive on a narrow terminal, where the
+	// line is cut; everything is in the full help.
+	return []key.Binding{k.Select, k.Next, k.Add, k.Remove, k.Refresh, k.Pause, k.Help, k.Quit, k.Copy, k.Export, k.Filter}
 }
 
 // FullHelp implements help.KeyMap: the `?` overlay, in columns.

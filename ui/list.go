@@ -10,7 +10,10 @@ import (
 // lineCache holds a list row's text that only changes with its snapshot:
 // rendering 500 rows' IDs and statuses every second would be waste.
 type lineCache struct {
-	id     string
+	id string
+	// idFit is id fitted to idW cells.
+	idFit  string
+	idW    int
 	status string
 	fill   string
 	// key is the lower-cased text the filter matches against.
@@ -136,7 +139,10 @@ func (m *Model) renderList(width, height int) []string {
 		if i == m.selected {
 			sel = GlyphSelected
 		}
-		text := sel + " " + glyph + " " + fit(c.id, idW) + " " + fit(c.status, colStatus) + " " +
+		if c.idW != idW || c.idFit == "" {
+			c.idFit, c.idW = fit(c.id, idW), idW
+		}
+		text := sel + " " + glyph + " " + c.idFit + " " + fit(c.status, colStatus) + " " +
 			fit(c.fill, colFill) + " " + fitLeft(ageText, colAge) + mark
 		text = fit(text, width)
 		switch {
@@ -197,33 +203,45 @@ func padLines(lines []string, width, height int) []string {
 	return lines[:height]
 }
 
-// ordersSummary counts orders by outcome for the title bar.
-func (m *Model) ordersSummary() (total, active, done, failed int) {
-	for _, r := range m.rows {
-		total++
-		switch orderOutcome(r.snap) {
-		case outcomeActive, outcomeNoData:
-			active++
-		case outcomeDone:
-			done++
-		case outcomeFailed:
-			failed++
-		}
-	}
-	return
+// summary is the title bar's counts of orders by outcome.
+type summary struct {
+	total, active, done, failed, attention int
 }
 
-// needAttention counts orders still in progress that have an error
-// finding or stale data.
-func (m *Model) needAttention() int {
-	n := 0
+// summaryKey says what a cached summary was computed from: the rows (which
+// change with every round, add and remove) and the second, since data goes
+// stale with time alone.
+type summaryKey struct {
+	gen uint64
+	sec int64
+}
+
+// summary counts orders by outcome, once per change or second rather than
+// once per frame.
+func (m *Model) summary() summary {
 	now := m.now()
+	k := summaryKey{gen: m.rowsGen, sec: now.Unix()}
+	if m.sumOK && m.sumKey == k {
+		return m.sum
+	}
+	var s summary
 	for _, r := range m.rows {
-		if orderOutcome(r.snap) == outcomeActive && (hasError(r.snap) || stale(r.snap, now, m.interval)) {
-			n++
+		s.total++
+		oc := orderOutcome(r.snap)
+		switch oc {
+		case outcomeActive, outcomeNoData:
+			s.active++
+		case outcomeDone, outcomeEnded:
+			s.done++
+		case outcomeFailed:
+			s.failed++
+		}
+		if oc == outcomeActive && (hasError(r.snap) || stale(r.snap, now, m.interval)) {
+			s.attention++
 		}
 	}
-	return n
+	m.sum, m.sumKey, m.sumOK = s, k, true
+	return s
 }
 
 // hasError reports whether any finding on the order is an error.

@@ -110,12 +110,17 @@ func fills(s *pipeline.Snapshot) (filled, initial fixed.Decimal, ok bool) {
 
 // stale reports whether any source this order uses is older than three
 // intervals. A finished order is never stale: the engine stops polling it
-// once its final state is confirmed, and that state will not change.
+// once its final state is confirmed, and that state will not change. Nor
+// is a source that answered 404: that is an answer, shown as "not found".
 func stale(s *pipeline.Snapshot, now time.Time, interval time.Duration) bool {
 	if s == nil || s.Terminal() {
 		return false
 	}
-	return s.Sources.Kalshi.Stale(now, interval) || s.Sources.Intent.Stale(now, interval)
+	return sourceStale(s.Sources.Kalshi, now, interval) || sourceStale(s.Sources.Intent, now, interval)
+}
+
+func sourceStale(ss pipeline.SourceStatus, now time.Time, interval time.Duration) bool {
+	return !ss.NotFound && ss.Stale(now, interval)
 }
 
 // threshold returns how long stage may last before it counts as stuck;

@@ -85,8 +85,9 @@ func (m *Model) startPoll(resume bool) tea.Cmd {
 	// The poll is bounded by the interval, with a floor, so a hung source
 	// cannot hold the one poll slot for ever.
 	timeout := max(2*m.interval, 10*time.Second)
+	parent := m.ctx
 	return guard(func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		ctx, cancel := context.WithTimeout(parent, timeout)
 		defer cancel()
 		if resume {
 			e.Resume()
@@ -125,9 +126,9 @@ func (m *Model) handleRound(msg roundMsg) tea.Cmd {
 	m.inFlight = 0
 	var cmds []tea.Cmd
 	r := msg.round
-	if r.Seq != 0 && r.Seq <= m.lastSeq {
-		// The engine finished an older round after a newer one.
-	} else {
+	// A round older than one applied (the engine finished rounds out of
+	// order) would put older data on screen; drop it.
+	if older := r.Seq != 0 && r.Seq <= m.lastSeq; !older {
 		if r.Seq != 0 {
 			m.lastSeq = r.Seq
 		}
@@ -146,16 +147,26 @@ func (m *Model) handleRound(msg roundMsg) tea.Cmd {
 // applyRound merges a round into the rows and reports whether any order
 // reached a final state in it.
 func (m *Model) applyRound(r pipeline.Round) (finished bool) {
+	m.rowsGen++
 	m.haveRound = true
-	m.lastRound = r.Finished
-	if m.lastRound.IsZero() {
-		m.lastRound = m.now()
-	}
 	m.health = r.Health
 	m.note = r.Note
+	// Index by ID so a round of n orders costs O(n), not O(n²).
+	byID := make(map[string][]*row, len(m.rows))
+	for _, rw := range m.rows {
+		byID[rw.target.ID] = append(byID[rw.target.ID], rw)
+	}
+	find := func(t pipeline.Target) *row {
+		for _, rw := range byID[t.ID] {
+			if sameOrder(rw.target, t) {
+				return rw
+			}
+		}
+		return nil
+	}
 	for i := range r.Snapshots {
 		s := r.Snapshots[i]
-		row := m.rowFor(s.Target)
+		row := find(s.Target)
 		if row == nil {
 			// Removed while the poll ran.
 			continue
@@ -167,14 +178,15 @@ func (m *Model) applyRound(r pipeline.Round) (finished bool) {
 		row.line = lineCache{}
 	}
 	for _, e := range r.Events {
-		row := m.rowFor(e.Target)
+		row := find(e.Target)
 		if row == nil {
 			continue
 		}
 		row.events = append(row.events, e)
-		if n := len(row.events); n > eventCap {
-			// Copy down rather than reslice, so the array does not grow
-			// without bound under a long-running screen.
+		row.evSeq++
+		if n := len(row.events); n >= eventCap+eventCap/2 {
+			// Trim in batches, copying down rather than reslicing, so the
+			// array stays bounded and each event costs O(1) on average.
 			row.events = append(row.events[:0], row.events[n-eventCap:]...)
 		}
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textinput"
@@ -64,35 +65,68 @@ func NewTheme(isDark bool) Theme {
 	}
 }
 
+// Ink is a text style reduced to the escape codes around a run of text.
+// lipgloss.Style.Render measures, wraps and aligns on every call, which a
+// screen redrawn every second with hundreds of styled fragments cannot
+// afford; an Ink is built once from a lipgloss.Style and costs two string
+// concatenations. It suits one-line runs with colours and attributes only
+// (no width, padding or border).
+type Ink struct{ pre, post string }
+
+// NewInk captures s's codes by rendering a single character.
+func NewInk(s lipgloss.Style) Ink {
+	out := s.Render("X")
+	i := strings.IndexByte(out, 'X')
+	if i < 0 {
+		return Ink{}
+	}
+	return Ink{pre: out[:i], post: out[i+1:]}
+}
+
+// Render wraps text in the ink's codes.
+func (k Ink) Render(text string) string {
+	if text == "" || k.pre == "" {
+		return text
+	}
+	return k.pre + text + k.post
+}
+
+// Border is a pane's frame: its characters and their ink.
+type Border struct {
+	TopLeft, TopRight, BottomLeft, BottomRight, Horizontal, Vertical string
+	Ink                                                              Ink
+}
+
 // Styles are every style the screen uses, built from one Theme. No other
 // file creates a colour.
 type Styles struct {
 	Theme Theme
 
-	Title      lipgloss.Style
-	Muted      lipgloss.Style
-	Text       lipgloss.Style
-	Bold       lipgloss.Style
-	Label      lipgloss.Style
-	Good       lipgloss.Style
-	Warn       lipgloss.Style
-	Bad        lipgloss.Style
-	Info       lipgloss.Style
-	Accent     lipgloss.Style
-	Section    lipgloss.Style
-	Paused     lipgloss.Style
-	Stale      lipgloss.Style
-	Flash      lipgloss.Style
-	FlashError lipgloss.Style
+	Title      Ink
+	Muted      Ink
+	Text       Ink
+	Bold       Ink
+	Label      Ink
+	Good       Ink
+	Warn       Ink
+	Bad        Ink
+	Info       Ink
+	Accent     Ink
+	Section    Ink
+	Paused     Ink
+	Stale      Ink
+	Flash      Ink
+	FlashError Ink
 
-	Pane        lipgloss.Style
-	PaneFocused lipgloss.Style
-	PaneTitle   lipgloss.Style
+	// A focused pane gets a thick border, not just another colour, so
+	// focus is visible without colour.
+	Pane        Border
+	PaneFocused Border
+	PaneTitle   Ink
 
-	Row         lipgloss.Style
-	RowSelected lipgloss.Style
+	RowSelected Ink
 	// RowSelectedBlurred marks the selection while focus is elsewhere.
-	RowSelectedBlurred lipgloss.Style
+	RowSelectedBlurred Ink
 
 	Help  help.Styles
 	Input textinput.Styles
@@ -102,32 +136,32 @@ type Styles struct {
 func NewStyles(isDark bool) Styles {
 	t := NewTheme(isDark)
 	base := lipgloss.NewStyle()
+	fg := func(c color.Color) Ink { return NewInk(base.Foreground(c)) }
+	bold := func(c color.Color) Ink { return NewInk(base.Bold(true).Foreground(c)) }
 	s := Styles{Theme: t}
-	s.Title = base.Bold(true).Foreground(t.Accent)
-	s.Muted = base.Foreground(t.Muted)
-	s.Text = base.Foreground(t.Text)
-	s.Bold = base.Bold(true).Foreground(t.Text)
-	s.Label = base.Foreground(t.Muted)
-	s.Good = base.Foreground(t.Good)
-	s.Warn = base.Foreground(t.Warn).Bold(true)
-	s.Bad = base.Foreground(t.Bad).Bold(true)
-	s.Info = base.Foreground(t.Info)
-	s.Accent = base.Foreground(t.Accent)
-	s.Section = base.Bold(true).Foreground(t.Accent)
-	s.Paused = base.Bold(true).Reverse(true).Foreground(t.Warn)
-	s.Stale = base.Bold(true).Foreground(t.Warn)
-	s.Flash = base.Foreground(t.Good)
-	s.FlashError = base.Foreground(t.Bad).Bold(true)
+	s.Title = bold(t.Accent)
+	s.Muted = fg(t.Muted)
+	s.Text = fg(t.Text)
+	s.Bold = bold(t.Text)
+	s.Label = fg(t.Muted)
+	s.Good = fg(t.Good)
+	s.Warn = bold(t.Warn)
+	s.Bad = bold(t.Bad)
+	s.Info = fg(t.Info)
+	s.Accent = fg(t.Accent)
+	s.Section = bold(t.Accent)
+	s.Paused = NewInk(base.Bold(true).Reverse(true).Foreground(t.Warn))
+	s.Stale = bold(t.Warn)
+	s.Flash = fg(t.Good)
+	s.FlashError = bold(t.Bad)
 
-	// A focused pane gets a thick border, not just another colour, so focus
-	// is visible without colour.
-	s.Pane = base.Border(lipgloss.RoundedBorder()).BorderForeground(t.Border)
-	s.PaneFocused = base.Border(lipgloss.ThickBorder()).BorderForeground(t.BorderFocus)
-	s.PaneTitle = base.Bold(true).Foreground(t.Accent)
+	rounded, thick := lipgloss.RoundedBorder(), lipgloss.ThickBorder()
+	s.Pane = Border{rounded.TopLeft, rounded.TopRight, rounded.BottomLeft, rounded.BottomRight, rounded.Top, rounded.Left, fg(t.Border)}
+	s.PaneFocused = Border{thick.TopLeft, thick.TopRight, thick.BottomLeft, thick.BottomRight, thick.Top, thick.Left, fg(t.BorderFocus)}
+	s.PaneTitle = bold(t.Accent)
 
-	s.Row = base.Foreground(t.Text)
-	s.RowSelected = base.Bold(true).Background(t.SelectedBg).Foreground(t.Text)
-	s.RowSelectedBlurred = base.Background(t.SelectedBg).Foreground(t.Text)
+	s.RowSelected = NewInk(base.Bold(true).Background(t.SelectedBg).Foreground(t.Text))
+	s.RowSelectedBlurred = NewInk(base.Background(t.SelectedBg).Foreground(t.Text))
 
 	s.Help = help.DefaultStyles(isDark)
 

@@ -98,8 +98,11 @@ type row struct {
 	target pipeline.Target
 	// snap is the latest snapshot, nil until the first round that has it.
 	snap *pipeline.Snapshot
-	// events is the order's history, oldest first, capped at eventCap.
+	// events is the order's history, oldest first. It holds at most half
+	// again eventCap; history() is the newest eventCap of it.
 	events []pipeline.Event
+	// evSeq counts events ever appended, to key the event log cache.
+	evSeq uint64
 	// line caches the row's static list text; see list.go.
 	line lineCache
 	// evLines caches the rendered event log; see view.go.
@@ -108,10 +111,21 @@ type row struct {
 	evOK    bool
 }
 
+// history returns the order's newest eventCap events, oldest first.
+func (r *row) history() []pipeline.Event {
+	if n := len(r.events); n > eventCap {
+		return r.events[n-eventCap:]
+	}
+	return r.events
+}
+
 // Model is the live screen's state. Create it with New; it implements
 // tea.Model through its pointer.
 type Model struct {
-	opts     Options
+	opts Options
+	// ctx bounds the polls: Run's context, so a signal stops a poll in
+	// flight rather than leaving it to its timeout.
+	ctx      context.Context
 	engine   engine
 	tick     timerFunc
 	every    timerFunc
@@ -153,7 +167,6 @@ type Model struct {
 	tickGen      uint64
 	nextPoll     time.Time
 	lastSeq      uint64
-	lastRound    time.Time
 	haveRound    bool
 	health       pipeline.Health
 	note         string
@@ -162,16 +175,28 @@ type Model struct {
 	flashErr   bool
 	flashUntil time.Time
 
-	quitting bool
+	// Caches for View; see summary and helpLines. rowsGen counts changes
+	// to the rows.
+	rowsGen   uint64
+	sum       summary
+	sumKey    summaryKey
+	sumOK     bool
+	helpCache []string
+	helpKey   helpKey
+	helpOK    bool
+
 	// crash is a panic caught in a command; Run returns it.
 	crash *PanicError
 }
+
+var _ tea.Model = (*Model)(nil)
 
 // New returns the screen's model for opts. Without watched orders it opens
 // on the add-order prompt.
 func New(opts Options) Model {
 	m := Model{
 		opts:     opts,
+		ctx:      context.Background(),
 		tick:     tea.Tick,
 		every:    tea.Every,
 		interval: opts.Interval,
@@ -201,8 +226,8 @@ func New(opts Options) Model {
 		m.now = time.Now
 	}
 	m.stuck = m.stuck.WithDefaults()
-	m.detailVP.SoftWrap = true
-	m.eventsVP.SoftWrap = true
+	m.detailVP.SoftWrap = false // lines are wrapped before they get here, so offsets are line indexes
+	m.eventsVP.SoftWrap = false
 	m.detailVP.MouseWheelEnabled = false
 	m.eventsVP.MouseWheelEnabled = false
 	m.setStyles(true)
@@ -250,6 +275,7 @@ func Run(ctx context.Context, opts Options) (err error) {
 		return errors.New("ui: no engine")
 	}
 	m := New(opts)
+	m.ctx = ctx
 	p := tea.NewProgram(&m,
 		tea.WithContext(ctx),
 		// Bubble Tea's own panic handler would print a bare stack trace;

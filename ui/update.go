@@ -59,7 +59,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case panicMsg:
 		m.crash = msg.err
-		m.quitting = true
 		return m, tea.Quit
 	case tea.PasteMsg:
 		if m.mode != modeNormal {
@@ -81,7 +80,6 @@ func (m *Model) setFlash(s string, isErr bool) {
 // global bindings.
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.ForceQ) {
-		m.quitting = true
 		return tea.Quit
 	}
 	if m.mode != modeNormal {
@@ -90,7 +88,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
-		m.quitting = true
 		return tea.Quit
 	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
@@ -230,6 +227,7 @@ func (m *Model) removeSelected() tea.Cmd {
 	}
 	i := m.selected
 	m.rows = append(m.rows[:i], m.rows[i+1:]...)
+	m.rowsGen++
 	m.selected = -1
 	m.refilter()
 	// Select the next order down, or the one above when the last went.
@@ -359,6 +357,7 @@ func (m *Model) submitAdd() tea.Cmd {
 	m.closePrompt()
 	m.setFilter("")
 	m.rows = append(m.rows, &row{target: t})
+	m.rowsGen++
 	m.refilter()
 	m.focus = focusList
 	sel := m.selectIndex(len(m.rows) - 1)

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"ordermon/textsafe"
 )
@@ -27,14 +26,20 @@ func (m *Model) View() tea.View {
 	return v
 }
 
+// windowTitle names the selected order's status and fill, so a trader
+// with many terminal tabs sees it on the tab, and counts failures.
 func (m *Model) windowTitle() string {
-	total, _, _, failed := m.ordersSummary()
+	sum := m.summary()
 	t := "ordermon"
-	if total > 0 {
-		t += " · " + itoa(total) + " orders"
+	if r := m.current(); r != nil {
+		c := r.cached()
+		t += " · " + textsafe.Truncate(c.id, 12) + " " + c.status
+		if c.fill != "" {
+			t += " " + c.fill
+		}
 	}
-	if failed > 0 {
-		t += " · " + itoa(failed) + " failed"
+	if sum.failed > 0 {
+		t += " · " + itoa(sum.failed) + " failed"
 	}
 	return t
 }
@@ -42,9 +47,6 @@ func (m *Model) windowTitle() string {
 // render draws the whole screen as exactly height lines of width cells.
 func (m *Model) render() string {
 	w, h := m.width, m.height
-	if m.quitting {
-		return ""
-	}
 	if w == 0 || h == 0 {
 		return "starting…"
 	}
@@ -95,7 +97,7 @@ func (m *Model) tooSmall() string {
 	}
 	for _, s := range msg {
 		s = clip(s, m.width)
-		pad := max(0, (m.width-ansi.StringWidth(s))/2)
+		pad := max(0, (m.width-cells(s))/2)
 		lines = append(lines, strings.Repeat(" ", pad)+m.styles.Warn.Render(s))
 	}
 	if len(lines) > m.height {
@@ -114,7 +116,8 @@ func (m *Model) titleBar(w int) string {
 	if m.opts.Demo {
 		left += " " + st.Warn.Render("DEMO")
 	}
-	total, active, done, failed := m.ordersSummary()
+	sum := m.summary()
+	total, active, done, failed := sum.total, sum.active, sum.done, sum.failed
 	counts := st.Text.Render(itoa(total) + " watched")
 	if total > 0 {
 		// The list's title has the total; narrow screens leave it there.
@@ -128,7 +131,7 @@ func (m *Model) titleBar(w int) string {
 		} else {
 			counts += st.Text.Render("0 failed")
 		}
-		if n := m.needAttention(); n > 0 {
+		if n := sum.attention; n > 0 {
 			counts += st.Text.Render(" · ") + st.Warn.Render(GlyphWarn+" "+itoa(n)+" need attention")
 		}
 	}
@@ -137,9 +140,9 @@ func (m *Model) titleBar(w int) string {
 	if m.paused {
 		right = st.Paused.Render(" PAUSED ") + " " + right
 	}
-	gap := w - ansi.StringWidth(left) - ansi.StringWidth(right)
+	gap := w - cells(left) - cells(right)
 	if gap < 1 {
-		return clip(left, w-ansi.StringWidth(right)-1) + " " + right
+		return clip(left, w-cells(right)-1) + " " + right
 	}
 	return left + strings.Repeat(" ", gap) + right
 }
@@ -149,7 +152,7 @@ func (m *Model) promptLines(w int) []string {
 	if m.mode == modeNormal {
 		return nil
 	}
-	m.input.SetWidth(max(10, w-ansi.StringWidth(m.input.Prompt)-2))
+	m.input.SetWidth(max(10, w-cells(m.input.Prompt)-2))
 	lines := []string{fit(m.input.View(), w)}
 	switch {
 	case m.inputErr != "":
@@ -171,8 +174,15 @@ func (m *Model) listBox(w, h int) []string {
 	if m.filter != "" {
 		title += " · filter “" + m.filter + "”"
 	}
+	lines := m.renderList(w-2, h-2) // settles listTop
+	if rows := h - 3; rows > 0 && len(m.visible) > rows {
+		title += scrollHint(m.listTop == 0, m.listTop+rows >= len(m.visible))
+	}
 	focused := m.focus == focusList && m.mode == modeNormal
-	return m.box(title, m.renderList(w-2, h-2), w, h, focused)
+	if focused {
+		title = GlyphSelected + " " + title
+	}
+	return m.box(title, lines, w, h, focused)
 }
 
 // detailBox is the selected order's detail and event log in one pane.
@@ -192,22 +202,27 @@ func (m *Model) detailBox(w, h int) []string {
 	dh = max(1, dh)
 	eh := max(1, innerH-dh-1)
 
+	// The viewports keep the scroll state; the visible lines are sliced
+	// here, because the viewport's own View re-measures and re-styles
+	// every line on every frame.
+	detail = indent(detail)
+	events = indent(events)
 	m.detailVP.SetWidth(inner)
 	m.detailVP.SetHeight(dh)
-	m.detailVP.SetContentLines(indent(detail))
+	m.detailVP.SetContentLines(detail)
 	m.eventsVP.SetWidth(inner)
 	m.eventsVP.SetHeight(eh)
-	m.eventsVP.SetContentLines(indent(events))
+	m.eventsVP.SetContentLines(events)
 
 	lines := make([]string, 0, innerH)
-	lines = append(lines, viewLines(m.detailVP.View(), dh)...)
-	evTitle := "Events " + itoa(len(r.events)) + " · newest first"
+	lines = append(lines, window(detail, m.detailVP.YOffset(), dh)...)
+	evTitle := "Events " + itoa(len(r.history())) + " · newest first"
 	if m.focus == focusEvents {
 		evTitle = GlyphSelected + " " + evTitle
 	}
 	evTitle += scrollHint(m.eventsVP.AtTop(), m.eventsVP.AtBottom())
 	lines = append(lines, m.divider(evTitle, inner))
-	lines = append(lines, viewLines(m.eventsVP.View(), eh)...)
+	lines = append(lines, window(events, m.eventsVP.YOffset(), eh)...)
 
 	title := "Order"
 	if m.focus == focusDetail {
@@ -233,16 +248,14 @@ func scrollHint(atTop, atBottom bool) string {
 
 // cachedEvents renders the event log once per new event or width change.
 func (r *row) eventsKey(width int, day int) eventsKey {
-	var last int64
-	if n := len(r.events); n > 0 {
-		last = r.events[n-1].At.UnixNano()
-	}
-	return eventsKey{n: len(r.events), last: last, width: width, day: day}
+	return eventsKey{seq: r.evSeq, width: width, day: day}
 }
 
+// eventsKey says what a cached event log was rendered from: the events
+// (by count appended), the width, and the day, since times from another
+// day show their date.
 type eventsKey struct {
-	n     int
-	last  int64
+	seq   uint64
 	width int
 	day   int
 }
@@ -266,39 +279,37 @@ func indent(lines []string) []string {
 	return out
 }
 
-// viewLines splits a viewport's output into exactly n lines.
-func viewLines(s string, n int) []string {
-	lines := strings.Split(s, "\n")
-	for len(lines) < n {
-		lines = append(lines, "")
+// window returns n lines of lines starting at off, padded with blanks.
+func window(lines []string, off, n int) []string {
+	out := make([]string, n)
+	for i := range n {
+		if j := off + i; j >= 0 && j < len(lines) {
+			out[i] = lines[j]
+		}
 	}
-	return lines[:n]
+	return out
 }
 
 // divider is a titled rule across a pane.
 func (m *Model) divider(title string, w int) string {
 	t := "─ " + title + " "
-	return m.styles.Muted.Render(fit(t+strings.Repeat("─", max(0, w-ansi.StringWidth(t))), w))
+	return m.styles.Muted.Render(fit(t+strings.Repeat("─", max(0, w-cells(t))), w))
 }
 
 // box draws lines in a bordered pane of exactly w × h cells with title in
-// the top edge. A focused pane has a thick border.
+// the top edge. A focused pane has a thick border; the caller marks the
+// focused part's title with GlyphSelected.
 func (m *Model) box(title string, lines []string, w, h int, focused bool) []string {
-	st := m.styles.Pane
-	tl, tr, bl, br, hz, vt := "╭", "╮", "╰", "╯", "─", "│"
+	b := m.styles.Pane
 	if focused {
-		st = m.styles.PaneFocused
-		tl, tr, bl, br, hz, vt = "┏", "┓", "┗", "┛", "━", "┃"
-		title = GlyphSelected + " " + strings.TrimPrefix(title, GlyphSelected+" ")
+		b = m.styles.PaneFocused
 	}
-	border := st.UnsetBorderStyle().Foreground(st.GetBorderTopForeground())
 	inner := w - 2
 	t := clip(" "+title+" ", max(0, inner-2))
-	topLine := border.Render(tl+hz) + m.styles.PaneTitle.Render(t) +
-		border.Render(strings.Repeat(hz, max(0, inner-1-ansi.StringWidth(t)))+tr)
 	out := make([]string, 0, h)
-	out = append(out, topLine)
-	side := border.Render(vt)
+	out = append(out, b.Ink.Render(b.TopLeft+b.Horizontal)+m.styles.PaneTitle.Render(t)+
+		b.Ink.Render(strings.Repeat(b.Horizontal, max(0, inner-1-cells(t)))+b.TopRight))
+	side := b.Ink.Render(b.Vertical)
 	for i := 0; i < h-2; i++ {
 		l := ""
 		if i < len(lines) {
@@ -306,6 +317,6 @@ func (m *Model) box(title string, lines []string, w, h int, focused bool) []stri
 		}
 		out = append(out, side+fit(l, inner)+side)
 	}
-	out = append(out, border.Render(bl+strings.Repeat(hz, max(0, inner))+br))
+	out = append(out, b.Ink.Render(b.BottomLeft+strings.Repeat(b.Horizontal, max(0, inner))+b.BottomRight))
 	return out
 }

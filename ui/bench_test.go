@@ -1,0 +1,76 @@
+package ui
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"ordermon/pipeline"
+)
+
+// BenchmarkView renders the 120×40 screen with 1, 50 and 500 watched
+// orders, each with a realistic snapshot and a few events, as the
+// one-second clock does between polls.
+func BenchmarkView(b *testing.B) {
+	for _, n := range []int{1, 50, 500} {
+		b.Run(fmt.Sprintf("orders=%d", n), func(b *testing.B) {
+			m := benchModel(n)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				_ = m.View()
+			}
+		})
+	}
+}
+
+// BenchmarkRound applies a round of n orders, the work done once per
+// poll.
+func BenchmarkRound(b *testing.B) {
+	for _, n := range []int{1, 50, 500} {
+		b.Run(fmt.Sprintf("orders=%d", n), func(b *testing.B) {
+			m := benchModel(n)
+			r := benchRound(n, 2)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				m.applyRound(r)
+			}
+		})
+	}
+}
+
+func benchModel(n int) *Model {
+	fe := &fakeEngine{}
+	for i := range n {
+		fe.targets = append(fe.targets, benchTarget(i))
+	}
+	m := newModelWith(fe, Options{})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	applyTestRound(m, benchRound(n, 1))
+	m.Update(press("down"))
+	_ = m.View()
+	return m
+}
+
+func benchTarget(i int) pipeline.Target {
+	return pipeline.Target{Kind: pipeline.KindIntent, ID: fmt.Sprintf("%08x-77e4-4c1b-9a55-0b7d2e6f8a10", i)}
+}
+
+// benchRound cycles the fixture snapshots over n orders.
+func benchRound(n int, seq uint64) pipeline.Round {
+	base := fixtureRound(seq)
+	r := pipeline.Round{Seq: seq, Finished: testNow, Health: base.Health, Note: base.Note}
+	for i := range n {
+		t := benchTarget(i)
+		s := base.Snapshots[i%len(base.Snapshots)]
+		s.Target = t
+		r.Snapshots = append(r.Snapshots, s)
+		for j := range 3 {
+			r.Events = append(r.Events, ev(t, time.Duration(j)*time.Second, pipeline.EventQueueMoved, "20", "12", "queue 20 → 12 ahead"))
+		}
+	}
+	return r
+}

@@ -1,0 +1,66 @@
+package ui
+
+import (
+	"ordermon/fixed"
+	"ordermon/kalshi"
+	"ordermon/pipeline"
+	"ordermon/textsafe"
+)
+
+// eventLines renders the order's events, newest first.
+func (m *Model) eventLines(r *row, width int) []string {
+	st := &m.styles
+	now := m.now()
+	evs := r.history()
+	lines := make([]string, 0, len(evs))
+	for i := len(evs) - 1; i >= 0; i-- {
+		e := evs[i]
+		g := eventGlyph(e)
+		var gs string
+		switch {
+		case g == GlyphFailed:
+			gs = st.Bad.Render(g)
+		case e.Kind == pipeline.EventSourceFailed:
+			gs = st.Warn.Render(g)
+		case g == GlyphReached:
+			gs = st.Good.Render(g)
+		default:
+			gs = st.Accent.Render(g)
+		}
+		msg := textsafe.Clean(e.Message)
+		if msg == "" {
+			msg = textsafe.Clean(string(e.Kind) + " " + e.From + " → " + e.To)
+		}
+		prefix := st.Muted.Render(clock(e.Time(), m.loc, now)) + "  " + gs + " "
+		lines = append(lines, wrapLines(prefix, cells(prefix), msg, st.Text, width)...)
+	}
+	if len(lines) == 0 {
+		lines = append(lines, st.Muted.Render("no events yet"))
+	}
+	return lines
+}
+
+// eventGlyph picks a glyph that says what kind of change an event was.
+func eventGlyph(e pipeline.Event) string {
+	switch e.Kind {
+	case pipeline.EventStageReached, pipeline.EventKalshiStatus:
+		if e.To == string(pipeline.StatusFailed) || e.To == string(kalshi.StatusCanceled) {
+			return GlyphFailed
+		}
+		if e.Kind == pipeline.EventStageReached {
+			return GlyphReached
+		}
+	case pipeline.EventSourceRecovered:
+		return GlyphReached
+	case pipeline.EventSourceFailed:
+		return GlyphWarn
+	case pipeline.EventQueueMoved:
+		from, err1 := fixed.Parse(e.From)
+		to, err2 := fixed.Parse(e.To)
+		if err1 == nil && err2 == nil && to.Cmp(from) > 0 {
+			return GlyphUp
+		}
+		return GlyphDown
+	}
+	return GlyphCurrent
+}

@@ -1,0 +1,161 @@
+package ui
+
+import (
+	"ordermon/fixed"
+	"ordermon/kalshi"
+	"ordermon/pipeline"
+	"ordermon/textsafe"
+)
+
+// kalshiSection is the order as Kalshi sees it: status, fills, money,
+// queue, book and expiry.
+func (m *Model) kalshiSection(b *lineBuilder, s *pipeline.Snapshot) {
+	st := &m.styles
+	o := s.Order
+	if o == nil {
+		b.add(st.Section.Render("Kalshi"))
+		msg := "no Kalshi data yet"
+		switch {
+		case s.Sources.Kalshi.NotFound:
+			msg = "Kalshi does not know this order (404)"
+		case s.Sources.Kalshi.Err != "":
+			msg = "Kalshi unavailable: " + textsafe.Clean(s.Sources.Kalshi.Err)
+		case s.Intent != nil && s.Intent.KalshiOrderID == "":
+			msg = "not placed on Kalshi yet"
+		}
+		b.add("  " + st.Muted.Render(msg))
+		return
+	}
+	now := m.now()
+	status := s.KalshiStatusText()
+	var statusStyled string
+	switch {
+	case o.Status == kalshi.StatusExecuted:
+		statusStyled = st.Good.Render(GlyphReached + " " + status)
+	case o.Status == kalshi.StatusCanceled:
+		statusStyled = st.Bad.Render(GlyphFailed + " " + status)
+	default:
+		statusStyled = st.Accent.Render(GlyphCurrent + " " + status)
+	}
+	head := st.Section.Render("Kalshi") + "  " + statusStyled
+	if reason := textsafe.Clean(o.LastUpdateReason); reason != "" {
+		head += st.Muted.Render(" (" + reason + ")")
+	}
+	b.add(head)
+
+	// Fill bar: never full unless everything filled, never empty once
+	// anything has.
+	barW := min(30, max(10, b.width-40))
+	b.add("  " + m.fillBar(o.FillCount, o.InitialCount, barW) + "  " +
+		st.Bold.Render(count(o.FillCount)) + st.Muted.Render(" filled · ") +
+		st.Text.Render(count(o.RemainingCount)) + st.Muted.Render(" left · ") +
+		st.Text.Render(count(o.InitialCount)) + st.Muted.Render(" total"))
+
+	if avg, ok := o.AverageFillPrice(); ok {
+		b.add("  " + st.Label.Render("avg fill ") + st.Bold.Render(dollars(avg)) +
+			st.Label.Render("   fill cost ") + st.Text.Render(dollars(o.TotalFillCost())) +
+			st.Muted.Render(" (taker "+dollars(o.TakerFillCost)+", maker "+dollars(o.MakerFillCost)+")"))
+	} else {
+		b.add("  " + st.Label.Render("avg fill ") + st.Muted.Render("— nothing filled yet"))
+	}
+	b.add("  " + st.Label.Render("fees ") + st.Text.Render("taker "+dollars(o.TakerFees)+" · maker "+dollars(o.MakerFees)) +
+		st.Label.Render("   total cost ") + st.Bold.Render(dollars(o.TotalCost())))
+
+	if q := m.queueLine(s); q != "" {
+		b.add("  " + q)
+	}
+	if bk := m.bookLine(o, s.Market); bk != "" {
+		b.add("  " + bk)
+	}
+	switch {
+	case !o.ExpirationTime.IsZero() && !o.Status.Terminal():
+		left := o.ExpirationTime.Sub(now)
+		if left <= 0 {
+			b.add("  " + st.Warn.Render(GlyphWarn+" expiry passed "+age(-left)+" ago at "+clock(o.ExpirationTime, m.loc, now)))
+		} else {
+			b.add("  " + st.Label.Render("expires in ") + st.Text.Render(age(left)) + st.Muted.Render(" at "+clock(o.ExpirationTime, m.loc, now)))
+		}
+	case o.ExpirationTime.IsZero() && !o.Status.Terminal():
+		b.add("  " + st.Label.Render("expires ") + st.Muted.Render("never (good till canceled)"))
+	}
+}
+
+// fillBar draws filled/initial as a static bar with its percentage. The
+// cell count is worked out in integers so 99.9% never looks like 100%.
+func (m *Model) fillBar(filled, initial fixed.Decimal, width int) string {
+	st := &m.styles
+	cells, pct := 0, 0
+	if initial.Sign() > 0 && filled.Sign() > 0 {
+		f, in := filled.Micros(), initial.Micros()
+		if f >= in {
+			cells, pct = width, 100
+		} else {
+			cells = max(1, min(width-1, int(f*int64(width)/in)))
+			pct = min(99, int(f*100/in))
+		}
+	}
+	m.bar.SetWidth(width)
+	bar := m.bar.ViewAs(float64(cells) / float64(width))
+	return bar + st.Text.Render(fitLeft(itoa(pct)+"%", 5))
+}
+
+// queueLine is "queue 12 ahead ▼ from 20", or "" when Kalshi gave no
+// position (the order is not resting).
+func (m *Model) queueLine(s *pipeline.Snapshot) string {
+	st := &m.styles
+	if s.QueueAhead == nil {
+		return ""
+	}
+	q := *s.QueueAhead
+	out := st.Label.Render("queue ")
+	if q.IsZero() {
+		out += st.Good.Render("first in line (0 ahead)")
+	} else {
+		out += st.Bold.Render(count(q) + " ahead")
+	}
+	if p := s.PrevQueueAhead; p != nil {
+		switch q.Cmp(*p) {
+		case -1:
+			out += " " + st.Good.Render(GlyphDown+" from "+count(*p))
+		case 1:
+			out += " " + st.Warn.Render(GlyphUp+" from "+count(*p))
+		default:
+			out += st.Muted.Render("  unchanged")
+		}
+	}
+	return out
+}
+
+// bookLine sets the order's price against the best bid and ask on its own
+// side of the market.
+func (m *Model) bookLine(o *kalshi.Order, mk *kalshi.Market) string {
+	st := &m.styles
+	if mk == nil {
+		return ""
+	}
+	bid, ask := mk.YesBid, mk.YesAsk
+	side := "yes"
+	if o.OutcomeSide == "no" {
+		bid, ask, side = mk.NoBid, mk.NoAsk, "no"
+	}
+	out := st.Label.Render(side+" bid ") + st.Text.Render(dollars(bid)) +
+		st.Label.Render(" · ask ") + st.Text.Render(dollars(ask))
+	lim := o.LimitPrice()
+	if lim.IsZero() || o.Status.Terminal() {
+		return out
+	}
+	out += st.Label.Render(" · yours ") + st.Bold.Render(dollars(lim))
+	switch {
+	case !ask.IsZero() && lim.Cmp(ask) >= 0:
+		out += " " + st.Warn.Render(GlyphWarn+" at or above the ask")
+	case bid.IsZero():
+		out += st.Muted.Render(" (no bids)")
+	case lim.Cmp(bid) == 0:
+		out += st.Muted.Render(" (at the best bid)")
+	case lim.Cmp(bid) > 0:
+		out += st.Muted.Render(" (above the best bid)")
+	default:
+		out += st.Muted.Render(" (" + dollars(bid.Sub(lim)) + " below the best bid)")
+	}
+	return out
+}

@@ -1,0 +1,76 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// lineBuilder collects lines clipped to a width.
+type lineBuilder struct {
+	width int
+	lines []string
+	// compact drops spacing and folds the timeline into two lines, for
+	// short terminals.
+	compact bool
+}
+
+func (b *lineBuilder) add(s string) { b.lines = append(b.lines, clip(s, b.width)) }
+func (b *lineBuilder) blank() {
+	if !b.compact {
+		b.lines = append(b.lines, "")
+	}
+}
+
+// wrap adds prefix followed by text word-wrapped to the width, later
+// lines indented by cont cells, so a long reason or message is shown in
+// full rather than cut off.
+func (b *lineBuilder) wrap(prefix string, cont int, text string, style Ink) {
+	b.lines = append(b.lines, wrapLines(prefix, cont, text, style, b.width)...)
+}
+
+// wrapLines is wrap's work, for callers without a lineBuilder. It breaks
+// at spaces only (IDs and timestamps keep their hyphens), and hard-breaks
+// a word longer than the line.
+func wrapLines(prefix string, cont int, text string, style Ink, width int) []string {
+	pw := cells(prefix)
+	first := max(10, width-pw)
+	rest := max(10, width-cont)
+	words := strings.Fields(text)
+	var out []string
+	var line strings.Builder
+	lw, limit := 0, first
+	flush := func() {
+		p := strings.Repeat(" ", cont)
+		if len(out) == 0 {
+			p = prefix
+		}
+		out = append(out, clip(p+style.Render(line.String()), width))
+		line.Reset()
+		lw, limit = 0, rest
+	}
+	for _, w := range words {
+		ww := cells(w)
+		if lw > 0 && lw+1+ww > limit {
+			flush()
+		}
+		for ww > limit {
+			// A word longer than a whole line: cut it.
+			head := ansi.Cut(w, 0, limit-lw)
+			line.WriteString(head)
+			flush()
+			w = ansi.Cut(w, cells(head), ww)
+			ww = cells(w)
+		}
+		if lw > 0 {
+			line.WriteByte(' ')
+			lw++
+		}
+		line.WriteString(w)
+		lw += ww
+	}
+	if lw > 0 || len(out) == 0 {
+		flush()
+	}
+	return out
+}
