@@ -656,19 +656,31 @@ func TestLoadSpreadEvents(t *testing.T) {
 				eng.Add(tg)
 			}
 			last := map[string]time.Time{}
+			var measureFrom time.Time
 			var maxGap time.Duration
-			var maxRound, deferred, refreshes int
+			var maxRound, deferred, refreshes, requests, queueKnown int
 			note := ""
 			for round := range rounds {
 				clk.Add(loadInterval)
-				before := x.Stats().Tokens
+				if round == loadWarmup {
+					measureFrom = clk.Now()
+				}
+				before := x.Stats()
 				r := eng.Poll(context.Background())
-				maxRound = max(maxRound, x.Stats().Tokens-before)
+				after := x.Stats()
+				maxRound = max(maxRound, after.Tokens-before.Tokens)
+				if round >= loadWarmup {
+					requests += after.Requests - before.Requests
+				}
 				if r.Note != "" {
 					deferred++
 					note = r.Note
 				}
+				queueKnown = 0
 				for _, s := range r.Snapshots {
+					if s.QueueAhead != nil {
+						queueKnown++
+					}
 					ls, prev := s.Sources.Kalshi.LastSuccess, last[s.Target.String()]
 					if round >= loadWarmup && !ls.Equal(prev) {
 						refreshes++
@@ -679,9 +691,19 @@ func TestLoadSpreadEvents(t *testing.T) {
 			}
 			st := x.Stats()
 			mean := float64(st.Tokens) / (rounds * loadInterval.Seconds())
-			t.Logf("SPREAD orders=500 events=%d markets=%d: max %d tokens a round, mean %.0f tokens/s (%.0f%% of Basic), max %d in 1 s; refreshes per order per minute %.1f, max gap between refreshes %s; %d of %d rounds deferred orders %q",
-				events, events*perEvent, maxRound, mean, 100*mean/loadBudget, x.MaxTokensIn(time.Second),
+			t.Logf("SPREAD orders=500 events=%d markets=%d: max %d tokens a round, mean %.0f tokens/s (%.0f%% of Basic), max %d in 1 s; %.1f requests a round; refreshes per order per minute %.1f, max gap between refreshes %s; %d of %d rounds deferred orders %q",
+				events, events*perEvent, maxRound, mean, 100*mean/loadBudget, x.MaxTokensIn(time.Second), float64(requests)/(rounds-loadWarmup),
 				float64(refreshes)/500/((rounds-loadWarmup)*loadInterval).Minutes(), maxGap, deferred, rounds, note)
+			t.Logf("SPREAD events=%d reads a round: %s; the last round shows the queue position of %d of 500 resting orders",
+				events, readMix(x, measureFrom, rounds-loadWarmup), queueKnown)
+			// When order batches take the whole budget, no queue
+			// positions (or markets) are read at all, and every order
+			// loses its queue position. The engine is not this branch's
+			// to change, so like TestKnownEngineBugs this runs only with
+			// ORDERMON_KNOWN_BUGS=1 until it is fixed.
+			if os.Getenv("ORDERMON_KNOWN_BUGS") != "" && queueKnown < 500 {
+				t.Errorf("known bug: the last round shows the queue position of only %d of 500 resting orders", queueKnown)
+			}
 			if st.TooManyRequests != 0 {
 				t.Errorf("%d requests drew 429", st.TooManyRequests)
 			}
