@@ -60,11 +60,12 @@ var mix500 = loadMix{kalshiOrders: 400, kalshiEvents: 8, placedIntents: 80, stag
 // total is the number of watched orders.
 func (m loadMix) total() int { return m.kalshiOrders + m.placedIntents + m.stagedIntents }
 
-// loadWorld is both fakes with the load test's orders, and an engine
-// reading them over loopback exactly as main wires it: an RSA key, the
-// Basic tier's client-side token bucket, a 2 s interval and a 200 token/s
-// planning budget. The exchange enforces the same budget, so any overspend
-// shows up as 429s.
+// loadWorld is both fakes holding a mix of orders, and an engine reading
+// them over loopback with an RSA key, a 2 s interval and a 200 token/s
+// planning budget. newLoadWorld's limiter adds the Basic tier's client-side
+// token bucket, as main wires it, and its exchangeBudget makes the exchange
+// enforce a budget, so any overspend shows up as 429s; the load test sets
+// both, the benchmark neither.
 type loadWorld struct {
 	x   *kalshitest.Exchange
 	svc *pipelinetest.Service
