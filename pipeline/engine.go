@@ -93,6 +93,9 @@ type Engine struct {
 	focus   string
 	tracker *Tracker
 	sources map[SourceName]*sourceState
+	// discoveryFull is set when the account-wide read of resting orders
+	// had more pages than a round reads; rounds touch it one at a time.
+	discoveryFull bool
 }
 
 // watch is the engine's memory of one watched order.
@@ -117,13 +120,17 @@ type sourceState struct {
 	failures int
 }
 
+// defaultIntentConcurrency is how many intent-service requests run at once
+// unless configured otherwise.
+const defaultIntentConcurrency = 8
+
 // NewEngine returns an engine with no watched orders.
 func NewEngine(cfg EngineConfig) *Engine {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
 	if cfg.IntentConcurrency <= 0 {
-		cfg.IntentConcurrency = 8
+		cfg.IntentConcurrency = defaultIntentConcurrency
 	}
 	if cfg.KalshiConcurrency <= 0 {
 		cfg.KalshiConcurrency = 8
@@ -373,12 +380,18 @@ func (e *Engine) fetchKalshi(ctx context.Context, work []*fetch) *plan {
 	// Batches first: what they miss is read singly, budget permitting.
 	missing := make([][]*fetch, len(p.batches))
 	pages := make([]int, len(p.batches))
+	truncated := make([]bool, len(p.batches))
 	parallel(ctx, len(p.batches), conc, func(i int) {
-		missing[i], pages[i] = e.readBatch(ctx, p.batches[i])
+		missing[i], pages[i], truncated[i] = e.readBatch(ctx, p.batches[i])
 	})
 	var batched []*fetch
 	for i, b := range p.batches {
 		p.cost += (pages[i] - 1) * kalshi.CostDefault
+		if b.status != "" {
+			// An account with more resting orders than a round can page
+			// through is better read by event from now on.
+			e.discoveryFull = truncated[i]
+		}
 		for _, f := range b.fetch {
 			if !slices.Contains(missing[i], f) {
 				batched = append(batched, f)
@@ -393,7 +406,9 @@ func (e *Engine) fetchKalshi(ctx context.Context, work []*fetch) *plan {
 		}
 	}
 
-	// Single orders, each with its queue position while it rests.
+	// Single orders, each with its queue position while it rests. The
+	// room kept for queue and market reads is theirs from here on.
+	p.reserve = 0
 	parallel(ctx, len(p.single), conc, func(i int) {
 		f := p.single[i]
 		defer guard(&f.orderErr)

@@ -89,7 +89,12 @@ func NewIntentClient(cfg IntentConfig) (*IntentClient, error) {
 	if cfg.HTTPClient != nil {
 		hc = *cfg.HTTPClient
 	} else {
-		hc.Transport = http.DefaultTransport.(*http.Transport).Clone()
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		// Keep as many connections as the engine runs requests at once
+		// (EngineConfig.IntentConcurrency's default), so each round does
+		// not pay for new TLS handshakes.
+		tr.MaxIdleConnsPerHost = defaultIntentConcurrency
+		hc.Transport = tr
 	}
 	// A redirect would carry x-api-key (which net/http does not strip) to
 	// wherever the server points, possibly over http; report it instead.

@@ -697,13 +697,10 @@ func TestLoadSpreadEvents(t *testing.T) {
 				float64(refreshes)/500/((rounds-loadWarmup)*loadInterval).Minutes(), maxGap, deferred, rounds, note)
 			t.Logf("SPREAD events=%d reads a round: %s; the last round shows the queue position of %d of 500 resting orders",
 				events, readMix(x, measureFrom, rounds-loadWarmup), queueKnown)
-			// When order batches take the whole budget, no queue
-			// positions (or markets) are read at all, and every order
-			// loses its queue position. The engine is not this branch's
-			// to change, so like TestKnownEngineBugs this runs only with
-			// ORDERMON_KNOWN_BUGS=1 until it is fixed.
-			if os.Getenv("ORDERMON_KNOWN_BUGS") != "" && queueKnown < 500 {
-				t.Errorf("known bug: the last round shows the queue position of only %d of 500 resting orders", queueKnown)
+			// However the orders spread, queue positions and markets
+			// are read too: order reads never take the whole budget.
+			if queueKnown < 500 {
+				t.Errorf("the last round shows the queue position of only %d of 500 resting orders", queueKnown)
 			}
 			if st.TooManyRequests != 0 {
 				t.Errorf("%d requests drew 429", st.TooManyRequests)

@@ -26,6 +26,9 @@ type plan struct {
 	deferred []*fetch
 	budget   int // tokens this round may spend; 0 means unlimited
 	cost     int // tokens planned so far
+	// reserve is kept back from order reads for the queue-position and
+	// market reads that follow them; released once the orders are read.
+	reserve int
 }
 
 // orderBatch is one GetOrders call and the watched orders it should return.
@@ -42,24 +45,30 @@ type orderBatch struct {
 // afford reports whether n more tokens fit the budget, and if so spends
 // them.
 func (p *plan) afford(n int) bool {
-	if p.budget > 0 && p.cost+n > p.budget {
+	if p.budget > 0 && p.cost+n+p.reserve > p.budget {
 		return false
 	}
 	p.cost += n
 	return true
 }
 
-// planKalshi decides how to read this round's orders. An event with more
-// than five watched orders is cheaper read as a batch (10 tokens) than order
-// by order (2 tokens each), and ten events share one batch; everything else
-// is read singly. When the budget cannot cover every order, the focused
-// order goes first, then the orders refreshed longest ago, and the rest wait
-// for a later round.
+// planKalshi decides how to read this round's orders, cheapest first.
+//
+// Orders that were resting last round, or were never read, are found by one
+// account-wide read of resting orders (10 tokens a page of 1,000), where
+// single reads would cost 2 each. Orders that stopped resting but are still
+// watched (their intent has not finished) are read by event, ten events a
+// call, when more than five share a call, else singly. The order on screen
+// is always read singly. Room is kept for the queue-position and market
+// reads, which the screen needs as much as the order. When the budget
+// cannot cover every order, the orders refreshed longest ago go first and
+// the rest wait for a later round.
 func (e *Engine) planKalshi(work []*fetch, now time.Time) *plan {
 	p := &plan{}
 	if e.cfg.ReadBudget > 0 {
 		p.budget = int(float64(e.cfg.ReadBudget) * e.cfg.Interval.Seconds() * budgetShare)
 		p.budget = max(p.budget, kalshi.CostDefault)
+		p.reserve = min(2*kalshi.CostDefault, p.budget/4)
 	}
 	var todo []*fetch
 	for _, f := range work {
@@ -78,20 +87,32 @@ func (e *Engine) planKalshi(work []*fetch, now time.Time) *plan {
 		return a.w.snap.Sources.Kalshi.LastSuccess.Compare(b.w.snap.Sources.Kalshi.LastSuccess)
 	})
 
+	var loose, resting []*fetch
 	byEvent := map[string][]*fetch{}
 	var events []string
-	var loose []*fetch
 	for _, f := range todo {
+		prev := f.w.snap.Order
 		ev := e.eventOf(f)
-		if ev == "" || f.focused {
+		switch {
+		case f.focused:
 			loose = append(loose, f)
-			continue
+		case (prev == nil || prev.Status == kalshi.StatusResting) && (!e.discoveryFull || ev == ""):
+			resting = append(resting, f)
+		case ev != "":
+			if _, ok := byEvent[ev]; !ok {
+				events = append(events, ev)
+			}
+			byEvent[ev] = append(byEvent[ev], f)
+		default:
+			loose = append(loose, f)
 		}
-		if _, ok := byEvent[ev]; !ok {
-			events = append(events, ev)
-		}
-		byEvent[ev] = append(byEvent[ev], f)
 	}
+	if len(resting)*kalshi.CostGetOrder > kalshi.CostDefault && p.afford(kalshi.CostDefault) {
+		p.batches = append(p.batches, orderBatch{status: kalshi.StatusResting, fetch: resting})
+	} else {
+		loose = append(loose, resting...)
+	}
+
 	// Busiest events first, so batches cover the most orders.
 	slices.SortStableFunc(events, func(a, b string) int { return cmp.Compare(len(byEvent[b]), len(byEvent[a])) })
 	for len(events) > 0 {
@@ -114,21 +135,7 @@ func (e *Engine) planKalshi(work []*fetch, now time.Time) *plan {
 		b.minTs = batchMinTs(covered)
 		p.batches = append(p.batches, b)
 	}
-	// Orders whose event is unknown (never read yet, say) are mostly
-	// resting: one account-wide read of resting orders finds them for 10
-	// tokens a page, where single reads cost 2 each plus their queue.
-	var focused, unknown []*fetch
-	for _, f := range loose {
-		if f.focused {
-			focused = append(focused, f)
-		} else {
-			unknown = append(unknown, f)
-		}
-	}
-	if len(unknown)*kalshi.CostGetOrder > kalshi.CostDefault && p.afford(kalshi.CostDefault) {
-		p.batches = append(p.batches, orderBatch{status: kalshi.StatusResting, fetch: unknown})
-		loose = focused
-	}
+
 	slices.SortStableFunc(loose, func(a, b *fetch) int {
 		if a.focused != b.focused {
 			if a.focused {
@@ -187,7 +194,7 @@ const maxBatchPages = 5
 // readBatch runs one GetOrders batch and hands each watched order its
 // reply. Orders the batch did not return (older than Kalshi's live window,
 // say) are returned for a single read.
-func (e *Engine) readBatch(ctx context.Context, b orderBatch) (missing []*fetch, pages int) {
+func (e *Engine) readBatch(ctx context.Context, b orderBatch) (missing []*fetch, pages int, truncated bool) {
 	kc := e.cfg.Kalshi
 	found := map[string]kalshi.Order{}
 	start := e.now()
@@ -207,6 +214,7 @@ func (e *Engine) readBatch(ctx context.Context, b orderBatch) (missing []*fetch,
 			break
 		}
 		q.Cursor = res.Cursor
+		truncated = pages == maxBatchPages
 	}
 	lat := e.now().Sub(start)
 	for _, f := range b.fetch {
@@ -223,7 +231,7 @@ func (e *Engine) readBatch(ctx context.Context, b orderBatch) (missing []*fetch,
 			missing = append(missing, f)
 		}
 	}
-	return missing, pages
+	return missing, pages, truncated
 }
 
 // scheduleNote describes a stretched schedule for the footer, or "".

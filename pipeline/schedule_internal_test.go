@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -8,44 +9,47 @@ import (
 	"ordermon/kalshi"
 )
 
-// TestPlanStretchesWithinBudget: when the budget cannot cover every order,
-// the focused order is read, then the longest unrefreshed, and the rest are
-// deferred, which the note says; the plan never exceeds the budget.
+// TestPlanStretchesWithinBudget: resting orders go to the account-wide
+// discovery read; orders that stopped resting are read singly, the focused
+// one always and the rest longest-unrefreshed first while the budget (less
+// the room kept for queue and market reads) lasts; the others wait, which
+// the note says. The plan never exceeds the budget.
 func TestPlanStretchesWithinBudget(t *testing.T) {
 	now := time.Date(2026, 11, 21, 14, 0, 0, 0, time.UTC)
-	// 20 tokens a second at a 2 s interval: 36 tokens a round.
-	e := NewEngine(EngineConfig{ReadBudget: 20, Interval: 2 * time.Second, Now: func() time.Time { return now }})
+	// 10 tokens a second at a 2 s interval: 18 tokens a round, 4 kept back.
+	e := NewEngine(EngineConfig{ReadBudget: 10, Interval: 2 * time.Second, Now: func() time.Time { return now }})
 	var work []*fetch
-	for i := range 12 {
-		// Executed orders in distinct, unknown events: the discovery batch
-		// only finds resting orders, so each needs a single read (2).
-		o := &kalshi.Order{OrderID: string(rune('a' + i)), Status: kalshi.StatusExecuted}
+	add := func(id string, status kalshi.OrderStatus, age time.Duration, focused bool) {
+		o := &kalshi.Order{OrderID: id, Status: status}
 		w := &watch{snap: Snapshot{Order: o}}
-		w.snap.Sources.Kalshi.LastSuccess = now.Add(-time.Duration(i) * time.Second)
-		work = append(work, &fetch{w: w, orderID: o.OrderID, focused: i == 0})
+		w.snap.Sources.Kalshi.LastSuccess = now.Add(-age)
+		work = append(work, &fetch{w: w, orderID: id, focused: focused})
+	}
+	for i := range 12 {
+		add(fmt.Sprintf("done-%02d", i), kalshi.StatusExecuted, time.Duration(i)*time.Second, i == 0)
+	}
+	for i := range 8 {
+		add(fmt.Sprintf("rest-%02d", i), kalshi.StatusResting, time.Second, false)
 	}
 	p := e.planKalshi(work, now)
-	if p.cost > p.budget {
-		t.Fatalf("planned %d tokens over a budget of %d", p.cost, p.budget)
+	if p.cost+p.reserve > p.budget {
+		t.Fatalf("planned %d tokens (+%d kept back) over a budget of %d", p.cost, p.reserve, p.budget)
 	}
-	if len(p.batches) != 1 || p.batches[0].status != kalshi.StatusResting {
+	if len(p.batches) != 1 || p.batches[0].status != kalshi.StatusResting || len(p.batches[0].fetch) != 8 {
 		t.Fatalf("batches %+v", p.batches)
 	}
-	if len(p.single) != 1 || p.single[0].orderID != "a" {
-		t.Errorf("singles %d, first %v", len(p.single), p.single)
+	var singles []string
+	for _, f := range p.single {
+		singles = append(singles, f.orderID)
 	}
-	// Missing from the discovery batch, the others are read singly as
-	// budget permits (2 each), longest unrefreshed first.
-	var missing []*fetch
-	for _, f := range p.batches[0].fetch {
-		missing = append(missing, f)
+	if strings.Join(singles, ",") != "done-00,done-11" {
+		t.Errorf("singles %v: want the focused order, then the longest unrefreshed", singles)
 	}
-	if missing[0].orderID != "l" {
-		t.Errorf("longest unrefreshed should come first, got %s", missing[0].orderID)
+	if len(p.deferred) != 10 {
+		t.Errorf("%d deferred", len(p.deferred))
 	}
-	p.deferred = missing[:5]
 	note := scheduleNote(p, len(work), 2*time.Second)
-	if !strings.Contains(note, "7 of 12 orders") || !strings.Contains(note, "every 3.4s") {
+	if !strings.Contains(note, "10 of 20 orders") || !strings.Contains(note, "every 4s") {
 		t.Errorf("note %q", note)
 	}
 	if scheduleNote(&plan{}, 12, 2*time.Second) != "" {
