@@ -398,7 +398,10 @@ func (e *Engine) fetchKalshi(ctx context.Context, work []*fetch) *plan {
 			}
 		}
 		for _, f := range missing[i] {
-			if p.afford(kalshi.CostGetOrder + kalshi.CostDefault) {
+			if f.focused {
+				p.cost += kalshi.CostGetOrder + kalshi.CostDefault
+				p.single = append(p.single, f)
+			} else if p.afford(kalshi.CostGetOrder + kalshi.CostDefault) {
 				p.single = append(p.single, f)
 			} else {
 				p.deferred = append(p.deferred, f)

@@ -59,10 +59,10 @@ func (p *plan) afford(n int) bool {
 // single reads would cost 2 each. Orders that stopped resting but are still
 // watched (their intent has not finished) are read by event, ten events a
 // call, when more than five share a call, else singly. The order on screen
-// is always read singly. Room is kept for the queue-position and market
+// is always read, in the discovery read or singly. Room is kept for the queue-position and market
 // reads, which the screen needs as much as the order. When the budget
 // cannot cover every order, the orders refreshed longest ago go first and
-// the rest wait for a later round.
+// the rest wait for a later round. The order on screen is never deferred.
 func (e *Engine) planKalshi(work []*fetch, now time.Time) *plan {
 	p := &plan{}
 	if e.cfg.ReadBudget > 0 {
@@ -94,10 +94,12 @@ func (e *Engine) planKalshi(work []*fetch, now time.Time) *plan {
 		prev := f.w.snap.Order
 		ev := e.eventOf(f)
 		switch {
+		case (prev == nil || prev.Status == kalshi.StatusResting) && (!e.discoveryFull || ev == ""):
+			// The focused order too: the batch is planned first, so it
+			// is read this round either way, without two extra requests.
+			resting = append(resting, f)
 		case f.focused:
 			loose = append(loose, f)
-		case (prev == nil || prev.Status == kalshi.StatusResting) && (!e.discoveryFull || ev == ""):
-			resting = append(resting, f)
 		case ev != "":
 			if _, ok := byEvent[ev]; !ok {
 				events = append(events, ev)
