@@ -35,25 +35,6 @@ import (
 
 var e2eNow = time.Date(2026, 8, 24, 13, 0, 0, 0, time.UTC)
 
-// clock is a fixed clock shared by the exchange and the client, so
-// timestamps agree and nothing depends on wall time.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
 var (
 	rsaOnce sync.Once
 	rsaKey  *rsa.PrivateKey
@@ -106,14 +87,14 @@ func keyFiles(t *testing.T) map[string]string {
 
 type env struct {
 	x   *kalshitest.Exchange
-	clk *clock
+	clk *kalshitest.Clock
 	key crypto.Signer
 }
 
 // newEnv starts an exchange on a fixed clock with one registered key.
 func newEnv(t *testing.T, opts kalshitest.Options) *env {
 	t.Helper()
-	clk := &clock{t: e2eNow}
+	clk := kalshitest.NewClock(e2eNow)
 	if opts.Now == nil {
 		opts.Now = clk.Now
 	}
@@ -259,7 +240,7 @@ func TestE2EStaleTimestampIsRejected(t *testing.T) {
 	e := newEnv(t, kalshitest.Options{Window: 30 * time.Second})
 	putOrderA(e.x)
 	for _, skew := range []time.Duration{-2 * time.Minute, 2 * time.Minute} {
-		ours := &clock{t: e2eNow.Add(skew)}
+		ours := kalshitest.NewClock(e2eNow.Add(skew))
 		c := e.client(t, func(c *kalshi.Config) { c.Now = ours.Now })
 		before := len(e.x.Requests())
 		_, err := c.GetOrder(context.Background(), ordA)
@@ -280,7 +261,7 @@ func TestE2EStaleTimestampIsRejected(t *testing.T) {
 		}
 	}
 	// Inside the window is fine.
-	ours := &clock{t: e2eNow.Add(-10 * time.Second)}
+	ours := kalshitest.NewClock(e2eNow.Add(-10 * time.Second))
 	if _, err := e.client(t, func(c *kalshi.Config) { c.Now = ours.Now }).GetOrder(context.Background(), ordA); err != nil {
 		t.Fatalf("10s of skew: %v", err)
 	}

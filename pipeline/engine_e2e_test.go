@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,29 +16,10 @@ import (
 	"ordermon/pipeline/pipelinetest"
 )
 
-// testClock is the one clock the fakes, the clients and the engine share,
-// so stage ages and request timestamps agree without sleeping.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // world is both fakes and an engine reading them over loopback with real
 // signatures and a bearer token.
 type world struct {
-	clock *testClock
+	clock *kalshitest.Clock
 	x     *kalshitest.Exchange
 	svc   *pipelinetest.Service
 	eng   *pipeline.Engine
@@ -49,7 +29,7 @@ const testToken = "header.eyJzdWIiOiJ0ZXN0In0.sig"
 
 func newWorld(t *testing.T, th pipeline.Thresholds) *world {
 	t.Helper()
-	clk := &testClock{t: time.Date(2026, 11, 21, 14, 0, 0, 0, time.UTC)}
+	clk := kalshitest.NewClock(time.Date(2026, 11, 21, 14, 0, 0, 0, time.UTC))
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)

@@ -15,7 +15,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -100,29 +99,11 @@ func (f *front) set(h hostile) {
 	f.h.Store(&h)
 }
 
-// hostileClock is the one clock of a hostile world.
-type hostileClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *hostileClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *hostileClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // hworld is both fakes behind fronts, the two clients and an engine,
 // watching an intent (intent:1, placed as Kalshi order K1 on KXT-1) and a
 // Kalshi-only order (kalshi:K2 on KXT-2, partly filled).
 type hworld struct {
-	clock       *hostileClock
+	clock       *kalshitest.Clock
 	skew        atomic.Int64 // added to the exchange's clock, in ns
 	x           *kalshitest.Exchange
 	svc         *pipelinetest.Service
@@ -142,7 +123,7 @@ var (
 
 func newHostileWorld(t *testing.T) *hworld {
 	t.Helper()
-	w := &hworld{clock: &hostileClock{t: time.Date(2026, 11, 21, 14, 0, 0, 0, time.UTC)}}
+	w := &hworld{clock: kalshitest.NewClock(time.Date(2026, 11, 21, 14, 0, 0, 0, time.UTC))}
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -1358,7 +1339,7 @@ const batchOrders = 8
 // orders B0… in markets KXB-1 and KXB-2 of event KXB, through a front.
 func newBatchWorld(t *testing.T) *hworld {
 	t.Helper()
-	w := &hworld{clock: &hostileClock{t: time.Date(2026, 11, 21, 14, 0, 0, 0, time.UTC)}}
+	w := &hworld{clock: kalshitest.NewClock(time.Date(2026, 11, 21, 14, 0, 0, 0, time.UTC))}
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)

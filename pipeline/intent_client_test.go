@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"ordermon/kalshi/kalshitest"
 	"strings"
 	"testing"
 	"time"
@@ -187,13 +188,13 @@ func TestGetIntentRefusesExpiredToken(t *testing.T) {
 	tok := jwtWithExp(exp)
 	svc := newIntentService(t, pipelinetest.Options{Token: tok})
 	svc.PutIntent(placedTestIntent("123"))
-	clock := &tokenClock{t: exp.Add(-time.Second)}
+	clock := kalshitest.NewClock(exp.Add(-time.Second))
 	c := newIntentTestClient(t, svc.URL, func(c *IntentConfig) { c.Token = staticToken(tok); c.Now = clock.Now })
 
 	if _, err := c.GetIntent(context.Background(), "123"); err != nil {
 		t.Fatalf("one second before expiry: %v", err)
 	}
-	clock.Advance(time.Second)
+	clock.Add(time.Second)
 	_, err := c.GetIntent(context.Background(), "123")
 	var te *TokenExpiredError
 	if !errors.As(err, &te) || !IsTokenExpired(err) {

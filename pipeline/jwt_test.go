@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"ordermon/kalshi/kalshitest"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -63,26 +64,8 @@ func TestJWTExpiry(t *testing.T) {
 	}
 }
 
-// tokenClock is an injected clock tests move by hand.
-type tokenClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *tokenClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *tokenClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 func TestCachingTokenRefetchesNearExpiry(t *testing.T) {
-	clock := &tokenClock{t: time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC)}
+	clock := kalshitest.NewClock(time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC))
 	var fetches int
 	fetch := func(context.Context) (string, error) {
 		fetches++
@@ -95,27 +78,27 @@ func TestCachingTokenRefetchesNearExpiry(t *testing.T) {
 	if err != nil || fetches != 1 {
 		t.Fatalf("first: err %v, fetches %d", err, fetches)
 	}
-	clock.Advance(9 * time.Minute)
+	clock.Add(9 * time.Minute)
 	if tok, _ := get(ctx); tok != first || fetches != 1 {
 		t.Fatalf("at 9m: fetches %d, same token %v; want the cached token", fetches, tok == first)
 	}
-	clock.Advance(31 * time.Second) // 29 s before expiry: inside the margin
+	clock.Add(31 * time.Second) // 29 s before expiry: inside the margin
 	second, err := get(ctx)
 	if err != nil || fetches != 2 || second == first {
 		t.Fatalf("inside margin: err %v, fetches %d, new token %v", err, fetches, second != first)
 	}
-	clock.Advance(5 * time.Minute)
+	clock.Add(5 * time.Minute)
 	if tok, _ := get(ctx); tok != second || fetches != 2 {
 		t.Fatalf("fresh token not cached: fetches %d", fetches)
 	}
-	clock.Advance(6 * time.Minute) // past the second token's expiry
+	clock.Add(6 * time.Minute) // past the second token's expiry
 	if _, err := get(ctx); err != nil || fetches != 3 {
 		t.Fatalf("after expiry: err %v, fetches %d", err, fetches)
 	}
 }
 
 func TestCachingTokenKeepsValidTokenWhenRefreshFails(t *testing.T) {
-	clock := &tokenClock{t: time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC)}
+	clock := kalshitest.NewClock(time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC))
 	tok := jwtWithExp(clock.Now().Add(time.Minute))
 	fail := false
 	fetch := func(context.Context) (string, error) {
@@ -129,18 +112,18 @@ func TestCachingTokenKeepsValidTokenWhenRefreshFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	fail = true
-	clock.Advance(45 * time.Second) // inside the margin, still valid
+	clock.Add(45 * time.Second) // inside the margin, still valid
 	if got, err := get(context.Background()); err != nil || got != tok {
 		t.Fatalf("refresh failure with a valid token: err %v", err)
 	}
-	clock.Advance(20 * time.Second) // now expired
+	clock.Add(20 * time.Second) // now expired
 	if _, err := get(context.Background()); err == nil {
 		t.Fatal("an expired cached token must not hide the fetch error")
 	}
 }
 
 func TestCachingTokenDoesNotCacheExpiredOrKeepOpaque(t *testing.T) {
-	clock := &tokenClock{t: time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC)}
+	clock := kalshitest.NewClock(time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC))
 	var fetches int
 	next := jwtWithExp(clock.Now().Add(-time.Minute))
 	get := CachingToken(func(context.Context) (string, error) { fetches++; return next, nil }, clock.Now)
@@ -154,7 +137,7 @@ func TestCachingTokenDoesNotCacheExpiredOrKeepOpaque(t *testing.T) {
 	}
 	next = "opaque-token-without-exp"
 	for range 3 {
-		clock.Advance(24 * time.Hour)
+		clock.Add(24 * time.Hour)
 		if got, _ := get(context.Background()); got != next {
 			t.Fatal("wrong token")
 		}

@@ -641,7 +641,7 @@ func TestLoadSpreadEvents(t *testing.T) {
 	}
 	for _, events := range []int{10, 100, 250, 500} {
 		t.Run(fmt.Sprintf("events=%d", events), func(t *testing.T) {
-			clk := &testClock{t: time.Date(2026, 11, 21, 14, 0, 0, 0, time.UTC)}
+			clk := kalshitest.NewClock(time.Date(2026, 11, 21, 14, 0, 0, 0, time.UTC))
 			x := kalshitest.New(kalshitest.Options{Now: clk.Now, ReadBudget: loadBudget})
 			defer x.Close()
 			x.AddKey("k", pub)

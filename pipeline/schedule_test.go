@@ -38,7 +38,7 @@ func manyOrders(x *kalshitest.Exchange, n, markets, perEvent int, now time.Time)
 // a second, a 2 s bucket) on the same injected clock: no request may draw a
 // 429, and every order must be refreshed at least every 4 s.
 func TestScheduleFiveHundredOrdersOnBasic(t *testing.T) {
-	clk := &testClock{t: time.Date(2026, 11, 21, 14, 0, 0, 0, time.UTC)}
+	clk := kalshitest.NewClock(time.Date(2026, 11, 21, 14, 0, 0, 0, time.UTC))
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
 	x := kalshitest.New(kalshitest.Options{Now: clk.Now, ReadBudget: 200})
 	defer x.Close()
@@ -96,7 +96,7 @@ func TestScheduleFiveHundredOrdersOnBasic(t *testing.T) {
 // TestScheduleFewOrdersReadSingly: with a handful of orders, batching costs
 // more than it saves, so each order is read with GetOrder.
 func TestScheduleFewOrdersReadSingly(t *testing.T) {
-	clk := &testClock{t: time.Date(2026, 11, 21, 14, 0, 0, 0, time.UTC)}
+	clk := kalshitest.NewClock(time.Date(2026, 11, 21, 14, 0, 0, 0, time.UTC))
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
 	x := kalshitest.New(kalshitest.Options{Now: clk.Now})
 	defer x.Close()

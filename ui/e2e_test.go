@@ -6,7 +6,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,25 +21,6 @@ import (
 	"ordermon/ui"
 )
 
-// clock is the one clock the fakes, the clients and the engine share, so
-// request signatures and stage ages agree without sleeping.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 const e2eToken = "header.eyJzdWIiOiJ0ZXN0In0.sig"
 
 // TestLiveScreenEndToEnd runs the real program over the real engine,
@@ -51,7 +31,7 @@ const e2eToken = "header.eyJzdWIiOiJ0ZXN0In0.sig"
 // timer is set far out), and each step waits for the window title, which
 // the renderer always writes whole, unlike the cell-diffed screen.
 func TestLiveScreenEndToEnd(t *testing.T) {
-	clk := &clock{t: time.Date(2026, 11, 21, 14, 0, 0, 0, time.UTC)}
+	clk := kalshitest.NewClock(time.Date(2026, 11, 21, 14, 0, 0, 0, time.UTC))
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)

@@ -160,7 +160,7 @@ func TestRemoveKeyRevokes(t *testing.T) {
 
 func TestDateHeaderFromClock(t *testing.T) {
 	f := newFixture(t, Options{})
-	f.clk.Advance(90 * time.Minute)
+	f.clk.Add(90 * time.Minute)
 	for _, s := range []signer{f.sg, {keyID: "nobody", key: f.sg.key, now: f.clk.Now}} {
 		r := f.do(t, s, http.MethodGet, "/portfolio/orders")
 		got, err := http.ParseTime(r.header.Get("Date"))

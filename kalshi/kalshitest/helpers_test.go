@@ -46,26 +46,8 @@ func testRSAKeys(t *testing.T) (*rsa.PrivateKey, *rsa.PrivateKey) {
 	return rsaKey, rsaKey2
 }
 
-// clock is a settable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock {
-	return &clock{t: time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)}
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+func newClock() *Clock {
+	return NewClock(time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC))
 }
 
 // signer signs requests the way Kalshi documents: base64 of an RSA-PSS
@@ -124,7 +106,7 @@ func (s signer) sign(t testing.TB, req *http.Request) {
 // fixture is an exchange with one registered RSA key and a test clock.
 type fixture struct {
 	x   *Exchange
-	clk *clock
+	clk *Clock
 	sg  signer
 }
 

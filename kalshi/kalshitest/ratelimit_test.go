@@ -22,7 +22,7 @@ func TestRateLimit(t *testing.T) {
 	}
 
 	// 100 ms refills 2 tokens: one GetOrder, not a 10-token read.
-	f.clk.Advance(100 * time.Millisecond)
+	f.clk.Add(100 * time.Millisecond)
 	if s := f.get(t, "/portfolio/orders?limit=1").status; s != 429 {
 		t.Fatalf("10-token read with 2 tokens: %d", s)
 	}
@@ -34,7 +34,7 @@ func TestRateLimit(t *testing.T) {
 	}
 
 	// A long pause refills only up to the burst.
-	f.clk.Advance(time.Hour)
+	f.clk.Add(time.Hour)
 	for i := range 4 {
 		if s := f.get(t, "/portfolio/fills").status; s != 200 {
 			t.Fatalf("read %d after a full refill: %d", i, s)
@@ -71,7 +71,7 @@ func TestRateLimitBurstOption(t *testing.T) {
 		t.Fatalf("burst of 10 allowed a second 10-token read: %d", s)
 	}
 	// Unauthenticated requests are refused before the bucket is charged.
-	f.clk.Advance(time.Second)
+	f.clk.Add(time.Second)
 	s := f.sg
 	s.keyID = "nobody"
 	if r := f.do(t, s, http.MethodGet, "/portfolio/orders"); r.status != 401 {

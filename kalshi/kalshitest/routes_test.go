@@ -151,7 +151,7 @@ func TestMarketShape(t *testing.T) {
 func TestFillsShape(t *testing.T) {
 	f := newFixture(t, Options{})
 	seedOrder(f)
-	f.clk.Advance(time.Second)
+	f.clk.Add(time.Second)
 	f.x.Fill("o1", d("1"), d("0.57"), d("0"), false)
 	r := f.get(t, "/portfolio/fills?order_id=o1")
 	if r.status != http.StatusOK {

@@ -32,9 +32,9 @@ func TestFillTransitions(t *testing.T) {
 	f := newFixture(t, Options{})
 	f.x.PutOrder(OrderState{OrderID: "o1", Ticker: "T-1", OutcomeSide: "yes", YesPrice: d("0.60"), InitialCount: d("5"), QueueAhead: d("7")})
 
-	f.clk.Advance(time.Second)
+	f.clk.Add(time.Second)
 	f.x.Fill("o1", d("2"), d("0.60"), d("0.02"), true)
-	f.clk.Advance(time.Second)
+	f.clk.Add(time.Second)
 	f.x.Fill("o1", d("1.5"), d("0.59"), d("0.01"), false)
 	o, _ := f.x.Order("o1")
 	if o.Status != StatusResting || !o.FillCount.Equal(d("3.5")) || !o.RemainingCount.Equal(d("1.5")) ||
@@ -45,7 +45,7 @@ func TestFillTransitions(t *testing.T) {
 	}
 
 	// An oversized fill is cut to what remains and executes the order.
-	f.clk.Advance(time.Second)
+	f.clk.Add(time.Second)
 	f.x.Fill("o1", d("9"), d("0.60"), d("0"), true)
 	o, _ = f.x.Order("o1")
 	if o.Status != StatusExecuted || !o.FillCount.Equal(d("5")) || !o.RemainingCount.IsZero() ||
@@ -98,7 +98,7 @@ func TestCancelKeepsFills(t *testing.T) {
 	f := newFixture(t, Options{})
 	f.x.PutOrder(OrderState{OrderID: "o1", Ticker: "T-1", OutcomeSide: "yes", YesPrice: d("0.5"), InitialCount: d("4"), QueueAhead: d("3")})
 	f.x.Fill("o1", d("1"), d("0.5"), d("0"), false)
-	f.clk.Advance(time.Minute)
+	f.clk.Add(time.Minute)
 	f.x.Cancel("o1")
 	o, _ := f.x.Order("o1")
 	if o.Status != StatusCanceled || !o.FillCount.Equal(d("1")) || !o.RemainingCount.IsZero() ||

@@ -27,7 +27,7 @@ const ticker = "BTC-100K-2024-12"
 type both struct {
 	svc *pipelinetest.Service
 	x   *kalshitest.Exchange
-	clk *clock
+	clk *kalshitest.Clock
 	key ed25519.PrivateKey
 }
 
@@ -195,7 +195,7 @@ func TestCleanCompletionKeepsBothSystemsInStep(t *testing.T) {
 		}, nil},
 	}
 	for _, s := range steps {
-		b.clk.Advance(time.Second)
+		b.clk.Add(time.Second)
 		if n := b.svc.Advance(); n != 1 {
 			t.Fatalf("%s: Advance ran %d steps", s.name, n)
 		}
@@ -222,7 +222,7 @@ func TestCleanCompletionKeepsBothSystemsInStep(t *testing.T) {
 
 func runAll(b *both) {
 	for b.svc.Advance() > 0 {
-		b.clk.Advance(5 * time.Second)
+		b.clk.Add(5 * time.Second)
 	}
 }
 

@@ -7,8 +7,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"ordermon/kalshi/kalshitest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,24 +16,8 @@ import (
 	"ordermon/pipeline/pipelinetest"
 )
 
-// clock is a settable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2024, 1, 15, 10, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+func newClock() *kalshitest.Clock {
+	return kalshitest.NewClock(time.Date(2024, 1, 15, 10, 0, 0, 0, time.UTC))
 }
 
 const (
@@ -41,7 +25,7 @@ const (
 	testAPIKey = "ak_test_5f1c9a7e2b"
 )
 
-func start(t *testing.T, opts pipelinetest.Options) (*pipelinetest.Service, *clock) {
+func start(t *testing.T, opts pipelinetest.Options) (*pipelinetest.Service, *kalshitest.Clock) {
 	t.Helper()
 	clk := newClock()
 	if opts.Now == nil {
@@ -126,7 +110,7 @@ func TestAuth(t *testing.T) {
 }
 
 // aPlacedIntent is the older docs' example order, placed on Kalshi.
-func aPlacedIntent(clk *clock) pipelinetest.IntentState {
+func aPlacedIntent(clk *kalshitest.Clock) pipelinetest.IntentState {
 	fc := fixed.MustParse("0")
 	return pipelinetest.IntentState{
 		ID:                 "123",
