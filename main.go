@@ -64,21 +64,21 @@ func run(args []string, env func(string) string, stdout, stderr io.Writer) (code
 	defer stop()
 	defer crashGuard(&code, stderr, opts)
 
-	src, targets, err := configSources(opts)
+	var src sources
+	targets := opts.Targets
 	if opts.Demo {
-		world, derr := demo.Start()
-		if derr != nil {
-			fmt.Fprintln(stderr, "ordermon:", derr)
+		world, err := demo.Start()
+		if err != nil {
+			fmt.Fprintln(stderr, "ordermon:", err)
 			return headless.ExitUnknown
 		}
 		defer world.Close()
 		go world.Run(ctx, 2*time.Second)
-		src, err = demoSources(world), nil
+		src = demoSources(world)
 		if len(targets) == 0 {
 			targets = world.Targets
 		}
-	}
-	if err != nil {
+	} else if src, err = configSources(opts); err != nil {
 		fmt.Fprintln(stderr, "ordermon:", err)
 		return headless.ExitUsage
 	}
@@ -124,12 +124,12 @@ func run(args []string, env func(string) string, stdout, stderr io.Writer) (code
 }
 
 // configSources reads the credentials the configuration names.
-func configSources(opts *config.Options) (sources, []pipeline.Target, error) {
+func configSources(opts *config.Options) (sources, error) {
 	var s sources
 	if opts.KalshiEnabled() {
 		key, err := kalshi.LoadPrivateKey(opts.File.Kalshi.PrivateKeyFile)
 		if err != nil {
-			return s, nil, err
+			return s, err
 		}
 		s.kalshiURL, s.keyID, s.key = opts.KalshiBaseURL, opts.File.Kalshi.APIKeyID, key
 	}
@@ -140,7 +140,7 @@ func configSources(opts *config.Options) (sources, []pipeline.Target, error) {
 		}
 		s.apiKey = opts.File.Pipeline.APIKey.Reveal()
 	}
-	return s, opts.Targets, nil
+	return s, nil
 }
 
 func demoSources(w *demo.World) sources {
