@@ -2,18 +2,16 @@ package pipeline_test
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"ordermon/fixed"
-	"ordermon/kalshi"
 	"ordermon/kalshi/kalshitest"
 	"ordermon/pipeline"
 	"ordermon/pipeline/pipelinetest"
+	"ordermon/pipeline/pipelinetest/testworld"
 )
 
 // world is both fakes and an engine reading them over loopback with real
@@ -25,33 +23,11 @@ type world struct {
 	eng   *pipeline.Engine
 }
 
-const testToken = "header.eyJzdWIiOiJ0ZXN0In0.sig"
-
 func newWorld(t *testing.T, th pipeline.Thresholds) *world {
 	t.Helper()
-	clk := kalshitest.NewClock(time.Date(2026, 11, 21, 14, 0, 0, 0, time.UTC))
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := kalshitest.New(kalshitest.Options{Now: clk.Now})
-	t.Cleanup(x.Close)
-	x.AddKey("test-key", pub)
-	svc := pipelinetest.New(pipelinetest.Options{Token: testToken, Now: clk.Now, Exchange: x})
-	t.Cleanup(svc.Close)
-	kc, err := kalshi.New(kalshi.Config{BaseURL: x.BaseURL(), KeyID: "test-key", Key: priv, Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ic, err := pipeline.NewIntentClient(pipeline.IntentConfig{
-		BaseURL: svc.URL, Now: clk.Now,
-		Token: func(context.Context) (string, error) { return testToken, nil },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng := pipeline.NewEngine(pipeline.EngineConfig{Kalshi: kc, Intents: ic, Now: clk.Now, Interval: 2 * time.Second, Thresholds: th})
-	return &world{clock: clk, x: x, svc: svc, eng: eng}
+	pw := testworld.New(t)
+	eng := pipeline.NewEngine(pipeline.EngineConfig{Kalshi: pw.Kalshi, Intents: pw.Intents, Now: pw.Clock.Now, Interval: 2 * time.Second, Thresholds: th})
+	return &world{clock: pw.Clock, x: pw.Exchange, svc: pw.Service, eng: eng}
 }
 
 func (w *world) poll(t *testing.T) pipeline.Round {

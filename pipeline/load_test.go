@@ -28,6 +28,7 @@ import (
 	"ordermon/kalshi/kalshitest"
 	"ordermon/pipeline"
 	"ordermon/pipeline/pipelinetest"
+	"ordermon/pipeline/pipelinetest/testworld"
 )
 
 // The load test's settings. Its world (mix500) is 400 Kalshi-only orders on
@@ -95,7 +96,7 @@ func newLoadWorld(t testing.TB, mix loadMix, exchangeBudget int, limiter bool) *
 	x := kalshitest.New(kalshitest.Options{ReadBudget: exchangeBudget})
 	t.Cleanup(x.Close)
 	x.AddKey("load-key", &key.PublicKey)
-	svc := pipelinetest.New(pipelinetest.Options{Token: testToken, Exchange: x})
+	svc := pipelinetest.New(pipelinetest.Options{Token: testworld.Token, Exchange: x})
 	t.Cleanup(svc.Close)
 
 	// Each fake is reached through a server of the test's own that counts
@@ -115,7 +116,7 @@ func newLoadWorld(t testing.TB, mix loadMix, exchangeBudget int, limiter bool) *
 	}
 	ic, err := pipeline.NewIntentClient(pipeline.IntentConfig{
 		BaseURL: intentURL,
-		Token:   func(context.Context) (string, error) { return testToken, nil },
+		Token:   func(context.Context) (string, error) { return testworld.Token, nil },
 	})
 	if err != nil {
 		t.Fatal(err)

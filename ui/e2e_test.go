@@ -2,9 +2,6 @@ package ui_test
 
 import (
 	"bytes"
-	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"strings"
 	"testing"
 	"time"
@@ -14,14 +11,11 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"ordermon/kalshi"
-	"ordermon/kalshi/kalshitest"
 	"ordermon/pipeline"
 	"ordermon/pipeline/pipelinetest"
+	"ordermon/pipeline/pipelinetest/testworld"
 	"ordermon/ui"
 )
-
-const e2eToken = "header.eyJzdWIiOiJ0ZXN0In0.sig"
 
 // TestLiveScreenEndToEnd runs the real program over the real engine,
 // reading both fakes over loopback with signed requests. The screen
@@ -31,28 +25,9 @@ const e2eToken = "header.eyJzdWIiOiJ0ZXN0In0.sig"
 // timer is set far out), and each step waits for the window title, which
 // the renderer always writes whole, unlike the cell-diffed screen.
 func TestLiveScreenEndToEnd(t *testing.T) {
-	clk := kalshitest.NewClock(time.Date(2026, 11, 21, 14, 0, 0, 0, time.UTC))
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := kalshitest.New(kalshitest.Options{Now: clk.Now})
-	t.Cleanup(x.Close)
-	x.AddKey("test-key", pub)
-	svc := pipelinetest.New(pipelinetest.Options{Token: e2eToken, Now: clk.Now, Exchange: x})
-	t.Cleanup(svc.Close)
-	kc, err := kalshi.New(kalshi.Config{BaseURL: x.BaseURL(), KeyID: "test-key", Key: priv, Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ic, err := pipeline.NewIntentClient(pipeline.IntentConfig{
-		BaseURL: svc.URL, Now: clk.Now,
-		Token: func(context.Context) (string, error) { return e2eToken, nil },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng := pipeline.NewEngine(pipeline.EngineConfig{Kalshi: kc, Intents: ic, Now: clk.Now, Interval: time.Hour})
+	pw := testworld.New(t)
+	clk, svc := pw.Clock, pw.Service
+	eng := pipeline.NewEngine(pipeline.EngineConfig{Kalshi: pw.Kalshi, Intents: pw.Intents, Now: clk.Now, Interval: time.Hour})
 
 	const kid = "c41d2e7a-1f3b-4c6d-8e9f-0a1b2c3d4e5f"
 	svc.Script("77", pipelinetest.PartialFillInQueue(kid, "KXBTCD-T98500")...)
