@@ -103,7 +103,6 @@ type watch struct {
 	key    string // the target as the user added it
 	target Target // with Kind resolved once known
 	snap   Snapshot
-	seen   bool
 	// fillsDue is set while the fill count moved but the fills have not
 	// been read yet (the budget deferred them).
 	fillsDue bool
@@ -685,7 +684,6 @@ func (e *Engine) merge(f *fetch, now time.Time) []Event {
 
 	s.Diagnosis = Diagnose(s, e.cfg.Thresholds, now)
 	w.snap = s
-	w.seen = true
 	// A terminal state counts toward confirmation only when every source
 	// the order involves answered this round, so an order is never left
 	// frozen on stale data from a source that was failing.

@@ -111,9 +111,7 @@ func summaryDetail(s pipeline.Snapshot, loc *time.Location) string {
 	if codes := findingCodes(s.Diagnosis); codes != "" {
 		fields = append(fields, codes)
 	}
-	for _, e := range sourceErrors(s) {
-		fields = append(fields, e)
-	}
+	fields = append(fields, sourceErrors(s)...)
 	if s.Outcome() == pipeline.OutcomeNone && !s.ObservedAt.IsZero() {
 		fields = append(fields, "as of "+clock(s.ObservedAt, loc))
 	}
