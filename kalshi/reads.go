@@ -19,6 +19,7 @@ const (
 	OpGetMarkets            = "GetMarkets"
 	OpGetFills              = "GetFills"
 	OpGetOrders             = "GetOrders"
+	OpGetHistoricalOrders   = "GetHistoricalOrders"
 	OpGetQueuePositions     = "GetOrderQueuePositions"
 )
 
@@ -207,11 +208,27 @@ func (c *Client) GetFills(ctx context.Context, orderID string) ([]Fill, error) {
 // GetOrders reads one page of orders matching q (GET /portfolio/orders; 10
 // read tokens). q is checked before anything is sent.
 func (c *Client) GetOrders(ctx context.Context, q OrdersQuery) (OrdersPage, error) {
+	return c.listOrders(ctx, OpGetOrders, "/portfolio/orders", q)
+}
+
+// GetHistoricalOrders reads one page of orders Kalshi has archived (GET
+// /historical/orders; 10 read tokens): canceled and executed orders older
+// than Kalshi's live window, which GetOrder answers with 404. Only Ticker,
+// MinTs, MaxTs, Limit and Cursor apply; the endpoint has no status or event
+// filter, so setting those is an error.
+func (c *Client) GetHistoricalOrders(ctx context.Context, q OrdersQuery) (OrdersPage, error) {
+	if q.Status != "" || len(q.EventTickers) > 0 {
+		return OrdersPage{}, errors.New("kalshi: historical orders: filter by ticker and time only")
+	}
+	return c.listOrders(ctx, OpGetHistoricalOrders, "/historical/orders", q)
+}
+
+func (c *Client) listOrders(ctx context.Context, op, path string, q OrdersQuery) (OrdersPage, error) {
 	v, err := q.values()
 	if err != nil {
 		return OrdersPage{}, err
 	}
-	ep := endpoint{op: OpGetOrders, path: "/portfolio/orders", query: v}
+	ep := endpoint{op: op, path: path, query: v}
 	var page OrdersPage
 	err = c.do(ctx, ep, func(b []byte) error {
 		ob, err := newObject("orders reply", b)

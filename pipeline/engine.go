@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -109,6 +110,10 @@ type watch struct {
 	// terminalRounds counts consecutive rounds that observed a terminal
 	// state; after two the order is confirmed and no longer polled.
 	terminalRounds int
+	// historyTried is set once Kalshi's historical orders were searched
+	// for this order; archived is set when it was found there. An
+	// archived order is finished, so Kalshi is not asked about it again.
+	historyTried, archived bool
 }
 
 func (w *watch) done() bool { return w.terminalRounds >= 2 }
@@ -241,6 +246,7 @@ type fetch struct {
 	queueTried bool
 	fills      []kalshi.Fill
 	fillsTried bool
+	archived   bool // the order was found in Kalshi's historical data
 	market     *kalshi.Market
 }
 
@@ -438,6 +444,24 @@ func (e *Engine) fetchKalshi(ctx context.Context, work []*fetch) *plan {
 		}
 	})
 
+	// Orders Kalshi no longer serves live (404) may be in its historical
+	// data: look each up once, by its market and time.
+	var lookups []*fetch
+	for _, f := range p.single {
+		if kalshi.IsNotFound(f.orderErr) && !f.w.historyTried && historyTicker(f) != "" && p.afford(kalshi.CostDefault) {
+			f.w.historyTried = true
+			lookups = append(lookups, f)
+		}
+	}
+	parallel(ctx, len(lookups), conc, func(i int) {
+		f := lookups[i]
+		var err error
+		defer guard(&err)
+		if o, ok := e.readHistory(ctx, f); ok {
+			f.order, f.orderErr, f.archived = &o, nil, true
+		}
+	})
+
 	// Queue positions of batched resting orders, by market, many markets
 	// a call.
 	byMarket := map[string][]*fetch{}
@@ -581,6 +605,55 @@ func tickerErr(t string) error {
 	return nil
 }
 
+// historyTicker names the market to search Kalshi's historical orders in:
+// the order's own ticker if it was ever read, else the market the intent
+// names. The historical endpoint has no order-ID filter, so without a
+// ticker the search would have to page through the account's history.
+func historyTicker(f *fetch) string {
+	if o := f.w.snap.Order; o != nil && tickerErr(o.Ticker) == nil {
+		return o.Ticker
+	}
+	in := f.intent
+	if in == nil {
+		in = f.w.snap.Intent
+	}
+	if in != nil && in.MarketID != "" && tickerErr(in.MarketID) == nil {
+		return in.MarketID
+	}
+	return ""
+}
+
+// readHistory searches Kalshi's historical orders in the order's market,
+// from an hour before it is known to have existed, for the order.
+func (e *Engine) readHistory(ctx context.Context, f *fetch) (kalshi.Order, bool) {
+	q := kalshi.OrdersQuery{Ticker: historyTicker(f), Limit: kalshi.MaxOrdersLimit}
+	var since time.Time
+	if o := f.w.snap.Order; o != nil && !o.CreatedTime.IsZero() {
+		since = o.CreatedTime
+	} else if in := cmp.Or(f.intent, f.w.snap.Intent); in != nil {
+		since = cmp.Or(in.OrderPlacedAt, in.CreatedAt)
+	}
+	if !since.IsZero() {
+		q.MinTs = since.Add(-time.Hour).Unix()
+	}
+	for range maxBatchPages {
+		page, err := e.cfg.Kalshi.GetHistoricalOrders(ctx, q)
+		if err != nil {
+			return kalshi.Order{}, false
+		}
+		for _, o := range page.Orders {
+			if o.OrderID == f.orderID {
+				return o, true
+			}
+		}
+		if page.Cursor == "" {
+			break
+		}
+		q.Cursor = page.Cursor
+	}
+	return kalshi.Order{}, false
+}
+
 // affordable returns how many of n calls of the default cost fit the
 // plan's budget, spending it.
 func affordable(p *plan, n int) int {
@@ -682,13 +755,18 @@ func (e *Engine) merge(f *fetch, now time.Time) []Event {
 	}
 	e.noteBackoff(&s, now)
 
+	if f.archived {
+		w.archived = true
+	}
+	s.KalshiArchived = w.archived
 	s.Diagnosis = Diagnose(s, e.cfg.Thresholds, now)
 	w.snap = s
 	// A terminal state counts toward confirmation only when every source
-	// the order involves answered this round, so an order is never left
-	// frozen on stale data from a source that was failing.
+	// the order involves answered this round (an archived order is
+	// finished, so its Kalshi side needs no answer), so an order is never
+	// left frozen on stale data from a source that was failing.
 	fresh := (!s.Sources.Intent.Used || (f.intentTried && f.intentErr == nil)) &&
-		(!s.Sources.Kalshi.Used || (f.kalshiTry && f.order != nil && f.orderErr == nil))
+		(!s.Sources.Kalshi.Used || w.archived || (f.kalshiTry && f.order != nil && f.orderErr == nil))
 	switch {
 	case !s.Terminal():
 		w.terminalRounds = 0

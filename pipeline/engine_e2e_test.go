@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"ordermon/fixed"
+	"ordermon/kalshi"
 	"ordermon/kalshi/kalshitest"
 	"ordermon/pipeline"
 	"ordermon/pipeline/pipelinetest"
@@ -296,5 +297,52 @@ func TestEngineUnauthorizedHalts(t *testing.T) {
 	}
 	if len(w.x.Requests()) != n {
 		t.Errorf("%d requests after a 401; polling should stop", len(w.x.Requests())-n)
+	}
+}
+
+// TestEngineArchivedOrder: an order Kalshi has moved to its historical data
+// (GetOrder answers 404) is found there once, by the intent's market, so a
+// support person sees its real fills instead of kalshi_order_missing; then
+// Kalshi is not asked about it again.
+func TestEngineArchivedOrder(t *testing.T) {
+	w := newWorld(t, pipeline.Thresholds{})
+	const kid = "e63f4a9c-3b5d-4e8f-a0b1-2c3d4e5f6071"
+	w.svc.PutIntent(pipelinetest.NewIntent("8", "KXNBA-LAL"))
+	w.svc.Script("8", pipelinetest.CleanCompletion(kid, "KXNBA-LAL")...)
+	for w.svc.Advance() > 0 {
+		w.clock.Add(5 * time.Second)
+	}
+	w.x.Archive(kid)
+	w.clock.Add(90 * 24 * time.Hour)
+	w.eng.Add(pipeline.Target{Kind: pipeline.KindIntent, ID: "8"})
+
+	s := w.poll(t).Snapshots[0]
+	if s.Order == nil || s.Order.Status != kalshi.StatusExecuted || !s.Order.FillCount.Equal(fixed.MustParse("10")) {
+		t.Fatalf("archived order not found: %+v (kalshi err %q)", s.Order, s.Sources.Kalshi.Err)
+	}
+	if !s.KalshiArchived || s.Sources.Kalshi.NotFound || s.Sources.Kalshi.Err != "" {
+		t.Errorf("archived %v, not found %v, err %q", s.KalshiArchived, s.Sources.Kalshi.NotFound, s.Sources.Kalshi.Err)
+	}
+	if slices.Contains(codes(s.Diagnosis), pipeline.CodeKalshiOrderMissing) {
+		t.Errorf("diagnosis %v", codes(s.Diagnosis))
+	}
+	history := func() int {
+		n := 0
+		for _, r := range w.x.Requests() {
+			if strings.HasPrefix(r.Path, "/trade-api/v2/historical/") || strings.Contains(r.Path, kid) {
+				n++
+			}
+		}
+		return n
+	}
+	n := history()
+	for range 3 {
+		w.clock.Add(2 * time.Second)
+		if s := w.poll(t).Snapshots[0]; s.Order == nil || !s.KalshiArchived {
+			t.Fatalf("archived order lost: %+v", s.Order)
+		}
+	}
+	if history() != n {
+		t.Errorf("Kalshi asked about the archived order again: %d more requests", history()-n)
 	}
 }

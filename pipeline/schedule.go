@@ -72,7 +72,9 @@ func (e *Engine) planKalshi(work []*fetch, now time.Time) *plan {
 	}
 	var todo []*fetch
 	for _, f := range work {
-		if f.orderID != "" {
+		// An order found in Kalshi's historical data is finished; Kalshi
+		// is not asked about it again.
+		if f.orderID != "" && !f.w.archived {
 			todo = append(todo, f)
 		}
 	}

@@ -180,6 +180,10 @@ type Snapshot struct {
 	// Sources says how fetching each system is going for this order.
 	Sources Sources
 
+	// KalshiArchived is true when Kalshi no longer serves the order live
+	// and it was found in Kalshi's historical orders instead.
+	KalshiArchived bool
+
 	// PeakStatus is the most advanced intent status seen across polls, so
 	// a regression can be diagnosed.
 	PeakStatus Status

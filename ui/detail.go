@@ -169,7 +169,13 @@ func (m *Model) detailHeader(b *lineBuilder, r *row) {
 		kid = "none yet"
 	}
 	b.add(st.Label.Render("intent ") + st.Text.Render(textsafe.Clean(iid)))
-	b.add(st.Label.Render("kalshi ") + st.Text.Render(textsafe.Clean(kid)))
+	kline := st.Label.Render("kalshi ") + st.Text.Render(textsafe.Clean(kid))
+	if s != nil && s.KalshiArchived {
+		// Say where the figures come from: Kalshi no longer serves the
+		// order live.
+		kline += st.Muted.Render(" · from Kalshi's historical data")
+	}
+	b.add(kline)
 }
 
 // diagnosisSection lists findings, most severe first.

@@ -898,3 +898,14 @@ func TestFillBarNeverRoundsToFull(t *testing.T) {
 		t.Fatalf("empty bar = %q", b)
 	}
 }
+
+// TestArchivedOrderSaysSo: an order found in Kalshi's historical data says
+// where its figures come from.
+func TestArchivedOrderSaysSo(t *testing.T) {
+	m, _ := newTestModel(120, 40)
+	mustNotContain(t, m, "historical data")
+	r := fixtureRound(2)
+	r.Snapshots[0].KalshiArchived = true
+	applyTestRound(m, r)
+	mustContain(t, m, "from Kalshi's historical data")
+}

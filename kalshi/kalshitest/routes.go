@@ -65,6 +65,8 @@ func match(r *http.Request) route {
 		return route{cost: costDefault, serve: (*Exchange).serveQueuePosition, args: seg[2:3]}
 	case is("portfolio", "fills"):
 		return route{cost: costDefault, serve: (*Exchange).serveFills}
+	case is("historical", "orders"):
+		return route{cost: costDefault, serve: (*Exchange).serveHistoricalOrders}
 	case is("markets"):
 		return route{cost: costDefault, serve: (*Exchange).serveMarkets}
 	case is("markets", "*"):
@@ -110,6 +112,22 @@ func (x *Exchange) serveQueuePosition(_ *http.Request, args []string) reply {
 // serveOrders answers GET /portfolio/orders, newest first, with cursor
 // paging.
 func (x *Exchange) serveOrders(r *http.Request, _ []string) reply {
+	return x.serveOrderList(r, func() map[string]*orderEntry { return x.state.orders })
+}
+
+// serveHistoricalOrders answers GET /historical/orders with the archived
+// orders, filtered by ticker and time like GET /portfolio/orders.
+func (x *Exchange) serveHistoricalOrders(r *http.Request, _ []string) reply {
+	q := r.URL.Query()
+	if q.Get("status") != "" || q.Get("event_ticker") != "" {
+		return badRequest("historical orders filter by ticker and time only")
+	}
+	return x.serveOrderList(r, func() map[string]*orderEntry { return x.state.archived })
+}
+
+// serveOrderList lists the orders of source (read under x.mu) that match
+// the request's filters, a page at a time.
+func (x *Exchange) serveOrderList(r *http.Request, source func() map[string]*orderEntry) reply {
 	q := r.URL.Query()
 	limit, err := parseLimit(q)
 	if err != nil {
@@ -134,7 +152,7 @@ func (x *Exchange) serveOrders(r *http.Request, _ []string) reply {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	var list []*orderEntry
-	for _, e := range x.state.orders {
+	for _, e := range source() {
 		switch {
 		case ticker != "" && e.Ticker != ticker,
 			status != "" && e.Status != status,

@@ -92,14 +92,17 @@ type fillEntry struct {
 }
 
 type state struct {
-	orders  map[string]*orderEntry
-	markets map[string]MarketState
-	fills   []fillEntry
-	seq     uint64 // last sequence number handed out
+	orders map[string]*orderEntry
+	// archived orders are served only by GET /historical/orders, as
+	// Kalshi serves orders older than its live window.
+	archived map[string]*orderEntry
+	markets  map[string]MarketState
+	fills    []fillEntry
+	seq      uint64 // last sequence number handed out
 }
 
 func newState() state {
-	return state{orders: make(map[string]*orderEntry), markets: make(map[string]MarketState)}
+	return state{orders: make(map[string]*orderEntry), archived: make(map[string]*orderEntry), markets: make(map[string]MarketState)}
 }
 
 func (s *state) next() uint64 {
@@ -155,6 +158,18 @@ func (x *Exchange) RemoveOrder(id string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	delete(x.state.orders, id)
+}
+
+// Archive moves an order to Kalshi's historical data: reads of it by ID
+// get 404, and only GET /historical/orders lists it. Kalshi archives
+// canceled and executed orders once they are older than its live window.
+func (x *Exchange) Archive(id string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if e, ok := x.state.orders[id]; ok {
+		x.state.archived[id] = e
+		delete(x.state.orders, id)
+	}
 }
 
 // PutMarket adds or replaces a market.
