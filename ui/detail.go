@@ -173,7 +173,7 @@ func (m *Model) detailHeader(b *lineBuilder, r *row) {
 	if s != nil && s.KalshiArchived {
 		// Say where the figures come from: Kalshi no longer serves the
 		// order live.
-		kline += st.Muted.Render(" · from Kalshi's historical data")
+		kline += st.Muted.Render(" · archived by Kalshi")
 	}
 	b.add(kline)
 }

@@ -903,9 +903,9 @@ func TestFillBarNeverRoundsToFull(t *testing.T) {
 // where its figures come from.
 func TestArchivedOrderSaysSo(t *testing.T) {
 	m, _ := newTestModel(120, 40)
-	mustNotContain(t, m, "historical data")
+	mustNotContain(t, m, "archived by Kalshi")
 	r := fixtureRound(2)
 	r.Snapshots[0].KalshiArchived = true
 	applyTestRound(m, r)
-	mustContain(t, m, "from Kalshi's historical data")
+	mustContain(t, m, "archived by Kalshi")
 }
