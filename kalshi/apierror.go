@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"ordermon/textsafe"
+	"ordermon/internal/textsafe"
 )
 
 // Bounds, in runes, on the strings an APIError keeps from a reply.

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"ordermon/fixed"
-	"ordermon/textsafe"
+	"ordermon/internal/fixed"
+	"ordermon/internal/textsafe"
 )
 
 // DecodeError reports a field of a Kalshi payload that could not be read:

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"ordermon/fixed"
+	"ordermon/internal/fixed"
 )
 
 func readFixture(t testing.TB, name string) []byte {

@@ -23,7 +23,7 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"ordermon/fixed"
+	"ordermon/internal/fixed"
 	"ordermon/kalshi"
 	"ordermon/kalshi/kalshitest"
 )

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"ordermon/fixed"
+	"ordermon/internal/fixed"
 	"ordermon/kalshi"
 	"ordermon/kalshi/kalshitest"
 )

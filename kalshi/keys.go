@@ -13,7 +13,7 @@ import (
 	"os"
 	"strings"
 
-	"ordermon/textsafe"
+	"ordermon/internal/textsafe"
 )
 
 // maxKeyFileBytes bounds how much of a key file is read. A PEM RSA 4096-bit

@@ -6,7 +6,7 @@ import (
 	"crypto/rand"
 	"testing"
 
-	"ordermon/fixed"
+	"ordermon/internal/fixed"
 	"ordermon/kalshi"
 	"ordermon/kalshi/kalshitest"
 )

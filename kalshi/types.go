@@ -3,7 +3,7 @@ package kalshi
 import (
 	"time"
 
-	"ordermon/fixed"
+	"ordermon/internal/fixed"
 )
 
 // OrderStatus is an order's status as Kalshi reports it. Values Kalshi adds

@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"ordermon/textsafe"
+	"ordermon/internal/textsafe"
 )
 
 // MaxIDBytes is the longest order ID or ticker ValidateID accepts. Kalshi's

@@ -15,8 +15,13 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"ordermon/textsafe"
+	"ordermon/internal/textsafe"
 )
+
+// MaxConcurrentRequests is how many requests to the intent service run at
+// once by default; the client keeps as many idle connections, so a round of
+// reads does not pay for new TLS handshakes.
+const MaxConcurrentRequests = 8
 
 // IntentConfig configures an IntentClient.
 type IntentConfig struct {
@@ -90,10 +95,7 @@ func NewIntentClient(cfg IntentConfig) (*IntentClient, error) {
 		hc = *cfg.HTTPClient
 	} else {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
-		// Keep as many connections as the engine runs requests at once
-		// (EngineConfig.IntentConcurrency's default), so each round does
-		// not pay for new TLS handshakes.
-		tr.MaxIdleConnsPerHost = defaultIntentConcurrency
+		tr.MaxIdleConnsPerHost = MaxConcurrentRequests
 		hc.Transport = tr
 	}
 	// A redirect would carry x-api-key (which net/http does not strip) to

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"ordermon/fixed"
+	"ordermon/internal/fixed"
 	"ordermon/pipeline/pipelinetest"
 )
 

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"ordermon/fixed"
-	"ordermon/textsafe"
+	"ordermon/internal/fixed"
+	"ordermon/internal/textsafe"
 )
 
 // DecodeIntent decodes one intent reply body in either API shape, bare or

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -8,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"ordermon/textsafe"
+	"ordermon/internal/textsafe"
 )
 
 // Bounds on the text an error may carry from a reply, in runes.
@@ -67,6 +68,17 @@ func IntentStatusOf(err error) int {
 		return ie.Status
 	}
 	return 0
+}
+
+// Retryable reports whether a failed read may succeed if made again: a 429,
+// a 5xx, a timeout or a failure to get a reply at all, as opposed to a
+// reply that will be just as wrong next time.
+func Retryable(err error) bool {
+	if st := IntentStatusOf(err); st != 0 {
+		return st == http.StatusTooManyRequests || st >= 500
+	}
+	var te *transportErr
+	return errors.As(err, &te) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // IsIntentNotFound reports whether the intent service answered 404: no

@@ -20,23 +20,24 @@ const (
 	StageCompleted
 )
 
-// numStages sizes the fixed arrays that let the hot paths (diagnosis and
+// NumStages sizes the fixed arrays that let the hot paths (diagnosis and
 // the tracker, run on every poll) avoid allocating a timeline slice.
-const numStages = int(StageCompleted) + 1
+// NumStages is how many stages the pipeline has.
+const NumStages = int(StageCompleted) + 1
 
 // Stages lists every stage in pipeline order.
 var Stages = []Stage{StagePending, StageValidated, StagePlaced, StageFilled, StageTxnFilled, StageCompleted}
 
-var stageNames = [numStages]string{"pending", "validated", "placed", "filled", "txn_filled", "completed"}
+var stageNames = [NumStages]string{"pending", "validated", "placed", "filled", "txn_filled", "completed"}
 
 // stageStampNames are the intent API's field names for each stage's
 // timestamp, so messages name the field a support person will see in the
 // raw payload.
-var stageStampNames = [numStages]string{"createdAt", "balanceValidatedAt", "orderPlacedAt", "orderFilledAt", "txnFilledAt", ""}
+var stageStampNames = [NumStages]string{"createdAt", "balanceValidatedAt", "orderPlacedAt", "orderFilledAt", "txnFilledAt", ""}
 
 // String returns the stage's status name, e.g. "txn_filled".
 func (s Stage) String() string {
-	if s < 0 || int(s) >= numStages {
+	if s < 0 || int(s) >= NumStages {
 		return "stage(" + strconv.Itoa(int(s)) + ")"
 	}
 	return stageNames[s]
@@ -63,13 +64,23 @@ func StageOf(st Status) (s Stage, ok bool) {
 	return 0, false
 }
 
-// isStatus reports whether st is want, ignoring case like StageOf does.
-func isStatus(st, want Status) bool {
+// Is reports whether st is want, ignoring case like StageOf does.
+func (st Status) Is(want Status) bool {
 	return st == want || strings.EqualFold(string(st), string(want))
 }
 
-// stageAt returns the intent's timestamp for stage s; completed has none.
-func stageAt(in *Intent, s Stage) time.Time {
+// StampName is the intent API's field name for the stage's timestamp
+// ("balanceValidatedAt"), so messages name the field a support person will
+// see in the raw payload; completed has none.
+func (s Stage) StampName() string {
+	if s < 0 || int(s) >= NumStages {
+		return ""
+	}
+	return stageStampNames[s]
+}
+
+// StageAt returns the intent's timestamp for stage s; completed has none.
+func (in *Intent) StageAt(s Stage) time.Time {
 	switch s {
 	case StagePending:
 		return in.CreatedAt
@@ -119,16 +130,10 @@ type TimelineRow struct {
 // poll interval a short stage is easily missed. A status outside the older
 // pipeline (such as the newer API's "executing") marks only what the
 // timestamps say and no current stage.
-func Timeline(in Intent, now time.Time) []TimelineRow {
-	rows := timeline(&in, now)
-	return rows[:]
-}
-
-// timeline is Timeline without the allocation.
-func timeline(in *Intent, now time.Time) [numStages]TimelineRow {
-	var rows [numStages]TimelineRow
+func Timeline(in *Intent, now time.Time) [NumStages]TimelineRow {
+	var rows [NumStages]TimelineRow
 	cur, known := StageOf(in.Status)
-	failed := isStatus(in.Status, StatusFailed)
+	failed := in.Status.Is(StatusFailed)
 
 	// The furthest stage reached, by status or by timestamp; -1 for none.
 	furthest := -1
@@ -136,8 +141,8 @@ func timeline(in *Intent, now time.Time) [numStages]TimelineRow {
 		furthest = int(cur)
 	}
 	var latest time.Time
-	for i := range numStages {
-		at := stageAt(in, Stage(i))
+	for i := range NumStages {
+		at := in.StageAt(Stage(i))
 		rows[i].Stage = Stage(i)
 		rows[i].At = at
 		if !at.IsZero() {
@@ -149,7 +154,7 @@ func timeline(in *Intent, now time.Time) [numStages]TimelineRow {
 	}
 
 	var prev time.Time
-	for i := range numStages {
+	for i := range NumStages {
 		r := &rows[i]
 		r.Reached = i <= furthest
 		if !r.At.IsZero() {
@@ -162,7 +167,7 @@ func timeline(in *Intent, now time.Time) [numStages]TimelineRow {
 
 	switch {
 	case failed:
-		if furthest+1 < numStages {
+		if furthest+1 < NumStages {
 			rows[furthest+1].Failed = true
 		}
 	case known && cur != StageCompleted:
@@ -179,11 +184,11 @@ func timeline(in *Intent, now time.Time) [numStages]TimelineRow {
 	return rows
 }
 
-// latestStamp returns the latest of the intent's stage timestamps.
-func latestStamp(in *Intent) time.Time {
+// LatestStamp returns the latest of the intent's stage timestamps.
+func (in *Intent) LatestStamp() time.Time {
 	var latest time.Time
-	for i := range numStages {
-		if at := stageAt(in, Stage(i)); at.After(latest) {
+	for i := range NumStages {
+		if at := in.StageAt(Stage(i)); at.After(latest) {
 			latest = at
 		}
 	}

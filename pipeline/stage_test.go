@@ -171,7 +171,7 @@ func TestTimeline(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rows := Timeline(tt.in, tt.now)
+			rows := Timeline(&tt.in, tt.now)
 			if len(rows) != len(Stages) {
 				t.Fatalf("len = %d, want %d", len(rows), len(Stages))
 			}
@@ -180,7 +180,7 @@ func TestTimeline(t *testing.T) {
 					t.Errorf("row %d is stage %v", i, r.Stage)
 				}
 			}
-			if got := renderTimeline(rows); got != tt.want {
+			if got := renderTimeline(rows[:]); got != tt.want {
 				t.Errorf("Timeline:\n got %s\nwant %s", got, tt.want)
 			}
 		})
@@ -190,7 +190,7 @@ func TestTimeline(t *testing.T) {
 // TestTimelineAtMatchesStamps pins which timestamp belongs to which stage.
 func TestTimelineAtMatchesStamps(t *testing.T) {
 	in := Intent{Status: StatusTxnFilled, CreatedAt: at(1), BalanceValidatedAt: at(2), OrderPlacedAt: at(3), OrderFilledAt: at(4), TxnFilledAt: at(5)}
-	rows := Timeline(in, at(time.Hour))
+	rows := Timeline(&in, at(time.Hour))
 	for i, want := range []time.Time{at(1), at(2), at(3), at(4), at(5), {}} {
 		if !rows[i].At.Equal(want) {
 			t.Errorf("%v.At = %v, want %v", rows[i].Stage, rows[i].At, want)

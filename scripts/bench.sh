@@ -24,7 +24,7 @@ echo
 echo "== benchmarks"
 # Only packages that have benchmarks; ui's arrive with the ui branch.
 pkgs=()
-for p in ./kalshi ./kalshi/kalshitest ./pipeline ./ui; do
+for p in ./kalshi ./kalshi/kalshitest ./pipeline ./internal/engine ./ui; do
 	if [ -d "$p" ] && grep -lq '^func Benchmark' "$p"/*_test.go 2>/dev/null; then
 		pkgs+=("$p")
 	fi
@@ -33,12 +33,12 @@ go test -run '^$' -bench . -benchmem -count 1 "${pkgs[@]}" | grep -E '^(Benchmar
 
 echo
 echo "== load: 500 orders for $ORDERMON_LOAD in real time"
-go test -count 1 -run 'TestLoadFiveHundredOrders$' -v -timeout 30m ./pipeline/ |
+go test -count 1 -run 'TestLoadFiveHundredOrders$' -v -timeout 30m ./internal/engine/ |
 	grep -E 'load_test.go|^(--- |ok|FAIL)' | sed 's/^ *load_test.go:[0-9]*: /  /'
 
 echo
 echo "== load: 500 orders spread over more and more events"
-go test -count 1 -run 'TestLoadSpreadEvents$' -v ./pipeline/ |
+go test -count 1 -run 'TestLoadSpreadEvents$' -v ./internal/engine/ |
 	grep -E 'SPREAD|^(ok|FAIL)' | sed 's/^ *load_test.go:[0-9]*: /  /'
 
 if [ "${1:-}" = "-idle" ]; then

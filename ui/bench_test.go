@@ -2,12 +2,11 @@ package ui
 
 import (
 	"fmt"
+	"ordermon/internal/engine"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-
-	"ordermon/pipeline"
 )
 
 // BenchmarkView renders the 120×40 screen with 1, 50 and 500 watched
@@ -55,21 +54,21 @@ func benchModel(n int) *Model {
 	return m
 }
 
-func benchTarget(i int) pipeline.Target {
-	return pipeline.Target{Kind: pipeline.KindIntent, ID: fmt.Sprintf("%08x-77e4-4c1b-9a55-0b7d2e6f8a10", i)}
+func benchTarget(i int) engine.Target {
+	return engine.Target{Kind: engine.KindIntent, ID: fmt.Sprintf("%08x-77e4-4c1b-9a55-0b7d2e6f8a10", i)}
 }
 
 // benchRound cycles the fixture snapshots over n orders.
-func benchRound(n int, seq uint64) pipeline.Round {
+func benchRound(n int, seq uint64) engine.Round {
 	base := fixtureRound(seq)
-	r := pipeline.Round{Seq: seq, Finished: testNow, Health: base.Health, Note: base.Note}
+	r := engine.Round{Seq: seq, Finished: testNow, Health: base.Health, Note: base.Note}
 	for i := range n {
 		t := benchTarget(i)
 		s := base.Snapshots[i%len(base.Snapshots)]
 		s.Target = t
 		r.Snapshots = append(r.Snapshots, s)
 		for j := range 3 {
-			r.Events = append(r.Events, ev(t, time.Duration(j)*time.Second, pipeline.EventQueueMoved, "20", "12", "queue 20 → 12 ahead"))
+			r.Events = append(r.Events, ev(t, time.Duration(j)*time.Second, engine.EventQueueMoved, "20", "12", "queue 20 → 12 ahead"))
 		}
 	}
 	return r

@@ -4,9 +4,10 @@ import (
 	"strings"
 	"time"
 
+	"ordermon/internal/engine"
+	"ordermon/internal/textsafe"
 	"ordermon/kalshi"
 	"ordermon/pipeline"
-	"ordermon/textsafe"
 )
 
 // detailLines renders the selected order's header, timeline, Kalshi panel
@@ -37,11 +38,11 @@ func (m *Model) detailLines(r *row, width int, compact bool) []string {
 }
 
 // staleText says which source is stale and since when.
-func staleText(s *pipeline.Snapshot, now time.Time, interval time.Duration) string {
+func staleText(s *engine.Snapshot, now time.Time, interval time.Duration) string {
 	var parts []string
 	for _, src := range []struct {
 		name string
-		ss   pipeline.SourceStatus
+		ss   engine.SourceStatus
 	}{{"kalshi", s.Sources.Kalshi}, {"intent", s.Sources.Intent}} {
 		if !sourceStale(src.ss, now, interval) {
 			continue
@@ -150,16 +151,16 @@ func (m *Model) detailHeader(b *lineBuilder, r *row) {
 		kid = o.OrderID
 	case in != nil:
 		kid = in.KalshiOrderID
-	case r.target.Kind == pipeline.KindKalshi:
+	case r.target.Kind == engine.KindKalshi:
 		kid = r.target.ID
 	}
 	iid := ""
 	switch {
 	case in != nil && in.ID != "":
 		iid = in.ID
-	case r.target.Kind == pipeline.KindIntent:
+	case r.target.Kind == engine.KindIntent:
 		iid = r.target.ID
-	case r.target.Kind == pipeline.KindAuto && (s == nil || s.Order == nil):
+	case r.target.Kind == engine.KindAuto && (s == nil || s.Order == nil):
 		iid = r.target.ID + " (unresolved)"
 	}
 	if iid == "" {
@@ -179,7 +180,7 @@ func (m *Model) detailHeader(b *lineBuilder, r *row) {
 }
 
 // diagnosisSection lists findings, most severe first.
-func (m *Model) diagnosisSection(b *lineBuilder, s *pipeline.Snapshot) {
+func (m *Model) diagnosisSection(b *lineBuilder, s *engine.Snapshot) {
 	st := &m.styles
 	b.add(st.Section.Render("Diagnosis"))
 	if len(s.Diagnosis) == 0 {
@@ -195,9 +196,9 @@ func (m *Model) diagnosisSection(b *lineBuilder, s *pipeline.Snapshot) {
 	for _, f := range fs {
 		var g string
 		switch f.Severity {
-		case pipeline.SevError:
+		case engine.SevError:
 			g = st.Bad.Render(GlyphFailed + " " + textsafe.Clean(f.Code))
-		case pipeline.SevWarn:
+		case engine.SevWarn:
 			g = st.Warn.Render(GlyphWarn + " " + textsafe.Clean(f.Code))
 		default:
 			g = st.Info.Render(GlyphInfo + " " + textsafe.Clean(f.Code))
@@ -208,11 +209,11 @@ func (m *Model) diagnosisSection(b *lineBuilder, s *pipeline.Snapshot) {
 
 // sortedFindings orders findings most severe first, keeping the engine's
 // order within a severity.
-func sortedFindings(in []pipeline.Finding) []pipeline.Finding {
-	out := make([]pipeline.Finding, 0, len(in))
-	for sev := pipeline.SevError; sev >= pipeline.SevInfo; sev-- {
+func sortedFindings(in []engine.Finding) []engine.Finding {
+	out := make([]engine.Finding, 0, len(in))
+	for sev := engine.SevError; sev >= engine.SevInfo; sev-- {
 		for _, f := range in {
-			if f.Severity == sev || (sev == pipeline.SevInfo && f.Severity < pipeline.SevInfo) {
+			if f.Severity == sev || (sev == engine.SevInfo && f.Severity < engine.SevInfo) {
 				out = append(out, f)
 			}
 		}

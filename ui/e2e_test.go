@@ -11,7 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"ordermon/pipeline"
+	"ordermon/internal/engine"
 	"ordermon/pipeline/pipelinetest"
 	"ordermon/pipeline/pipelinetest/testworld"
 	"ordermon/ui"
@@ -27,11 +27,11 @@ import (
 func TestLiveScreenEndToEnd(t *testing.T) {
 	pw := testworld.New(t)
 	clk, svc := pw.Clock, pw.Service
-	eng := pipeline.NewEngine(pipeline.EngineConfig{Kalshi: pw.Kalshi, Intents: pw.Intents, Now: clk.Now, Interval: time.Hour})
+	eng := engine.New(engine.Config{Kalshi: pw.Kalshi, Intents: pw.Intents, Now: clk.Now, Interval: time.Hour})
 
 	const kid = "c41d2e7a-1f3b-4c6d-8e9f-0a1b2c3d4e5f"
 	svc.Script("77", pipelinetest.PartialFillInQueue(kid, "KXBTCD-T98500")...)
-	eng.Add(pipeline.Target{Kind: pipeline.KindIntent, ID: "77"})
+	eng.Add(engine.Target{Kind: engine.KindIntent, ID: "77"})
 
 	m := ui.New(ui.Options{Engine: eng, Interval: time.Hour, Location: time.UTC, Now: clk.Now, Version: "e2e"})
 	tm := teatest.NewTestModel(t, &m, teatest.WithInitialTermSize(120, 40),

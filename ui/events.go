@@ -1,10 +1,11 @@
 package ui
 
 import (
-	"ordermon/fixed"
+	"ordermon/internal/engine"
+	"ordermon/internal/fixed"
+	"ordermon/internal/textsafe"
 	"ordermon/kalshi"
 	"ordermon/pipeline"
-	"ordermon/textsafe"
 )
 
 // eventLines renders the order's events, newest first.
@@ -20,7 +21,7 @@ func (m *Model) eventLines(r *row, width int) []string {
 		switch {
 		case g == GlyphFailed:
 			gs = st.Bad.Render(g)
-		case e.Kind == pipeline.EventSourceFailed:
+		case e.Kind == engine.EventSourceFailed:
 			gs = st.Warn.Render(g)
 		case g == GlyphReached:
 			gs = st.Good.Render(g)
@@ -41,20 +42,20 @@ func (m *Model) eventLines(r *row, width int) []string {
 }
 
 // eventGlyph picks a glyph that says what kind of change an event was.
-func eventGlyph(e pipeline.Event) string {
+func eventGlyph(e engine.Event) string {
 	switch e.Kind {
-	case pipeline.EventStageReached, pipeline.EventKalshiStatus:
+	case engine.EventStageReached, engine.EventKalshiStatus:
 		if e.To == string(pipeline.StatusFailed) || e.To == string(kalshi.StatusCanceled) {
 			return GlyphFailed
 		}
-		if e.Kind == pipeline.EventStageReached {
+		if e.Kind == engine.EventStageReached {
 			return GlyphReached
 		}
-	case pipeline.EventSourceRecovered:
+	case engine.EventSourceRecovered:
 		return GlyphReached
-	case pipeline.EventSourceFailed:
+	case engine.EventSourceFailed:
 		return GlyphWarn
-	case pipeline.EventQueueMoved:
+	case engine.EventQueueMoved:
 		from, err1 := fixed.Parse(e.From)
 		to, err2 := fixed.Parse(e.To)
 		if err1 == nil && err2 == nil && to.Cmp(from) > 0 {

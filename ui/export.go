@@ -9,7 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"ordermon/report"
+	"ordermon/internal/report"
 )
 
 // exportedMsg reports where an export went, or why it failed.

@@ -7,7 +7,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"ordermon/fixed"
+	"ordermon/internal/engine"
+	"ordermon/internal/fixed"
 	"ordermon/kalshi"
 	"ordermon/pipeline"
 )
@@ -28,8 +29,8 @@ func decp(s string) *fixed.Decimal {
 
 func ago_(d time.Duration) time.Time { return testNow.Add(-d) }
 
-func okSource(last time.Duration) pipeline.SourceStatus {
-	return pipeline.SourceStatus{
+func okSource(last time.Duration) engine.SourceStatus {
+	return engine.SourceStatus{
 		Used:        true,
 		LastSuccess: ago_(last),
 		LastAttempt: ago_(last),
@@ -39,15 +40,15 @@ func okSource(last time.Duration) pipeline.SourceStatus {
 
 // Target IDs used by the fixtures.
 var (
-	tResting = pipeline.Target{Kind: pipeline.KindIntent, ID: "3f2a9c1d-77e4-4c1b-9a55-0b7d2e6f8a10"}
-	tStuck   = pipeline.Target{Kind: pipeline.KindIntent, ID: "8b14e0f2-5c3a-4d9e-b1f7-2a6c9e0d4b33"}
-	tFailed  = pipeline.Target{Kind: pipeline.KindIntent, ID: "c7d2a9e4-1b6f-4e8a-9c3d-5f0b2e7a1c96"}
-	tKalshi  = pipeline.Target{Kind: pipeline.KindKalshi, ID: "d5b0e6b6-4c8f-4b7f-9f6b-1a2b3c4d5e6f"}
-	tStale   = pipeline.Target{Kind: pipeline.KindIntent, ID: "e91f3b7a-0d2c-4f6e-8a1b-7c5d9e3f2a04"}
+	tResting = engine.Target{Kind: engine.KindIntent, ID: "3f2a9c1d-77e4-4c1b-9a55-0b7d2e6f8a10"}
+	tStuck   = engine.Target{Kind: engine.KindIntent, ID: "8b14e0f2-5c3a-4d9e-b1f7-2a6c9e0d4b33"}
+	tFailed  = engine.Target{Kind: engine.KindIntent, ID: "c7d2a9e4-1b6f-4e8a-9c3d-5f0b2e7a1c96"}
+	tKalshi  = engine.Target{Kind: engine.KindKalshi, ID: "d5b0e6b6-4c8f-4b7f-9f6b-1a2b3c4d5e6f"}
+	tStale   = engine.Target{Kind: engine.KindIntent, ID: "e91f3b7a-0d2c-4f6e-8a1b-7c5d9e3f2a04"}
 )
 
-func fixtureTargets() []pipeline.Target {
-	return []pipeline.Target{tResting, tStuck, tFailed, tKalshi, tStale}
+func fixtureTargets() []engine.Target {
+	return []engine.Target{tResting, tStuck, tFailed, tKalshi, tStale}
 }
 
 // market is a BTC range market with a one-cent spread.
@@ -69,7 +70,7 @@ func market() *kalshi.Market {
 }
 
 // snapResting is a partially filled resting order moving up the queue.
-func snapResting() pipeline.Snapshot {
+func snapResting() engine.Snapshot {
 	in := &pipeline.Intent{
 		ID:                 tResting.ID,
 		Status:             pipeline.StatusPlaced,
@@ -109,7 +110,7 @@ func snapResting() pipeline.Snapshot {
 		ExpirationTime: testNow.Add(2*time.Hour + 55*time.Minute),
 		Shape:          kalshi.ShapeCurrent,
 	}
-	return pipeline.Snapshot{
+	return engine.Snapshot{
 		Target:         tResting,
 		ObservedAt:     testNow,
 		Intent:         in,
@@ -117,14 +118,14 @@ func snapResting() pipeline.Snapshot {
 		QueueAhead:     decp("12.00"),
 		PrevQueueAhead: decp("20.00"),
 		Market:         market(),
-		Sources:        pipeline.Sources{Kalshi: okSource(time.Second), Intent: okSource(time.Second)},
+		Sources:        engine.Sources{Kalshi: okSource(time.Second), Intent: okSource(time.Second)},
 		PeakStatus:     pipeline.StatusPlaced,
 	}
 }
 
 // snapStuck is an order whose balance was validated 12 minutes ago and
 // never placed.
-func snapStuck() pipeline.Snapshot {
+func snapStuck() engine.Snapshot {
 	in := &pipeline.Intent{
 		ID:                 tStuck.ID,
 		Status:             pipeline.StatusValidated,
@@ -139,11 +140,11 @@ func snapStuck() pipeline.Snapshot {
 		QuoteAmount:        dec("7.75"),
 		Shape:              pipeline.ShapeLegacy,
 	}
-	return pipeline.Snapshot{
+	return engine.Snapshot{
 		Target:     tStuck,
 		ObservedAt: testNow,
 		Intent:     in,
-		Sources: pipeline.Sources{
+		Sources: engine.Sources{
 			Intent: okSource(time.Second),
 		},
 		PeakStatus: pipeline.StatusValidated,
@@ -151,7 +152,7 @@ func snapStuck() pipeline.Snapshot {
 }
 
 // snapFailed failed at placement with a reason from the service.
-func snapFailed() pipeline.Snapshot {
+func snapFailed() engine.Snapshot {
 	in := &pipeline.Intent{
 		ID:                 tFailed.ID,
 		Status:             pipeline.StatusFailed,
@@ -168,17 +169,17 @@ func snapFailed() pipeline.Snapshot {
 		QuoteAmount:        dec("24.80"),
 		Shape:              pipeline.ShapeLegacy,
 	}
-	return pipeline.Snapshot{
+	return engine.Snapshot{
 		Target:     tFailed,
 		ObservedAt: testNow,
 		Intent:     in,
-		Sources:    pipeline.Sources{Intent: okSource(time.Second)},
+		Sources:    engine.Sources{Intent: okSource(time.Second)},
 		PeakStatus: pipeline.StatusValidated,
 	}
 }
 
 // snapKalshi is a Kalshi order watched on its own, fully executed.
-func snapKalshi() pipeline.Snapshot {
+func snapKalshi() engine.Snapshot {
 	o := &kalshi.Order{
 		OrderID:        tKalshi.ID,
 		Ticker:         "KXBTCD-26MAR14-T98000",
@@ -199,18 +200,18 @@ func snapKalshi() pipeline.Snapshot {
 		LastUpdateTime: ago_(5*time.Minute + 50*time.Second),
 		Shape:          kalshi.ShapeCurrent,
 	}
-	return pipeline.Snapshot{
+	return engine.Snapshot{
 		Target:     tKalshi,
 		ObservedAt: testNow,
 		Order:      o,
 		Market:     market(),
-		Sources:    pipeline.Sources{Kalshi: okSource(time.Second)},
+		Sources:    engine.Sources{Kalshi: okSource(time.Second)},
 	}
 }
 
 // snapStale is a filled order whose Kalshi reads have been failing for two
 // minutes.
-func snapStale() pipeline.Snapshot {
+func snapStale() engine.Snapshot {
 	in := &pipeline.Intent{
 		ID:                 tStale.ID,
 		Status:             pipeline.StatusFilled,
@@ -248,56 +249,56 @@ func snapStale() pipeline.Snapshot {
 	ks := okSource(2*time.Minute + 10*time.Second)
 	ks.LastAttempt = ago_(time.Second)
 	ks.Err = "GET /portfolio/orders/f0e1…: 503 Service Unavailable"
-	return pipeline.Snapshot{
+	return engine.Snapshot{
 		Target:     tStale,
 		ObservedAt: testNow,
 		Intent:     in,
 		Order:      o,
-		Sources:    pipeline.Sources{Kalshi: ks, Intent: okSource(time.Second)},
+		Sources:    engine.Sources{Kalshi: ks, Intent: okSource(time.Second)},
 		PeakStatus: pipeline.StatusFilled,
 	}
 }
 
 // diagnosed fills in the snapshot's diagnosis as the engine would.
-func diagnosed(s pipeline.Snapshot) pipeline.Snapshot {
-	s.Diagnosis = pipeline.Diagnose(s, pipeline.DefaultThresholds, testNow)
+func diagnosed(s engine.Snapshot) engine.Snapshot {
+	s.Diagnosis = engine.Diagnose(s, engine.DefaultThresholds, testNow)
 	return s
 }
 
-func ev(t pipeline.Target, d time.Duration, k pipeline.EventKind, from, to, msg string) pipeline.Event {
-	return pipeline.Event{At: ago_(d), Target: t, Kind: k, From: from, To: to, Message: msg}
+func ev(t engine.Target, d time.Duration, k engine.EventKind, from, to, msg string) engine.Event {
+	return engine.Event{At: ago_(d), Target: t, Kind: k, From: from, To: to, Message: msg}
 }
 
 // fixtureRound is one round with every fixture order.
-func fixtureRound(seq uint64) pipeline.Round {
+func fixtureRound(seq uint64) engine.Round {
 	ks := okSource(time.Second)
 	is := okSource(40 * time.Second)
 	is.Err = "GET /v1/order/e91f…: 503 Service Unavailable"
-	return pipeline.Round{
+	return engine.Round{
 		Seq:      seq,
 		Started:  testNow.Add(-time.Second),
 		Finished: testNow.Add(-time.Second),
-		Snapshots: []pipeline.Snapshot{
+		Snapshots: []engine.Snapshot{
 			diagnosed(snapResting()), diagnosed(snapStuck()), diagnosed(snapFailed()),
 			diagnosed(snapKalshi()), diagnosed(snapStale()),
 		},
-		Events: []pipeline.Event{
-			ev(tResting, 2*time.Minute+27*time.Second, pipeline.EventStageReached, "", "pending", "reached pending"),
-			ev(tResting, 2*time.Minute+22*time.Second, pipeline.EventStageReached, "pending", "validated", "reached validated: funds locked"),
-			ev(tResting, 2*time.Minute+13*time.Second, pipeline.EventStageReached, "validated", "placed", "reached placed: resting on Kalshi at $0.56"),
-			ev(tResting, 90*time.Second, pipeline.EventNewFill, "", "2", "fill 2 @ $0.56 (maker)"),
-			ev(tResting, 90*time.Second, pipeline.EventQueueMoved, "31", "20", "queue 31 → 20 ahead"),
-			ev(tResting, 41*time.Second, pipeline.EventNewFill, "", "1", "fill 1 @ $0.56 (maker)"),
-			ev(tResting, 41*time.Second, pipeline.EventFillCount, "2", "3", "filled 2 → 3 of 10"),
-			ev(tResting, 3*time.Second, pipeline.EventQueueMoved, "20", "12", "queue 20 → 12 ahead"),
-			ev(tStuck, 12*time.Minute+9*time.Second, pipeline.EventStageReached, "", "pending", "reached pending"),
-			ev(tStuck, 12*time.Minute+4*time.Second, pipeline.EventStageReached, "pending", "validated", "reached validated: funds locked"),
-			ev(tFailed, 40*time.Minute+55*time.Second, pipeline.EventStageReached, "pending", "validated", "reached validated"),
-			ev(tFailed, 40*time.Minute+40*time.Second, pipeline.EventStageReached, "validated", "failed", "failed: kalshi rejected order"),
-			ev(tKalshi, 5*time.Minute+50*time.Second, pipeline.EventKalshiStatus, "resting", "executed", "Kalshi status resting → executed"),
-			ev(tStale, 2*time.Minute+5*time.Second, pipeline.EventSourceFailed, "", "", "kalshi read failed: 503 Service Unavailable"),
+		Events: []engine.Event{
+			ev(tResting, 2*time.Minute+27*time.Second, engine.EventStageReached, "", "pending", "reached pending"),
+			ev(tResting, 2*time.Minute+22*time.Second, engine.EventStageReached, "pending", "validated", "reached validated: funds locked"),
+			ev(tResting, 2*time.Minute+13*time.Second, engine.EventStageReached, "validated", "placed", "reached placed: resting on Kalshi at $0.56"),
+			ev(tResting, 90*time.Second, engine.EventNewFill, "", "2", "fill 2 @ $0.56 (maker)"),
+			ev(tResting, 90*time.Second, engine.EventQueueMoved, "31", "20", "queue 31 → 20 ahead"),
+			ev(tResting, 41*time.Second, engine.EventNewFill, "", "1", "fill 1 @ $0.56 (maker)"),
+			ev(tResting, 41*time.Second, engine.EventFillCount, "2", "3", "filled 2 → 3 of 10"),
+			ev(tResting, 3*time.Second, engine.EventQueueMoved, "20", "12", "queue 20 → 12 ahead"),
+			ev(tStuck, 12*time.Minute+9*time.Second, engine.EventStageReached, "", "pending", "reached pending"),
+			ev(tStuck, 12*time.Minute+4*time.Second, engine.EventStageReached, "pending", "validated", "reached validated: funds locked"),
+			ev(tFailed, 40*time.Minute+55*time.Second, engine.EventStageReached, "pending", "validated", "reached validated"),
+			ev(tFailed, 40*time.Minute+40*time.Second, engine.EventStageReached, "validated", "failed", "failed: kalshi rejected order"),
+			ev(tKalshi, 5*time.Minute+50*time.Second, engine.EventKalshiStatus, "resting", "executed", "Kalshi status resting → executed"),
+			ev(tStale, 2*time.Minute+5*time.Second, engine.EventSourceFailed, "", "", "kalshi read failed: 503 Service Unavailable"),
 		},
-		Health: pipeline.Health{
+		Health: engine.Health{
 			Kalshi:      ks,
 			Intent:      is,
 			TokenExpiry: testNow.Add(11*time.Minute + 30*time.Second),
@@ -344,7 +345,7 @@ func newModelWith(fe *fakeEngine, opts Options) *Model {
 
 // applyTestRound runs one poll through the model's normal path and
 // delivers r as its reply.
-func applyTestRound(m *Model, r pipeline.Round) {
+func applyTestRound(m *Model, r engine.Round) {
 	m.inFlight = 0
 	m.queued = false
 	if m.startPoll(false) == nil {
@@ -364,13 +365,13 @@ func immediate(_ time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
 // fakeEngine records what the screen asks of the engine.
 type fakeEngine struct {
 	mu      sync.Mutex
-	targets []pipeline.Target
-	added   []pipeline.Target
-	removed []pipeline.Target
-	focused []pipeline.Target
+	targets []engine.Target
+	added   []engine.Target
+	removed []engine.Target
+	focused []engine.Target
 	polls   int
 	resumes int
-	round   pipeline.Round
+	round   engine.Round
 }
 
 func (f *fakeEngine) Resume() {
@@ -379,7 +380,7 @@ func (f *fakeEngine) Resume() {
 	f.resumes++
 }
 
-func (f *fakeEngine) Add(t pipeline.Target) bool {
+func (f *fakeEngine) Add(t engine.Target) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, x := range f.targets {
@@ -392,7 +393,7 @@ func (f *fakeEngine) Add(t pipeline.Target) bool {
 	return true
 }
 
-func (f *fakeEngine) Remove(t pipeline.Target) {
+func (f *fakeEngine) Remove(t engine.Target) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.removed = append(f.removed, t)
@@ -404,19 +405,19 @@ func (f *fakeEngine) Remove(t pipeline.Target) {
 	}
 }
 
-func (f *fakeEngine) Targets() []pipeline.Target {
+func (f *fakeEngine) Targets() []engine.Target {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]pipeline.Target(nil), f.targets...)
+	return append([]engine.Target(nil), f.targets...)
 }
 
-func (f *fakeEngine) Focus(t pipeline.Target) {
+func (f *fakeEngine) Focus(t engine.Target) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.focused = append(f.focused, t)
 }
 
-func (f *fakeEngine) Poll(context.Context) pipeline.Round {
+func (f *fakeEngine) Poll(context.Context) engine.Round {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.polls++

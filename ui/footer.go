@@ -6,8 +6,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"ordermon/pipeline"
-	"ordermon/textsafe"
+	"ordermon/internal/engine"
+	"ordermon/internal/textsafe"
 )
 
 // tokenWarnWithin is how close to expiry the intent token must be before
@@ -37,7 +37,7 @@ func (m *Model) footerLines(w int) []string {
 	}
 	// A halt needs the user to act: the engine's message says what to
 	// fix, and r asks again.
-	for _, h := range []pipeline.SourceStatus{m.health.Kalshi, m.health.Intent} {
+	for _, h := range []engine.SourceStatus{m.health.Kalshi, m.health.Intent} {
 		if h.Halted && h.Err != "" {
 			notes = append(notes, st.Bad.Render(textsafe.Clean(h.Err)+"; then press r"))
 		}
@@ -90,7 +90,7 @@ func (m *Model) helpLines(w int) []string {
 
 // sourceText is one source's health: when it last answered, how fast, and
 // what is wrong.
-func (m *Model) sourceText(name string, s pipeline.SourceStatus, now time.Time) string {
+func (m *Model) sourceText(name string, s engine.SourceStatus, now time.Time) string {
 	st := &m.styles
 	switch {
 	case s.Halted:
@@ -126,7 +126,7 @@ func (m *Model) sourceText(name string, s pipeline.SourceStatus, now time.Time) 
 
 // lastOK is ", updated 3s ago" after a problem, so an error does not hide
 // how old the data is.
-func (m *Model) lastOK(s pipeline.SourceStatus, now time.Time) string {
+func (m *Model) lastOK(s engine.SourceStatus, now time.Time) string {
 	if s.LastSuccess.IsZero() {
 		return m.styles.Muted.Render(" · no data yet")
 	}

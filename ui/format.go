@@ -8,7 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"ordermon/fixed"
+	"ordermon/internal/fixed"
 )
 
 // age renders a duration compactly and without false precision: "0s",

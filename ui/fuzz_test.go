@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"ordermon/internal/engine"
 	"ordermon/pipeline"
 )
 
@@ -58,9 +59,9 @@ func FuzzViewServerStrings(f *testing.F) {
 			if s.Market != nil {
 				s.Market.YesSubTitle, s.Market.NoSubTitle = sub, sub
 			}
-			s.Diagnosis = []pipeline.Finding{{Code: code, Severity: pipeline.SevError, Message: msg}}
+			s.Diagnosis = []engine.Finding{{Code: code, Severity: engine.SevError, Message: msg}}
 			s.Sources.Kalshi.Err = errText
-			r.Events = append(r.Events, pipeline.Event{At: testNow, Target: s.Target, Kind: pipeline.EventKind(event), From: event, To: event, Message: event})
+			r.Events = append(r.Events, engine.Event{At: testNow, Target: s.Target, Kind: engine.EventKind(event), From: event, To: event, Message: event})
 		}
 		r.Health.Kalshi.Err = errText
 		r.Health.Intent.Err = errText

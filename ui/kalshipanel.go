@@ -1,15 +1,15 @@
 package ui
 
 import (
-	"ordermon/fixed"
+	"ordermon/internal/engine"
+	"ordermon/internal/fixed"
+	"ordermon/internal/textsafe"
 	"ordermon/kalshi"
-	"ordermon/pipeline"
-	"ordermon/textsafe"
 )
 
 // kalshiSection is the order as Kalshi sees it: status, fills, money,
 // queue, book and expiry.
-func (m *Model) kalshiSection(b *lineBuilder, s *pipeline.Snapshot) {
+func (m *Model) kalshiSection(b *lineBuilder, s *engine.Snapshot) {
 	st := &m.styles
 	o := s.Order
 	if o == nil {
@@ -101,7 +101,7 @@ func (m *Model) fillBar(filled, initial fixed.Decimal, width int) string {
 
 // queueLine is "queue 12 ahead ▼ from 20", or "" when Kalshi gave no
 // position (the order is not resting).
-func (m *Model) queueLine(s *pipeline.Snapshot) string {
+func (m *Model) queueLine(s *engine.Snapshot) string {
 	st := &m.styles
 	if s.QueueAhead == nil {
 		return ""

@@ -3,8 +3,8 @@ package ui
 import (
 	"strings"
 
-	"ordermon/pipeline"
-	"ordermon/textsafe"
+	"ordermon/internal/engine"
+	"ordermon/internal/textsafe"
 )
 
 // lineCache holds a list row's text that only changes with its snapshot:
@@ -245,12 +245,12 @@ func (m *Model) summary() summary {
 }
 
 // hasError reports whether any finding on the order is an error.
-func hasError(s *pipeline.Snapshot) bool {
+func hasError(s *engine.Snapshot) bool {
 	if s == nil {
 		return false
 	}
 	for _, f := range s.Diagnosis {
-		if f.Severity == pipeline.SevError {
+		if f.Severity == engine.SevError {
 			return true
 		}
 	}

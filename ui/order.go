@@ -3,7 +3,8 @@ package ui
 import (
 	"time"
 
-	"ordermon/fixed"
+	"ordermon/internal/engine"
+	"ordermon/internal/fixed"
 	"ordermon/pipeline"
 )
 
@@ -23,14 +24,14 @@ const (
 )
 
 // orderOutcome says where s stands overall.
-func orderOutcome(s *pipeline.Snapshot) outcome {
+func orderOutcome(s *engine.Snapshot) outcome {
 	if s == nil {
 		return outcomeNoData
 	}
 	switch s.Outcome() {
-	case pipeline.OutcomeSuccess:
+	case engine.OutcomeSuccess:
 		return outcomeDone
-	case pipeline.OutcomeFailure:
+	case engine.OutcomeFailure:
 		return outcomeFailed
 	}
 	switch {
@@ -43,7 +44,7 @@ func orderOutcome(s *pipeline.Snapshot) outcome {
 }
 
 // terminal reports whether nothing more will happen to the order.
-func terminal(s *pipeline.Snapshot) bool { return s != nil && s.Terminal() }
+func terminal(s *engine.Snapshot) bool { return s != nil && s.Terminal() }
 
 // outcomeGlyph is the list's one-glyph summary of an order.
 func outcomeGlyph(o outcome) string {
@@ -62,7 +63,7 @@ func outcomeGlyph(o outcome) string {
 
 // shortStatus is the list's status column: the intent's status, or for a
 // Kalshi-only order Kalshi's, or why there is none yet.
-func shortStatus(s *pipeline.Snapshot) string {
+func shortStatus(s *engine.Snapshot) string {
 	if s == nil {
 		return "waiting"
 	}
@@ -82,7 +83,7 @@ func shortStatus(s *pipeline.Snapshot) string {
 }
 
 // stageAge is how long the order has been in its current stage.
-func stageAge(s *pipeline.Snapshot, now time.Time) (time.Duration, bool) {
+func stageAge(s *engine.Snapshot, now time.Time) (time.Duration, bool) {
 	if s == nil {
 		return 0, false
 	}
@@ -92,7 +93,7 @@ func stageAge(s *pipeline.Snapshot, now time.Time) (time.Duration, bool) {
 // fills returns filled and initial contract counts. Kalshi's own figures
 // win; before Kalshi answers, the intent's reported fill count and
 // quantity stand in. ok is false when neither source says anything.
-func fills(s *pipeline.Snapshot) (filled, initial fixed.Decimal, ok bool) {
+func fills(s *engine.Snapshot) (filled, initial fixed.Decimal, ok bool) {
 	if s == nil {
 		return filled, initial, false
 	}
@@ -112,20 +113,20 @@ func fills(s *pipeline.Snapshot) (filled, initial fixed.Decimal, ok bool) {
 // intervals. A finished order is never stale: the engine stops polling it
 // once its final state is confirmed, and that state will not change. Nor
 // is a source that answered 404: that is an answer, shown as "not found".
-func stale(s *pipeline.Snapshot, now time.Time, interval time.Duration) bool {
+func stale(s *engine.Snapshot, now time.Time, interval time.Duration) bool {
 	if s == nil || s.Terminal() {
 		return false
 	}
 	return sourceStale(s.Sources.Kalshi, now, interval) || sourceStale(s.Sources.Intent, now, interval)
 }
 
-func sourceStale(ss pipeline.SourceStatus, now time.Time, interval time.Duration) bool {
+func sourceStale(ss engine.SourceStatus, now time.Time, interval time.Duration) bool {
 	return !ss.NotFound && ss.Stale(now, interval)
 }
 
 // threshold returns how long stage may last before it counts as stuck;
 // zero for stages with no limit.
-func threshold(th pipeline.Thresholds, st pipeline.Stage) time.Duration {
+func threshold(th engine.Thresholds, st pipeline.Stage) time.Duration {
 	switch st {
 	case pipeline.StagePending:
 		return th.Pending

@@ -8,7 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"ordermon/pipeline"
+	"ordermon/internal/engine"
 )
 
 // tickMsg is the refresh timer firing. gen ties it to the timer that was
@@ -23,7 +23,7 @@ type clockMsg struct{}
 // roundMsg is a finished poll. tag is the model's number for the poll.
 type roundMsg struct {
 	tag   uint64
-	round pipeline.Round
+	round engine.Round
 }
 
 // PanicError is a panic caught on the live screen, with the stack where
@@ -146,7 +146,7 @@ func (m *Model) handleRound(msg roundMsg) tea.Cmd {
 
 // applyRound merges a round into the rows and reports whether any order
 // reached a final state in it.
-func (m *Model) applyRound(r pipeline.Round) (finished bool) {
+func (m *Model) applyRound(r engine.Round) (finished bool) {
 	m.rowsGen++
 	m.haveRound = true
 	m.health = r.Health
@@ -156,7 +156,7 @@ func (m *Model) applyRound(r pipeline.Round) (finished bool) {
 	for _, rw := range m.rows {
 		byID[rw.target.ID] = append(byID[rw.target.ID], rw)
 	}
-	find := func(t pipeline.Target) *row {
+	find := func(t engine.Target) *row {
 		for _, rw := range byID[t.ID] {
 			if sameOrder(rw.target, t) {
 				return rw
@@ -195,7 +195,7 @@ func (m *Model) applyRound(r pipeline.Round) (finished bool) {
 
 // rowFor finds the row a snapshot or event belongs to. A bare ID the user
 // typed matches the kind the engine resolved it to.
-func (m *Model) rowFor(t pipeline.Target) *row {
+func (m *Model) rowFor(t engine.Target) *row {
 	for _, r := range m.rows {
 		if sameOrder(r.target, t) {
 			return r
@@ -205,11 +205,11 @@ func (m *Model) rowFor(t pipeline.Target) *row {
 }
 
 // sameOrder reports whether a and b name the same watched order.
-func sameOrder(a, b pipeline.Target) bool {
+func sameOrder(a, b engine.Target) bool {
 	if a == b {
 		return true
 	}
-	return a.ID == b.ID && (a.Kind == pipeline.KindAuto || b.Kind == pipeline.KindAuto)
+	return a.ID == b.ID && (a.Kind == engine.KindAuto || b.Kind == engine.KindAuto)
 }
 
 // togglePause stops or resumes timed refreshes. Resuming refreshes at

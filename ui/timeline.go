@@ -4,12 +4,13 @@ import (
 	"strings"
 	"time"
 
+	"ordermon/internal/engine"
+	"ordermon/internal/textsafe"
 	"ordermon/pipeline"
-	"ordermon/textsafe"
 )
 
 // timelineSection is one row per pipeline stage.
-func (m *Model) timelineSection(b *lineBuilder, s *pipeline.Snapshot) {
+func (m *Model) timelineSection(b *lineBuilder, s *engine.Snapshot) {
 	st := &m.styles
 	if !b.compact {
 		// Compact mode's glyph row speaks for itself.
@@ -27,9 +28,9 @@ func (m *Model) timelineSection(b *lineBuilder, s *pipeline.Snapshot) {
 	}
 	in := *s.Intent
 	now := m.now()
-	rows := pipeline.Timeline(in, now)
+	rows := pipeline.Timeline(&in, now)
 	if b.compact {
-		m.compactTimeline(b, in, rows, now)
+		m.compactTimeline(b, in, rows[:], now)
 		return
 	}
 	for _, r := range rows {

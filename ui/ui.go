@@ -1,5 +1,5 @@
 // Package ui is ordermon's live screen: a Bubble Tea v2 program that polls
-// the pipeline engine on a timer and shows every watched order, the
+// the engine on a timer and shows every watched order, the
 // selected order's timeline, Kalshi figures, diagnosis and events, and how
 // each data source is doing.
 //
@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"ordermon/internal/engine"
 	"os"
 	"runtime/debug"
 	"time"
@@ -25,14 +26,12 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
-
-	"ordermon/pipeline"
 )
 
 // Options configures the live screen.
 type Options struct {
 	// Engine does the polling. Required.
-	Engine *pipeline.Engine
+	Engine *engine.Engine
 	// Interval is the refresh interval; zero means 3 seconds.
 	Interval time.Duration
 	// Location is the zone stage times are shown in; nil means time.Local.
@@ -50,7 +49,7 @@ type Options struct {
 	Version string
 	// Stuck says how long each stage may last before its age is flagged.
 	// Zero durations mean pipeline.DefaultThresholds' values.
-	Stuck pipeline.Thresholds
+	Stuck engine.Thresholds
 }
 
 // DefaultInterval is the refresh interval when Options.Interval is zero.
@@ -77,15 +76,15 @@ const (
 	modeFilter
 )
 
-// engine is what the screen needs from *pipeline.Engine; tests supply a
+// engineAPI is what the screen needs from *engine.Engine; tests supply a
 // recording fake.
-type engine interface {
-	Add(pipeline.Target) bool
-	Remove(pipeline.Target)
-	Targets() []pipeline.Target
-	Focus(pipeline.Target)
+type engineAPI interface {
+	Add(engine.Target) bool
+	Remove(engine.Target)
+	Targets() []engine.Target
+	Focus(engine.Target)
 	Resume()
-	Poll(context.Context) pipeline.Round
+	Poll(context.Context) engine.Round
 }
 
 // timerFunc starts a timer that delivers fn's message; tea.Tick and
@@ -95,12 +94,12 @@ type timerFunc func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 // row is one watched order.
 type row struct {
 	// target is the order as given to the engine; Remove and Focus use it.
-	target pipeline.Target
+	target engine.Target
 	// snap is the latest snapshot, nil until the first round that has it.
-	snap *pipeline.Snapshot
+	snap *engine.Snapshot
 	// events is the order's history, oldest first. It holds at most half
 	// again eventCap; history() is the newest eventCap of it.
-	events []pipeline.Event
+	events []engine.Event
 	// evSeq counts events ever appended, to key the event log cache.
 	evSeq uint64
 	// line caches the row's static list text; see list.go.
@@ -112,7 +111,7 @@ type row struct {
 }
 
 // history returns the order's newest eventCap events, oldest first.
-func (r *row) history() []pipeline.Event {
+func (r *row) history() []engine.Event {
 	if n := len(r.events); n > eventCap {
 		return r.events[n-eventCap:]
 	}
@@ -126,13 +125,13 @@ type Model struct {
 	// ctx bounds the polls: Run's context, so a signal stops a poll in
 	// flight rather than leaving it to its timeout.
 	ctx      context.Context
-	engine   engine
+	engine   engineAPI
 	tick     timerFunc
 	every    timerFunc
 	interval time.Duration
 	loc      *time.Location
 	now      func() time.Time
-	stuck    pipeline.Thresholds
+	stuck    engine.Thresholds
 
 	width, height int
 	isDark        bool
@@ -168,7 +167,7 @@ type Model struct {
 	nextPoll     time.Time
 	lastSeq      uint64
 	haveRound    bool
-	health       pipeline.Health
+	health       engine.Health
 	note         string
 
 	flash      string

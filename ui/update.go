@@ -7,8 +7,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"ordermon/pipeline"
-	"ordermon/textsafe"
+	"ordermon/internal/engine"
+	"ordermon/internal/textsafe"
 )
 
 // engineDoneMsg reports that an engine call made from a command finished.
@@ -16,7 +16,7 @@ type engineDoneMsg struct{}
 
 // addedMsg reports that the engine took (or already had) a new order.
 type addedMsg struct {
-	target pipeline.Target
+	target engine.Target
 	added  bool
 }
 
@@ -341,7 +341,7 @@ func (m *Model) submitAdd() tea.Cmd {
 		m.closePrompt()
 		return nil
 	}
-	t, err := pipeline.ParseTarget(raw)
+	t, err := engine.ParseTarget(raw)
 	if err != nil {
 		m.inputErr = textsafe.Clean(err.Error())
 		return nil

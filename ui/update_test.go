@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"ordermon/internal/engine"
 	"ordermon/kalshi"
 	"ordermon/pipeline"
 )
@@ -43,7 +44,7 @@ func TestSelectMovesAndTellsEngine(t *testing.T) {
 	if got := m.current().target; got != tResting {
 		t.Fatalf("up at the top moved to %v", got)
 	}
-	want := []pipeline.Target{tStuck, tFailed, tStuck, tStale, tResting}
+	want := []engine.Target{tStuck, tFailed, tStuck, tStale, tResting}
 	if !reflect.DeepEqual(fe.focused, want) {
 		t.Fatalf("engine focus calls = %v, want %v", fe.focused, want)
 	}
@@ -53,7 +54,7 @@ func TestSelectMovesAndTellsEngine(t *testing.T) {
 func TestSelectScrollsLongList(t *testing.T) {
 	fe := &fakeEngine{}
 	for i := range 100 {
-		fe.targets = append(fe.targets, pipeline.Target{Kind: pipeline.KindIntent, ID: fmt.Sprintf("order-%03d", i)})
+		fe.targets = append(fe.targets, engine.Target{Kind: engine.KindIntent, ID: fmt.Sprintf("order-%03d", i)})
 	}
 	m := newModelWith(fe, Options{})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
@@ -102,9 +103,9 @@ func TestTabMovesFocusAndEscReturns(t *testing.T) {
 
 func TestScrollEventLog(t *testing.T) {
 	m, _ := newTestModel(80, 24)
-	var evs []pipeline.Event
+	var evs []engine.Event
 	for i := range 40 {
-		evs = append(evs, ev(tResting, time.Duration(40-i)*time.Second, pipeline.EventQueueMoved,
+		evs = append(evs, ev(tResting, time.Duration(40-i)*time.Second, engine.EventQueueMoved,
 			fmt.Sprint(100-i), fmt.Sprint(99-i), fmt.Sprintf("queue step %02d", i)))
 	}
 	r := fixtureRound(2)
@@ -141,14 +142,14 @@ func TestAddValidID(t *testing.T) {
 	mustContain(t, m, "add order ID:")
 	typeText(m, "kalshi:0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d")
 	msgs := drain(t, send(m, "enter"))
-	want := pipeline.Target{Kind: pipeline.KindKalshi, ID: "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d"}
+	want := engine.Target{Kind: engine.KindKalshi, ID: "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d"}
 	if m.mode != modeNormal {
 		t.Fatal("prompt still open after a valid ID")
 	}
 	if got := m.current().target; got != want {
 		t.Fatalf("selected %v, want the new order %v", got, want)
 	}
-	if !reflect.DeepEqual(fe.added, []pipeline.Target{want}) {
+	if !reflect.DeepEqual(fe.added, []engine.Target{want}) {
 		t.Fatalf("engine.Add calls = %v", fe.added)
 	}
 	if len(fe.focused) == 0 || fe.focused[len(fe.focused)-1] != want {
@@ -241,7 +242,7 @@ func TestRemoveSelected(t *testing.T) {
 	if len(m.rows) != 4 {
 		t.Fatalf("%d rows after remove", len(m.rows))
 	}
-	if !reflect.DeepEqual(fe.removed, []pipeline.Target{tStuck}) {
+	if !reflect.DeepEqual(fe.removed, []engine.Target{tStuck}) {
 		t.Fatalf("engine.Remove calls = %v", fe.removed)
 	}
 	if m.current().target != tFailed {
@@ -477,9 +478,9 @@ func TestRoundUpdatesListAndEvents(t *testing.T) {
 	s := &r.Snapshots[0]
 	s.Order.FillCount, s.Order.RemainingCount = dec("6"), dec("4")
 	s.PrevQueueAhead, s.QueueAhead = decp("12"), decp("15")
-	r.Events = []pipeline.Event{
-		ev(tResting, 0, pipeline.EventNewFill, "", "3", "fill 3 @ $0.56 (maker)"),
-		ev(tResting, 0, pipeline.EventQueueMoved, "12", "15", "queue 12 → 15 ahead"),
+	r.Events = []engine.Event{
+		ev(tResting, 0, engine.EventNewFill, "", "3", "fill 3 @ $0.56 (maker)"),
+		ev(tResting, 0, engine.EventQueueMoved, "12", "15", "queue 12 → 15 ahead"),
 	}
 	applyTestRound(m, r)
 	mustContain(t, m, "6/10", "6 filled · 4 left · 10 total", "queue 15 ahead ▲ from 12",
@@ -491,7 +492,7 @@ func TestEventHistoryCapped(t *testing.T) {
 	r := fixtureRound(2)
 	r.Events = nil
 	for i := range 700 {
-		r.Events = append(r.Events, ev(tKalshi, time.Duration(700-i)*time.Second, pipeline.EventQueueMoved, "2", "1", fmt.Sprintf("e%d", i)))
+		r.Events = append(r.Events, ev(tKalshi, time.Duration(700-i)*time.Second, engine.EventQueueMoved, "2", "1", fmt.Sprintf("e%d", i)))
 	}
 	applyTestRound(m, r)
 	evs := m.rowFor(tKalshi).history()
@@ -774,7 +775,7 @@ func TestServerStringsSanitized(t *testing.T) {
 	m, _ := newTestModel(120, 40)
 	r := fixtureRound(2)
 	r.Snapshots[0].Market.YesSubTitle = "\x1b]0;pwned\x07above\x1b[2J $98k"
-	r.Snapshots[0].Diagnosis = []pipeline.Finding{{Code: "x\x1b[1mcode", Severity: pipeline.SevWarn, Message: "bad\x1b[31mred\u202ereversed"}}
+	r.Snapshots[0].Diagnosis = []engine.Finding{{Code: "x\x1b[1mcode", Severity: engine.SevWarn, Message: "bad\x1b[31mred\u202ereversed"}}
 	r.Note = "note\x1b]52;c;ZXZpbA==\x07end"
 	applyTestRound(m, r)
 	out := m.View().Content
@@ -792,15 +793,15 @@ func TestServerStringsSanitized(t *testing.T) {
 func TestFooterSourceStates(t *testing.T) {
 	m, _ := newTestModel(120, 40)
 	r := fixtureRound(2)
-	r.Health.Kalshi = pipeline.SourceStatus{Used: true, LastSuccess: ago_(5 * time.Second), RateLimited: true, RetryAt: testNow.Add(8 * time.Second), Err: "429 too many requests"}
-	r.Health.Intent = pipeline.SourceStatus{Used: true, LastSuccess: ago_(time.Minute), Halted: true, Err: "401 Unauthorized"}
+	r.Health.Kalshi = engine.SourceStatus{Used: true, LastSuccess: ago_(5 * time.Second), RateLimited: true, RetryAt: testNow.Add(8 * time.Second), Err: "429 too many requests"}
+	r.Health.Intent = engine.SourceStatus{Used: true, LastSuccess: ago_(time.Minute), Halted: true, Err: "401 Unauthorized"}
 	r.Health.TokenExpiry = testNow.Add(-90 * time.Second)
 	applyTestRound(m, r)
 	mustContain(t, m, "⚠ kalshi rate-limited, retrying in 8s", "updated 5s ago",
 		"✗ intent halted: credentials rejected", "✗ intent token expired 1m30s ago", "interval stretched")
 
-	r.Health.Kalshi = pipeline.SourceStatus{Used: true, LastSuccess: ago_(2 * time.Second), Err: "timeout"}
-	r.Health.Intent = pipeline.SourceStatus{Used: false}
+	r.Health.Kalshi = engine.SourceStatus{Used: true, LastSuccess: ago_(2 * time.Second), Err: "timeout"}
+	r.Health.Intent = engine.SourceStatus{Used: false}
 	r.Health.TokenExpiry = testNow.Add(time.Hour)
 	r.Note = ""
 	r.Seq = 3
@@ -808,7 +809,7 @@ func TestFooterSourceStates(t *testing.T) {
 	mustContain(t, m, "⚠ kalshi error: timeout", "○ intent not used")
 	mustNotContain(t, m, "token")
 
-	r.Health.Kalshi = pipeline.SourceStatus{Used: true, LastSuccess: ago_(2 * time.Second), Err: "503", RetryAt: testNow.Add(4 * time.Second)}
+	r.Health.Kalshi = engine.SourceStatus{Used: true, LastSuccess: ago_(2 * time.Second), Err: "503", RetryAt: testNow.Add(4 * time.Second)}
 	r.Seq = 4
 	applyTestRound(m, r)
 	mustContain(t, m, "⚠ kalshi 503, retrying in 4s")
@@ -821,10 +822,10 @@ func TestStuckStageFlagged(t *testing.T) {
 		"✗ stuck_validated", "funds locked but no Kalshi order for 12m04s", "not placed on Kalshi yet")
 	// Errors come before warnings whatever order the engine used.
 	r := fixtureRound(2)
-	r.Snapshots[1].Diagnosis = []pipeline.Finding{
-		{Code: "note", Severity: pipeline.SevInfo, Message: "i"},
-		{Code: "warned", Severity: pipeline.SevWarn, Message: "w"},
-		{Code: "broken", Severity: pipeline.SevError, Message: "e"},
+	r.Snapshots[1].Diagnosis = []engine.Finding{
+		{Code: "note", Severity: engine.SevInfo, Message: "i"},
+		{Code: "warned", Severity: engine.SevWarn, Message: "w"},
+		{Code: "broken", Severity: engine.SevError, Message: "e"},
 	}
 	applyTestRound(m, r)
 	s := screen(m)

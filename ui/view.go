@@ -5,7 +5,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"ordermon/textsafe"
+	"ordermon/internal/textsafe"
 )
 
 // Minimum and "wide" terminal sizes. Below the minimum there is no room to

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"time"
 
-	"ordermon/fixed"
+	"ordermon/internal/fixed"
 	"ordermon/kalshi/kalshitest"
 )
 

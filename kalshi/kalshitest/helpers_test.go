@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"ordermon/fixed"
+	"ordermon/internal/fixed"
 )
 
 // The tests sign requests with their own small signer rather than

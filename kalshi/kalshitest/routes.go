@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"ordermon/fixed"
+	"ordermon/internal/fixed"
 )
 
 // Read-token costs, from Kalshi's endpoint_costs: GetOrder is discounted

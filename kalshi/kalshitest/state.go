@@ -5,7 +5,7 @@ import (
 	"math/big"
 	"time"
 
-	"ordermon/fixed"
+	"ordermon/internal/fixed"
 )
 
 // Order statuses of today's API.

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
-	"ordermon/fixed"
+	"ordermon/internal/fixed"
 )
 
 // shape is which wire format the exchange serves.

@@ -5,7 +5,7 @@ import (
 	"encoding/hex"
 	"time"
 
-	"ordermon/fixed"
+	"ordermon/internal/fixed"
 	"ordermon/kalshi/kalshitest"
 )
 

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"ordermon/fixed"
+	"ordermon/internal/fixed"
 	"ordermon/kalshi/kalshitest"
 )
 

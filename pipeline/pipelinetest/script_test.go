@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"ordermon/fixed"
+	"ordermon/internal/fixed"
 	"ordermon/kalshi/kalshitest"
 	"ordermon/pipeline/pipelinetest"
 )

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"ordermon/fixed"
+	"ordermon/internal/fixed"
 	"ordermon/pipeline/pipelinetest"
 )
 

@@ -3,7 +3,7 @@ package pipelinetest
 import (
 	"time"
 
-	"ordermon/fixed"
+	"ordermon/internal/fixed"
 )
 
 // BaseChainID is the chain the intent service settles on (Base).

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"ordermon/fixed"
+	"ordermon/internal/fixed"
 )
 
 // isoMillis is how a JavaScript backend prints times (Date.toISOString).

@@ -29,7 +29,7 @@ import (
 	"syscall"
 	"time"
 
-	"ordermon/fixed"
+	"ordermon/internal/fixed"
 	"ordermon/kalshi/kalshitest"
 	"ordermon/pipeline/pipelinetest"
 )

@@ -1,0 +1,103 @@
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"ordermon/internal/textsafe"
+)
+
+// setting is one line of the redacted view.
+type setting struct {
+	key   string
+	value string
+}
+
+// settings lists the configuration in force with every secret replaced by
+// "[redacted]" (or "" when it is not set, so that "is it set?" can still
+// be answered). The private key file's path is shown; its contents are
+// never read by this package.
+func (o *Options) settings() []setting {
+	f := o.File
+	cfg := o.ConfigPath
+	if cfg != "" && !o.ConfigFound {
+		cfg += " (not found)"
+	}
+	targets := make([]string, len(o.Targets))
+	for i, t := range o.Targets {
+		targets[i] = t.String()
+	}
+	return []setting{
+		{"config", cfg},
+		{"interval", o.Interval.String()},
+		{"timezone", f.Timezone},
+		{"bell", strconv.FormatBool(f.Bell)},
+		{"kalshi.env", f.Kalshi.Env},
+		{"kalshi.base_url", o.KalshiBaseURL},
+		{"kalshi.api_key_id", f.Kalshi.APIKeyID},
+		{"kalshi.private_key_file", f.Kalshi.PrivateKeyFile},
+		{"kalshi.tier", f.Kalshi.Tier},
+		{"pipeline.base_url", f.Pipeline.BaseURL},
+		{"pipeline.token", f.Pipeline.Token.String()},
+		{"pipeline.token_file", f.Pipeline.TokenFile},
+		{"pipeline.token_command", f.Pipeline.TokenCommand},
+		{"pipeline.api_key", f.Pipeline.APIKey.String()},
+		{"stuck.pending", o.Thresholds.Pending.String()},
+		{"stuck.validated", o.Thresholds.Validated.String()},
+		{"stuck.placed", o.Thresholds.Placed.String()},
+		{"stuck.filled", o.Thresholds.Filled.String()},
+		{"stuck.txn_filled", o.Thresholds.TxnFilled.String()},
+		{"targets", strings.Join(targets, " ")},
+		{"flags", o.flagSummary()},
+	}
+}
+
+// flagSummary lists the mode flags that are on.
+func (o *Options) flagSummary() string {
+	var on []string
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{{"--once", o.Once}, {"--json", o.JSON}, {"--exit-status", o.ExitStatus}, {"--demo", o.Demo}, {"--utc", o.UTC}} {
+		if f.set {
+			on = append(on, f.name)
+		}
+	}
+	if o.Timeout > 0 {
+		on = append(on, "--timeout="+o.Timeout.String())
+	}
+	if o.LogFile != "" {
+		on = append(on, "--log="+o.LogFile)
+	}
+	return strings.Join(on, " ")
+}
+
+// Redacted returns the configuration in force, one "key = value" line per
+// setting, with the token and API key shown as "[redacted]". It is meant
+// for a debug log or a support ticket. Values are sanitized for a
+// terminal.
+func (o *Options) Redacted() string {
+	var b strings.Builder
+	for _, s := range o.settings() {
+		fmt.Fprintf(&b, "%s = %s\n", s.key, strconv.Quote(textsafe.Clean(s.value)))
+	}
+	return b.String()
+}
+
+// LogValue makes slog log the redacted configuration as a group.
+func (o *Options) LogValue() slog.Value {
+	ss := o.settings()
+	attrs := make([]slog.Attr, len(ss))
+	for i, s := range ss {
+		attrs[i] = slog.String(s.key, textsafe.Clean(s.value))
+	}
+	return slog.GroupValue(attrs...)
+}
+
+// String returns Redacted, so printing Options with fmt cannot leak a
+// secret either.
+func (o *Options) String() string { return o.Redacted() }
+
+var _ slog.LogValuer = (*Options)(nil)
