@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"ordermon/internal/backoff"
 )
 
 // sleepRecorder is an injected Config.Sleep: it records each wait and
@@ -142,9 +144,12 @@ func TestAttemptsBounded(t *testing.T) {
 	if len(w) != 3 {
 		t.Fatalf("waits %v, want 3", w)
 	}
+	// Equal jitter: each wait is at least half its step, so after a 429 or
+	// 5xx no retry comes at once, and no wait is shorter than the step
+	// before (full jitter allowed 0.16 s and then 0.0 s).
 	for i, d := range w {
-		if ceiling := RetryBaseDelay << i; d < 0 || d > ceiling {
-			t.Errorf("wait %d = %v, outside full jitter [0, %v]", i, d, ceiling)
+		if step := RetryBaseDelay << i; d < step/2 || d > step {
+			t.Errorf("wait %d = %v, outside equal jitter [%v, %v]", i, d, step/2, step)
 		}
 	}
 	// The default is 3 attempts.
@@ -229,26 +234,12 @@ func TestSleepStopsOnCancel(t *testing.T) {
 	c := newTestClient(t, s, k, func(c *Config) {
 		c.Sleep = func(ctx context.Context, d time.Duration) error {
 			cancel()
-			return sleepCtx(ctx, time.Hour) // must return as soon as ctx ends
+			return backoff.Sleep(ctx, time.Hour) // must return as soon as ctx ends
 		}
 	})
 	_, err := c.GetOrder(ctx, orderID)
 	if StatusOf(err) != 500 || len(s.requests()) != 1 {
 		t.Fatalf("got %v after %d requests", err, len(s.requests()))
-	}
-}
-
-func TestSleepCtx(t *testing.T) {
-	if err := sleepCtx(context.Background(), 0); err != nil {
-		t.Error(err)
-	}
-	if err := sleepCtx(context.Background(), time.Millisecond); err != nil {
-		t.Error(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if err := sleepCtx(ctx, time.Hour); !errors.Is(err, context.Canceled) {
-		t.Errorf("canceled sleep: %v", err)
 	}
 }
 

@@ -6,9 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
+
+	"ordermon/internal/httpsafe"
 )
 
 // endpoint is one read: the operation name (for costs and logs), the path
@@ -69,21 +70,10 @@ func (c *Client) attempt(ctx context.Context, ep endpoint) result {
 		c.lastDate.Store(&t)
 	}
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
-	limit := c.cfg.MaxBodyBytes
-	if !ok && limit > 64<<10 {
-		// An error reply only needs its code and an excerpt.
-		limit = 64 << 10
-	}
-	var body []byte
-	truncated := ok && resp.ContentLength > limit
-	if !truncated {
-		body, err = io.ReadAll(io.LimitReader(resp.Body, limit+1))
-		if err != nil {
-			return result{status: resp.StatusCode, err: c.requestError(ctx, actx, path, err)}
-		}
-		if int64(len(body)) > limit {
-			body, truncated = body[:limit], true
-		}
+	// An error reply is read only as far as its code and an excerpt need.
+	body, truncated, err := httpsafe.ReadBody(resp, c.cfg.MaxBodyBytes)
+	if err != nil {
+		return result{status: resp.StatusCode, err: c.requestError(ctx, actx, path, err)}
 	}
 	if !ok {
 		return result{status: resp.StatusCode, err: newAPIError(http.MethodGet, path, resp.StatusCode, resp.Header, body, truncated, c.cfg.Now())}
