@@ -133,4 +133,3 @@ func RetryAfter(v string, ref time.Time) time.Duration {
 	}
 	return min(max(d, 0), MaxRetryAfter)
 }
-
