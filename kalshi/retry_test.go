@@ -16,27 +16,12 @@ import (
 	"golang.org/x/time/rate"
 
 	"ordermon/internal/backoff"
+	"ordermon/internal/fakeserver"
 )
 
 // sleepRecorder is an injected Config.Sleep: it records each wait and
 // returns at once, so retry tests take no wall time.
-type sleepRecorder struct {
-	mu    sync.Mutex
-	waits []time.Duration
-}
-
-func (s *sleepRecorder) Sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.waits = append(s.waits, d)
-	s.mu.Unlock()
-	return ctx.Err()
-}
-
-func (s *sleepRecorder) got() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.waits...)
-}
+type sleepRecorder = fakeserver.Sleeps
 
 // sequence answers the i-th request with the i-th handler, repeating the
 // last one.
@@ -69,7 +54,7 @@ func TestRetry500ThenSuccess(t *testing.T) {
 	if n := len(s.requests()); n != 2 {
 		t.Errorf("%d requests, want 2", n)
 	}
-	if w := sl.got(); len(w) != 1 || w[0] > RetryBaseDelay {
+	if w := sl.Waits(); len(w) != 1 || w[0] > RetryBaseDelay {
 		t.Errorf("waits %v, want one within the first backoff ceiling %v", w, RetryBaseDelay)
 	}
 	// The retry is signed afresh.
@@ -92,7 +77,7 @@ func TestClientErrorsAreNotRetried(t *testing.T) {
 		if n := len(s.requests()); n != 1 {
 			t.Errorf("%d: %d requests, want exactly 1", status, n)
 		}
-		if len(sl.got()) != 0 {
+		if len(sl.Waits()) != 0 {
 			t.Errorf("%d: slept before giving up", status)
 		}
 	}
@@ -108,7 +93,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 	if _, err := c.GetOrder(context.Background(), orderID); err != nil {
 		t.Fatal(err)
 	}
-	if w := sl.got(); len(w) != 1 || w[0] < 7*time.Second {
+	if w := sl.Waits(); len(w) != 1 || w[0] < 7*time.Second {
 		t.Errorf("waits %v, want one of at least the 7s Retry-After", w)
 	}
 }
@@ -123,7 +108,7 @@ func TestLongRetryAfterEndsTheCall(t *testing.T) {
 	if !errors.As(err, &ae) || ae.RetryAfter != time.Hour {
 		t.Fatalf("want the 503 with RetryAfter 1h, got %v", err)
 	}
-	if len(s.requests()) != 1 || len(sl.got()) != 0 {
+	if len(s.requests()) != 1 || len(sl.Waits()) != 0 {
 		t.Errorf("waited out an hour-long Retry-After inside a call")
 	}
 }
@@ -140,7 +125,7 @@ func TestAttemptsBounded(t *testing.T) {
 	if n := len(s.requests()); n != 4 {
 		t.Errorf("%d requests, want 4", n)
 	}
-	w := sl.got()
+	w := sl.Waits()
 	if len(w) != 3 {
 		t.Fatalf("waits %v, want 3", w)
 	}
@@ -193,7 +178,7 @@ func TestConnectionErrorIsRetried(t *testing.T) {
 	if !errors.As(err, &re) || !Retryable(err) {
 		t.Fatalf("got %v", err)
 	}
-	if n := len(sl.got()); n != DefaultMaxAttempts-1 {
+	if n := len(sl.Waits()); n != DefaultMaxAttempts-1 {
 		t.Errorf("%d waits, want %d", n, DefaultMaxAttempts-1)
 	}
 }
@@ -222,8 +207,8 @@ func TestNoWaitBeyondTheDeadline(t *testing.T) {
 	if !IsRateLimited(err) {
 		t.Fatalf("want the 429, got %v", err)
 	}
-	if len(sl.got()) != 0 || len(s.requests()) != 1 {
-		t.Errorf("started a 20s wait with 5s left: waits %v", sl.got())
+	if len(sl.Waits()) != 0 || len(s.requests()) != 1 {
+		t.Errorf("started a 20s wait with 5s left: waits %v", sl.Waits())
 	}
 }
 

@@ -16,36 +16,17 @@ import (
 	"time"
 
 	"ordermon/internal/backoff"
+	"ordermon/internal/fakeserver"
 	"ordermon/pipeline/pipelinetest"
 )
 
-// waits is an injected IntentConfig.Sleep: it records each wait and
-// returns at once, so retry tests take no wall time.
-type waits struct {
-	mu sync.Mutex
-	d  []time.Duration
-}
-
-func (w *waits) Sleep(ctx context.Context, d time.Duration) error {
-	w.mu.Lock()
-	w.d = append(w.d, d)
-	w.mu.Unlock()
-	return ctx.Err()
-}
-
-func (w *waits) got() []time.Duration {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]time.Duration(nil), w.d...)
-}
-
 // retryService is the fake with intent 123 and a client whose waits are
 // recorded.
-func retryService(t *testing.T, mod func(*IntentConfig)) (*pipelinetest.Service, *IntentClient, *waits) {
+func retryService(t *testing.T, mod func(*IntentConfig)) (*pipelinetest.Service, *IntentClient, *fakeserver.Sleeps) {
 	t.Helper()
 	svc := newIntentService(t, pipelinetest.Options{})
 	svc.PutIntent(placedTestIntent("123"))
-	w := &waits{}
+	w := &fakeserver.Sleeps{}
 	c := newIntentTestClient(t, svc.URL, func(c *IntentConfig) {
 		c.Sleep = w.Sleep
 		if mod != nil {
@@ -67,7 +48,7 @@ func TestIntent503ThenSuccess(t *testing.T) {
 	if n := len(svc.Requests()); n != 2 {
 		t.Errorf("%d requests, want 2", n)
 	}
-	got := w.got()
+	got := w.Waits()
 	if step := backoff.ClientBase; len(got) != 1 || got[0] < step/2 || got[0] > step {
 		t.Errorf("waits %v, want one within [%v, %v]", got, step/2, step)
 	}
@@ -79,7 +60,7 @@ func TestIntent429WaitsForRetryAfter(t *testing.T) {
 	if _, err := c.GetIntent(context.Background(), "123"); err != nil {
 		t.Fatal(err)
 	}
-	if got := w.got(); len(got) != 1 || got[0] != 7*time.Second {
+	if got := w.Waits(); len(got) != 1 || got[0] != 7*time.Second {
 		t.Errorf("waits %v, want the 7s Retry-After", got)
 	}
 }
@@ -96,7 +77,7 @@ func TestIntentRetriesAreBounded(t *testing.T) {
 	if n := len(svc.Requests()); n != backoff.ClientAttempts {
 		t.Errorf("%d requests, want %d", n, backoff.ClientAttempts)
 	}
-	got := w.got()
+	got := w.Waits()
 	if len(got) != backoff.ClientAttempts-1 {
 		t.Fatalf("waits %v", got)
 	}
@@ -119,8 +100,8 @@ func TestIntentClientErrorsAreNotRetried(t *testing.T) {
 		if IntentStatusOf(err) != status {
 			t.Errorf("%d: got %v", status, err)
 		}
-		if n := len(svc.Requests()); n != 1 || len(w.got()) != 0 {
-			t.Errorf("%d: %d requests and waits %v, want one request and no wait", status, n, w.got())
+		if n := len(svc.Requests()); n != 1 || len(w.Waits()) != 0 {
+			t.Errorf("%d: %d requests and waits %v, want one request and no wait", status, n, w.Waits())
 		}
 	}
 }
@@ -147,8 +128,8 @@ func TestIntentRetryNeverOutlastsTheDeadline(t *testing.T) {
 		if !errors.As(err, &ie) || ie.Status != 429 || ie.RetryAfter != time.Duration(tc.retryAfter)*time.Second {
 			t.Errorf("%s: got %v", tc.name, err)
 		}
-		if n := len(svc.Requests()); n != 1 || len(w.got()) != 0 {
-			t.Errorf("%s: %d requests, waits %v; want one request and no wait", tc.name, n, w.got())
+		if n := len(svc.Requests()); n != 1 || len(w.Waits()) != 0 {
+			t.Errorf("%s: %d requests, waits %v; want one request and no wait", tc.name, n, w.Waits())
 		}
 	}
 }
@@ -159,8 +140,8 @@ func TestIntentTimeoutIsRetried(t *testing.T) {
 	if _, err := c.GetIntent(context.Background(), "123"); err != nil {
 		t.Fatal(err)
 	}
-	if len(w.got()) != 1 {
-		t.Errorf("waits %v, want one", w.got())
+	if len(w.Waits()) != 1 {
+		t.Errorf("waits %v, want one", w.Waits())
 	}
 }
 
@@ -182,13 +163,13 @@ func TestIntentResetIsRetried(t *testing.T) {
 		svc.Handler().ServeHTTP(w, r)
 	}))
 	defer front.Close()
-	w := &waits{}
+	w := &fakeserver.Sleeps{}
 	c := newIntentTestClient(t, front.URL, func(c *IntentConfig) { c.Sleep = w.Sleep })
 	if _, err := c.GetIntent(context.Background(), "123"); err != nil {
 		t.Fatal(err)
 	}
-	if n.Load() != 2 || len(w.got()) != 1 {
-		t.Errorf("%d requests, waits %v; want 2 and one wait", n.Load(), w.got())
+	if n.Load() != 2 || len(w.Waits()) != 1 {
+		t.Errorf("%d requests, waits %v; want 2 and one wait", n.Load(), w.Waits())
 	}
 }
 

@@ -6,20 +6,14 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"ordermon/internal/fakeserver"
 )
 
 var (
 	errTransient = errors.New("transient")
 	errFinal     = errors.New("final")
 )
-
-// recorder is an injected Sleep: it records each wait and returns at once.
-type recorder struct{ waits []time.Duration }
-
-func (r *recorder) Sleep(ctx context.Context, d time.Duration) error {
-	r.waits = append(r.waits, d)
-	return ctx.Err()
-}
 
 // failing returns a try that fails with errs in turn, then succeeds, and
 // counts its calls.
@@ -42,16 +36,16 @@ func classifyAfter(after time.Duration) Classify {
 }
 
 func TestDoRetriesTransientFailures(t *testing.T) {
-	rec := &recorder{}
+	rec := &fakeserver.Sleeps{}
 	r := ForClient(0, rec.Sleep)
 	calls := 0
 	if err := r.Do(context.Background(), failing(&calls, errTransient, errTransient), classifyAfter(0)); err != nil {
 		t.Fatal(err)
 	}
-	if calls != 3 || len(rec.waits) != 2 {
-		t.Fatalf("%d calls, waits %v; want 3 calls and 2 waits", calls, rec.waits)
+	if calls != 3 || len(rec.Waits()) != 2 {
+		t.Fatalf("%d calls, waits %v; want 3 calls and 2 waits", calls, rec.Waits())
 	}
-	for i, w := range rec.waits {
+	for i, w := range rec.Waits() {
 		if step := r.Step(i + 1); w < step/2 || w > step {
 			t.Errorf("wait %d = %v, want within [%v, %v]", i+1, w, step/2, step)
 		}
@@ -82,26 +76,26 @@ func TestDoStops(t *testing.T) {
 		{"context ended", canceled, 3, []error{errTransient}, 0, 1, errTransient},
 	}
 	for _, c := range cases {
-		rec := &recorder{}
+		rec := &fakeserver.Sleeps{}
 		calls := 0
 		err := ForClient(c.attempts, rec.Sleep).Do(c.ctx, failing(&calls, c.errs...), classifyAfter(c.after))
 		if !errors.Is(err, c.want) || calls != c.calls {
 			t.Errorf("%s: %v after %d calls, want %v after %d", c.name, err, calls, c.want, c.calls)
 		}
-		if len(rec.waits) != c.calls-1 {
-			t.Errorf("%s: waits %v", c.name, rec.waits)
+		if len(rec.Waits()) != c.calls-1 {
+			t.Errorf("%s: waits %v", c.name, rec.Waits())
 		}
 	}
 }
 
 func TestDoHonoursRetryAfter(t *testing.T) {
-	rec := &recorder{}
+	rec := &fakeserver.Sleeps{}
 	calls := 0
 	if err := ForClient(0, rec.Sleep).Do(context.Background(), failing(&calls, errTransient), classifyAfter(7*time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	if len(rec.waits) != 1 || rec.waits[0] != 7*time.Second {
-		t.Errorf("waits %v, want the 7s Retry-After", rec.waits)
+	if len(rec.Waits()) != 1 || rec.Waits()[0] != 7*time.Second {
+		t.Errorf("waits %v, want the 7s Retry-After", rec.Waits())
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ordermon/internal/engine"
+	"ordermon/internal/fakeserver"
 	"ordermon/pipeline"
 	"ordermon/pipeline/pipelinetest"
 	"ordermon/pipeline/pipelinetest/testworld"
@@ -34,11 +35,11 @@ func TestOnceRetriesAnIntent503(t *testing.T) {
 		if err := w.Service.Err(); err != nil {
 			t.Fatal(err)
 		}
-		var waits []time.Duration
+		sleeps := &fakeserver.Sleeps{}
 		ic, err := pipeline.NewIntentClient(pipeline.IntentConfig{
 			BaseURL: w.Service.URL, Now: w.Clock.Now, MaxAttempts: tc.attempts,
 			Token: func(context.Context) (string, error) { return testworld.Token, nil },
-			Sleep: func(ctx context.Context, d time.Duration) error { waits = append(waits, d); return ctx.Err() },
+			Sleep: sleeps.Sleep,
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -52,8 +53,8 @@ func TestOnceRetriesAnIntent503(t *testing.T) {
 		if code != tc.code {
 			t.Errorf("%d attempts: exit %d, want %d\nstdout %s\nstderr %s", tc.attempts, code, tc.code, stdout.String(), stderr.String())
 		}
-		if n := len(w.Service.Requests()); n != tc.requests || len(waits) != tc.requests-1 {
-			t.Errorf("%d attempts: %d requests and waits %v, want %d requests", tc.attempts, n, waits, tc.requests)
+		if n := len(w.Service.Requests()); n != tc.requests || len(sleeps.Waits()) != tc.requests-1 {
+			t.Errorf("%d attempts: %d requests and waits %v, want %d requests", tc.attempts, n, sleeps.Waits(), tc.requests)
 		}
 		var got struct {
 			Errors map[string]*string `json:"errors"`

@@ -24,6 +24,8 @@ import (
 	"net/http/httptest"
 	"sync"
 	"time"
+
+	"ordermon/internal/fakeserver"
 )
 
 // Options configures an Exchange.
@@ -77,12 +79,11 @@ type Exchange struct {
 	// steps in a deterministic order.
 	scripts   map[string][]func(*Exchange)
 	scriptIDs []string
-	faults    []Fault
 	chaos     *chaosState
 	bucket    bucket
-	reqs      []Request
-	inflight  int
-	changed   chan struct{} // closed and replaced whenever reqs or inflight change
+
+	faults fakeserver.Faults            // safe on its own; not guarded by mu
+	rec    fakeserver.Recorder[Request] // likewise
 }
 
 // New starts an exchange on a loopback port (127.0.0.1).
@@ -99,7 +100,6 @@ func New(opts Options) *Exchange {
 		keys:    make(map[string]crypto.PublicKey),
 		state:   newState(),
 		scripts: make(map[string][]func(*Exchange)),
-		changed: make(chan struct{}),
 	}
 	x.bucket = newBucket(opts.ReadBudget, opts.Burst)
 	x.srv = httptest.NewServer(x)

@@ -2,57 +2,28 @@ package kalshitest
 
 import (
 	"bytes"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
+
+	"ordermon/internal/fakeserver"
 )
 
-// Fault makes the exchange misbehave for matching requests. Faults apply
-// only after a request has passed authentication and the rate limit, so
-// a fault never hides a signing bug.
-type Fault struct {
-	// Path matches requests whose URL path contains it; empty matches all.
-	Path string
-	// Status, when non-zero, answers with this status and a Kalshi error
-	// body for that status (429 gets {"error":"too many requests"}; 500
-	// gets internal_server_error; 502, 503 and 504 get nginx's HTML page).
-	// A 2xx status keeps the normal body.
-	Status int
-	// Body, when non-nil, is sent verbatim (with Status, or 200) instead of
-	// the normal reply: HTML, truncated or garbage JSON.
-	Body []byte
-	// BodySize, when non-zero, sends the reply (normal, or the error body
-	// for Status) padded to this many bytes: a JSON object gains a long
-	// "padding" string field and stays valid JSON; other bodies are padded
-	// with spaces. The padding is streamed, never built in memory.
-	BodySize int
-	// Delay holds the reply back this long (or until the client gives up).
-	// The reply reflects the exchange's state when the delay ends.
-	Delay time.Duration
-	// RetryAfter, when non-zero, sets the Retry-After header in seconds.
-	RetryAfter int
-	// Times is how many matching requests the fault applies to; zero means
-	// until ClearFaults.
-	Times int
-}
+// Fault makes the exchange misbehave for matching requests (see
+// fakeserver.Fault, which both fakes share). Faults apply only after a
+// request has passed authentication and the rate limit, so a fault never
+// hides a signing bug. A Status gets Kalshi's error body for it: 429
+// {"error":"too many requests"}, 500 internal_server_error, and nginx's
+// HTML page for 502, 503 and 504.
+type Fault = fakeserver.Fault
 
 // InjectFault adds a fault; faults are checked in the order added, and the
 // first that matches a request is the only one applied to it.
-func (x *Exchange) InjectFault(f Fault) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	x.faults = append(x.faults, f)
-}
+func (x *Exchange) InjectFault(f Fault) { x.faults.Add(f) }
 
 // ClearFaults removes every fault.
-func (x *Exchange) ClearFaults() {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	x.faults = nil
-}
+func (x *Exchange) ClearFaults() { x.faults.Clear() }
 
 // Chaos makes a fraction of requests fail at random, for soak tests. The
 // probabilities are checked in field order against one draw per request and
@@ -105,19 +76,8 @@ type plan struct {
 // planLocked picks the fault or chaos for a request on path, consuming one
 // use of a counted fault. x.mu must be held.
 func (x *Exchange) planLocked(path string) plan {
-	for i := range x.faults {
-		f := &x.faults[i]
-		if !strings.Contains(path, f.Path) {
-			continue
-		}
-		copied := *f
-		if f.Times > 0 {
-			f.Times--
-			if f.Times == 0 {
-				x.faults = append(x.faults[:i], x.faults[i+1:]...)
-			}
-		}
-		return plan{fault: &copied, delay: copied.Delay}
+	if f, ok := x.faults.Take(path); ok {
+		return plan{fault: &f, delay: f.Delay}
 	}
 	if x.chaos == nil {
 		return plan{}
@@ -192,47 +152,4 @@ func sniff(b []byte) string {
 		return "text/html"
 	}
 	return "application/json; charset=utf-8"
-}
-
-// padding splits a padded body into the part before the filler, the
-// filler byte and count, and the part after. A JSON object keeps its fields
-// and gains "padding":"xxx…"; anything else is followed by spaces. When
-// body is already at least size bytes it is sent whole.
-func padding(body []byte, size int) (prefix, suffix []byte, filler byte, n int) {
-	t := bytes.TrimSpace(body)
-	if len(t) >= 2 && t[0] == '{' && t[len(t)-1] == '}' {
-		inner := bytes.TrimSpace(t[1 : len(t)-1])
-		prefix = append([]byte{'{'}, inner...)
-		if len(inner) > 0 {
-			prefix = append(prefix, ',')
-		}
-		prefix = append(prefix, `"padding":"`...)
-		suffix = []byte(`"}`)
-		filler = 'x'
-	} else {
-		prefix, filler = body, ' '
-	}
-	n = size - len(prefix) - len(suffix)
-	if n < 0 {
-		n = 0
-	}
-	return prefix, suffix, filler, n
-}
-
-// streamPadded writes prefix, n filler bytes and suffix in fixed-size
-// chunks, so a 20 MB body costs 32 KiB of memory. It stops at the first
-// write error: the client has gone.
-func streamPadded(w io.Writer, prefix, suffix []byte, filler byte, n int) {
-	if _, err := w.Write(prefix); err != nil {
-		return
-	}
-	chunk := bytes.Repeat([]byte{filler}, min(n, 32<<10))
-	for n > 0 {
-		k := min(n, len(chunk))
-		if _, err := w.Write(chunk[:k]); err != nil {
-			return
-		}
-		n -= k
-	}
-	_, _ = w.Write(suffix)
 }

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"ordermon/internal/fakeserver"
 )
 
 const apiPrefix = "/trade-api/v2"
@@ -17,10 +19,8 @@ const StatusClientClosed = 499
 // faults and chaos, then the route. Every request is recorded, whatever
 // its outcome.
 func (x *Exchange) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	x.enter()
-	defer x.leave()
+	x.rec.Begin()
 	now := x.now()
-	w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
 	rt := match(r)
 	rec := Request{
 		At:     now,
@@ -30,23 +30,29 @@ func (x *Exchange) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		KeyID:  r.Header.Get(HeaderKey),
 		Cost:   rt.cost,
 	}
+	// Deferred, so a reply cut short by a panic is still recorded (as
+	// abandoned) and no longer counted in flight.
+	defer func() {
+		if rec.Status == 0 {
+			rec.Status = StatusClientClosed
+		}
+		x.rec.End(rec)
+	}()
+	w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
 	if err := x.authenticate(r, now); err != nil {
 		rec.Status = writeReply(w, unauthorized(err.Error()), 0)
-		x.record(rec)
 		return
 	}
 	x.mu.Lock()
 	if !x.bucket.take(now, rt.cost) {
 		x.mu.Unlock()
 		rec.Status = writeReply(w, tooManyRequests(), 0)
-		x.record(rec)
 		return
 	}
 	rec.Charged = true
 	p := x.planLocked(r.URL.Path)
 	x.mu.Unlock()
 	rec.Status = x.execute(w, r, rt, p)
-	x.record(rec)
 }
 
 // execute carries out a plan: it waits out any delay, then builds the
@@ -104,10 +110,10 @@ func writeReply(w http.ResponseWriter, rep reply, padTo int) int {
 		h.Set("Content-Type", rep.ctype)
 	}
 	if padTo > 0 {
-		prefix, suffix, filler, n := padding(rep.body, padTo)
-		h.Set("Content-Length", strconv.Itoa(len(prefix)+n+len(suffix)))
+		p := fakeserver.Pad(rep.body, padTo, "padding")
+		h.Set("Content-Length", strconv.Itoa(p.Len()))
 		w.WriteHeader(rep.status)
-		streamPadded(w, prefix, suffix, filler, n)
+		_, _ = p.WriteTo(w) // a client over its cap hangs up early
 		return rep.status
 	}
 	h.Set("Content-Length", strconv.Itoa(len(rep.body)))

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"ordermon/internal/fakeserver"
 	"ordermon/kalshi/kalshitest"
 )
 
@@ -57,12 +58,11 @@ type Service struct {
 	closed chan struct{}
 	once   sync.Once
 
-	mu       sync.Mutex
-	intents  map[string]*IntentState
-	faults   []*Fault
-	requests []Request
-	inflight int
-	changed  chan struct{} // closed and replaced when requests or inflight change
+	mu      sync.Mutex
+	intents map[string]*IntentState
+
+	faults fakeserver.Faults            // safe on its own; not guarded by mu
+	rec    fakeserver.Recorder[Request] // likewise
 
 	// advMu serializes Advance so steps of one round never interleave with
 	// another round's; it is never held together with mu by the service
@@ -78,7 +78,6 @@ func New(opts Options) *Service {
 		opts:    opts,
 		closed:  make(chan struct{}),
 		intents: make(map[string]*IntentState),
-		changed: make(chan struct{}),
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	s.URL = s.srv.URL
@@ -122,11 +121,7 @@ type Request struct {
 }
 
 // Requests returns every request received so far, oldest first.
-func (s *Service) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
-}
+func (s *Service) Requests() []Request { return s.rec.Requests() }
 
 const orderPrefix = "/v1/order/"
 
@@ -141,11 +136,7 @@ func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && tok != "" {
 		rec.Bearer = true
 	}
-	s.mu.Lock()
-	s.inflight++
-	s.broadcastLocked()
-	s.mu.Unlock()
-
+	s.rec.Begin()
 	rw := &statusWriter{ResponseWriter: w}
 	// Deferred so a reply aborted by Close is still counted and recorded.
 	defer func() {
@@ -154,11 +145,7 @@ func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			rw.status = StatusClientClosed
 		}
 		rec.Status = rw.status
-		s.mu.Lock()
-		s.inflight--
-		s.requests = append(s.requests, rec)
-		s.broadcastLocked()
-		s.mu.Unlock()
+		s.rec.End(rec)
 	}()
 	s.handle(rw, r)
 }
@@ -167,48 +154,21 @@ func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 // any reply was written (nginx's 499).
 const StatusClientClosed = 499
 
-// broadcastLocked wakes every waiter; s.mu must be held.
-func (s *Service) broadcastLocked() {
-	close(s.changed)
-	s.changed = make(chan struct{})
-}
-
-// waitFor blocks until cond, evaluated under s.mu, holds or ctx ends.
-func (s *Service) waitFor(ctx context.Context, cond func() bool) error {
-	for {
-		s.mu.Lock()
-		ok, changed := cond(), s.changed
-		s.mu.Unlock()
-		if ok {
-			return nil
-		}
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-}
-
 // WaitRequests blocks until at least n requests have been answered or ctx
 // ends, so a test can wait for a poll without sleeping. A request is
 // recorded once its reply is written or abandoned.
 func (s *Service) WaitRequests(ctx context.Context, n int) error {
-	return s.waitFor(ctx, func() bool { return len(s.requests) >= n })
+	return s.rec.WaitRequests(ctx, n)
 }
 
 // InFlight returns how many requests are being served now, such as those
 // held by a Delay fault.
-func (s *Service) InFlight() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.inflight
-}
+func (s *Service) InFlight() int { return s.rec.InFlight() }
 
 // WaitInFlight blocks until at least n requests are being served at once
 // or ctx ends, so a test can act while a request is held.
 func (s *Service) WaitInFlight(ctx context.Context, n int) error {
-	return s.waitFor(ctx, func() bool { return s.inflight >= n })
+	return s.rec.WaitInFlight(ctx, n)
 }
 
 func (s *Service) handle(w http.ResponseWriter, r *http.Request) {
@@ -218,8 +178,8 @@ func (s *Service) handle(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "Unauthorized")
 		return
 	}
-	f := s.takeFault(r.URL.Path)
-	if f != nil && f.Delay > 0 {
+	f, faulty := s.faults.Take(r.URL.Path)
+	if faulty && f.Delay > 0 {
 		t := time.NewTimer(f.Delay)
 		select {
 		case <-t.C:
@@ -233,19 +193,16 @@ func (s *Service) handle(w http.ResponseWriter, r *http.Request) {
 			panic(http.ErrAbortHandler)
 		}
 	}
-	if f != nil && f.RetryAfter > 0 {
+	if faulty && f.RetryAfter > 0 {
 		w.Header().Set("Retry-After", itoa(f.RetryAfter))
 	}
-	if f != nil && (f.Body != nil || f.Status != 0 && !is2xx(f.Status)) {
+	if faulty && (f.Body != nil || f.Status != 0 && !is2xx(f.Status)) {
 		s.serveFault(w, f)
 		return
 	}
-	status, size := http.StatusOK, 0
-	if f != nil {
-		size = f.BodySize
-		if f.Status != 0 {
-			status = f.Status
-		}
+	status, size := http.StatusOK, f.BodySize
+	if f.Status != 0 {
+		status = f.Status
 	}
 	id, ok := strings.CutPrefix(r.URL.Path, orderPrefix)
 	if !ok || id == "" || strings.Contains(id, "/") {

@@ -1,0 +1,151 @@
+package fakeserver
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestFaultsTakeInOrderAndCountTimes(t *testing.T) {
+	var fs Faults
+	if _, ok := fs.Take("/v1/order/1"); ok {
+		t.Fatal("an empty list matched")
+	}
+	fs.Add(Fault{Path: "/queue", Status: 429, Times: 2})
+	fs.Add(Fault{Status: 500})
+	want := []int{500, 429, 429, 500, 500}
+	paths := []string{"/orders", "/queue_position", "/x/queue", "/queue", "/y"}
+	for i, p := range paths {
+		f, ok := fs.Take(p)
+		if !ok || f.Status != want[i] {
+			t.Errorf("request %d to %s: %+v, %v; want status %d", i, p, f, ok, want[i])
+		}
+	}
+	fs.Clear()
+	if _, ok := fs.Take("/y"); ok {
+		t.Error("a cleared list matched")
+	}
+}
+
+func TestFaultsConcurrentTimes(t *testing.T) {
+	var fs Faults
+	fs.Add(Fault{Status: 503, Times: 50})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	taken := 0
+	for range 100 {
+		wg.Go(func() {
+			if _, ok := fs.Take("/"); ok {
+				mu.Lock()
+				taken++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if taken != 50 {
+		t.Errorf("a 50-times fault applied %d times", taken)
+	}
+}
+
+func TestPad(t *testing.T) {
+	cases := []struct {
+		name, body string
+		size       int
+		json       bool
+	}{
+		{"object", `{"a":1}`, 5000, true},
+		{"empty object", `{}`, 100, true},
+		{"object with spaces", " { \"a\" : 1 } \n", 64, true},
+		{"html", "<html>down</html>", 300, false},
+		{"already large", `{"a":"long enough"}`, 5, true},
+	}
+	for _, c := range cases {
+		p := Pad([]byte(c.body), c.size, "_padding")
+		var buf bytes.Buffer
+		n, err := p.WriteTo(&buf)
+		if err != nil || int(n) != buf.Len() || buf.Len() != p.Len() {
+			t.Errorf("%s: wrote %d of %d (Len %d): %v", c.name, n, buf.Len(), p.Len(), err)
+		}
+		if want := max(c.size, len(c.body)); buf.Len() != want {
+			t.Errorf("%s: %d bytes, want %d", c.name, buf.Len(), want)
+		}
+		if c.json && !json.Valid(buf.Bytes()) {
+			t.Errorf("%s: padding broke the JSON: %.80s", c.name, buf.String())
+		}
+		if !bytes.Contains(buf.Bytes(), bytes.TrimSpace([]byte(c.body))[:1]) {
+			t.Errorf("%s: lost the body", c.name)
+		}
+	}
+	var obj map[string]any
+	var buf bytes.Buffer
+	_, _ = Pad([]byte(`{"id":"1"}`), 200, "padding").WriteTo(&buf)
+	if json.Unmarshal(buf.Bytes(), &obj) != nil || obj["id"] != "1" || len(obj["padding"].(string)) == 0 {
+		t.Errorf("padded object %s", buf.String())
+	}
+}
+
+// failAfter accepts n bytes, then fails: a client that hung up.
+type failAfter struct{ n int }
+
+func (f *failAfter) Write(b []byte) (int, error) {
+	if f.n <= 0 {
+		return 0, errors.New("gone")
+	}
+	k := min(len(b), f.n)
+	f.n -= k
+	return k, nil
+}
+
+func TestPadStopsWhenTheClientGoes(t *testing.T) {
+	w := &failAfter{n: 100 << 10}
+	n, err := Pad([]byte(`{}`), 20<<20, "padding").WriteTo(w)
+	if err == nil || n > 100<<10 {
+		t.Errorf("wrote %d bytes past a closed client, err %v", n, err)
+	}
+}
+
+func TestRecorder(t *testing.T) {
+	var r Recorder[string]
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	held := make(chan error, 1)
+	go func() { held <- r.WaitInFlight(ctx, 2) }()
+	r.Begin()
+	r.Begin()
+	if err := <-held; err != nil || r.InFlight() != 2 {
+		t.Fatalf("WaitInFlight: %v with %d in flight", err, r.InFlight())
+	}
+	done := make(chan error, 1)
+	go func() { done <- r.WaitRequests(ctx, 2) }()
+	r.End("a")
+	r.End("b")
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Requests(); len(got) != 2 || got[0] != "a" || got[1] != "b" || r.InFlight() != 0 {
+		t.Errorf("requests %v, %d in flight", got, r.InFlight())
+	}
+	short, cancel2 := context.WithCancel(context.Background())
+	cancel2()
+	if err := r.WaitRequests(short, 3); !errors.Is(err, context.Canceled) {
+		t.Errorf("waiting past the end: %v", err)
+	}
+}
+
+func TestClock(t *testing.T) {
+	t0 := time.Date(2026, 11, 21, 14, 0, 0, 0, time.UTC)
+	c := NewClock(t0)
+	c.Add(90 * time.Second)
+	if got := c.Now(); !got.Equal(t0.Add(90 * time.Second)) {
+		t.Errorf("after Add: %v", got)
+	}
+	c.Set(t0)
+	if got := c.Now(); !got.Equal(t0) {
+		t.Errorf("after Set: %v", got)
+	}
+}
