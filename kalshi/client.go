@@ -29,7 +29,7 @@ const (
 	DefaultTimeout      = 10 * time.Second
 	DefaultMaxBodyBytes = 1 << 20
 	// UserAgent is sent with every request.
-	UserAgent = "ordermon"
+	UserAgent = httpsafe.UserAgent
 )
 
 // BaseURLFor returns the API root of a Kalshi environment: "prod" or

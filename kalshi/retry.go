@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ordermon/internal/backoff"
+	"ordermon/internal/httpsafe"
 )
 
 // Retry timing, the same for both API clients (see internal/backoff). The
@@ -69,7 +70,7 @@ func classify(err error) (bool, time.Duration) {
 func Retryable(err error) bool {
 	var ae *APIError
 	if errors.As(err, &ae) {
-		return ae.Status == http.StatusTooManyRequests || ae.Status >= 500
+		return httpsafe.Transient(ae.Status)
 	}
 	var re *RequestError
 	if errors.As(err, &re) {

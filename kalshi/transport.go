@@ -57,7 +57,7 @@ func (c *Client) attempt(ctx context.Context, ep endpoint) result {
 		return result{err: fmt.Errorf("kalshi: GET %s: %s", path, cleanErr(err))}
 	}
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", UserAgent)
+	req.Header.Set("User-Agent", httpsafe.UserAgent)
 	if err := SignRequest(req, c.cfg.KeyID, c.cfg.Key, c.cfg.Now()); err != nil {
 		return result{err: err}
 	}
@@ -84,20 +84,13 @@ func (c *Client) attempt(ctx context.Context, ep endpoint) result {
 	return result{status: resp.StatusCode, body: body}
 }
 
-// requestError names a failed request by method and path only. The
-// *url.Error that net/http returns would quote the full URL, query
-// included, so it is unwrapped first.
+// requestError names a failed request by method and path only, never the
+// full URL with its query.
 func (c *Client) requestError(ctx, actx context.Context, path string, err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	re := &RequestError{Method: http.MethodGet, Path: path, Err: err}
-	if ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
-		re.Timeout = true
+	cause, timedOut := httpsafe.NoReply(ctx, actx, err)
+	re := &RequestError{Method: http.MethodGet, Path: path, Err: cause, Timeout: timedOut}
+	if timedOut {
 		re.Err = fmt.Errorf("no reply within %s: %w", c.cfg.Timeout, context.DeadlineExceeded)
-	} else if ctx.Err() != nil {
-		re.Err = context.Cause(ctx)
 	}
 	return re
 }

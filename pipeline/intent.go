@@ -223,7 +223,7 @@ func (c *IntentClient) send(ctx context.Context, a attempt) (Intent, error) {
 		return Intent{}, fmt.Errorf("pipeline: GET %s: building the request failed", a.path)
 	}
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "ordermon")
+	req.Header.Set("User-Agent", httpsafe.UserAgent)
 	if a.token != "" {
 		req.Header.Set("Authorization", "Bearer "+a.token)
 	}
@@ -232,12 +232,12 @@ func (c *IntentClient) send(ctx context.Context, a attempt) (Intent, error) {
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return Intent{}, c.transportError(ctx, a.path, err, a.scrub)
+		return Intent{}, c.transportError(ctx, rctx, a.path, err, a.scrub)
 	}
 	defer resp.Body.Close()
 	body, truncated, err := httpsafe.ReadBody(resp, c.cfg.MaxBodyBytes)
 	if err != nil {
-		return Intent{}, c.transportError(ctx, a.path, err, a.scrub)
+		return Intent{}, c.transportError(ctx, rctx, a.path, err, a.scrub)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		ie := newIntentError(resp.StatusCode, a.path, body, truncated, a.scrub)
@@ -319,20 +319,18 @@ func (c *IntentClient) TokenExpiry(ctx context.Context) time.Time {
 }
 
 // transportError names a failure to get a reply at all. parent is the
-// caller's context: when it ended, its error is reported; when only our
-// own deadline fired, the error says the service did not answer in time.
-func (c *IntentClient) transportError(parent context.Context, path string, err error, scrub func(string) string) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err // drop the URL: the path is already named
-	}
-	if perr := parent.Err(); perr != nil {
-		return fmt.Errorf("pipeline: GET %s: %w", path, perr)
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
+// caller's context: when it ended, its error is reported; when only the
+// attempt's own deadline fired, the error says the service did not answer
+// in time.
+func (c *IntentClient) transportError(parent, attempt context.Context, path string, err error, scrub func(string) string) error {
+	cause, timedOut := httpsafe.NoReply(parent, attempt, err)
+	switch {
+	case parent.Err() != nil:
+		return fmt.Errorf("pipeline: GET %s: %w", path, cause)
+	case timedOut:
 		return fmt.Errorf("pipeline: GET %s: no reply within %s: %w", path, c.cfg.Timeout, context.DeadlineExceeded)
 	}
-	return &transportErr{path: path, msg: scrub(textsafe.Clean(err.Error())), err: err}
+	return &transportErr{path: path, msg: scrub(textsafe.Clean(cause.Error())), err: cause}
 }
 
 // transportErr keeps the cause for errors.Is while printing a sanitized

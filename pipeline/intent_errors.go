@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"ordermon/internal/httpsafe"
 	"ordermon/internal/textsafe"
 )
 
@@ -76,7 +77,7 @@ func IntentStatusOf(err error) int {
 // itself; a caller that polls may try again later.
 func Retryable(err error) bool {
 	if st := IntentStatusOf(err); st != 0 {
-		return st == http.StatusTooManyRequests || st >= 500
+		return httpsafe.Transient(st)
 	}
 	var te *transportErr
 	return errors.As(err, &te) || errors.Is(err, context.DeadlineExceeded)

@@ -4,6 +4,8 @@
 package httpsafe
 
 import (
+	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/netip"
@@ -132,4 +134,29 @@ func RetryAfter(v string, ref time.Time) time.Duration {
 		d = t.Sub(ref)
 	}
 	return min(max(d, 0), MaxRetryAfter)
+}
+
+// UserAgent is sent with every request to either service.
+const UserAgent = "ordermon"
+
+// Transient reports whether an HTTP status may go away by itself: 429 or
+// any 5xx. Other statuses will be just as wrong next time.
+func Transient(status int) bool {
+	return status == http.StatusTooManyRequests || status >= 500
+}
+
+// NoReply explains the error of a request that got no reply. It drops
+// net/http's *url.Error wrapper, which quotes the whole URL, query
+// included. When parent, the caller's context, has ended, cause is why
+// (context.Cause) and the failure is the caller's; otherwise timedOut says
+// whether only the attempt's own context, attempt, ran out of time.
+func NoReply(parent, attempt context.Context, err error) (cause error, timedOut bool) {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	if parent.Err() != nil {
+		return context.Cause(parent), false
+	}
+	return err, errors.Is(attempt.Err(), context.DeadlineExceeded)
 }

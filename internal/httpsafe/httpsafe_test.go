@@ -1,9 +1,12 @@
 package httpsafe
 
 import (
+	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -167,5 +170,41 @@ func TestClientRefusesRedirectsAndCapsHeaders(t *testing.T) {
 	tr := Client(nil, 4).Transport.(*http.Transport)
 	if tr.MaxResponseHeaderBytes != MaxHeaderBytes || tr.MaxIdleConnsPerHost != 4 {
 		t.Errorf("transport caps headers at %d with %d idle, want %d and 4", tr.MaxResponseHeaderBytes, tr.MaxIdleConnsPerHost, MaxHeaderBytes)
+	}
+}
+
+func TestTransient(t *testing.T) {
+	for status, want := range map[int]bool{429: true, 500: true, 502: true, 503: true, 599: true, 400: false, 401: false, 404: false, 409: false, 200: false, 302: false} {
+		if Transient(status) != want {
+			t.Errorf("Transient(%d) = %v", status, !want)
+		}
+	}
+}
+
+func TestNoReply(t *testing.T) {
+	secretURL := "https://api.example.com/v1/order/1?token=hunter2"
+	refused := &url.Error{Op: "Get", URL: secretURL, Err: errors.New("connection refused")}
+
+	live := context.Background()
+	cause, timedOut := NoReply(live, live, refused)
+	if timedOut || cause.Error() != "connection refused" {
+		t.Errorf("refused: %v, timed out %v", cause, timedOut)
+	}
+
+	expired, cancel := context.WithDeadline(live, time.Now().Add(-time.Second))
+	defer cancel()
+	cause, timedOut = NoReply(live, expired, &url.Error{Op: "Get", URL: secretURL, Err: context.DeadlineExceeded})
+	if !timedOut || strings.Contains(cause.Error(), "hunter2") {
+		t.Errorf("own timeout: %v, timed out %v", cause, timedOut)
+	}
+
+	stop := errors.New("Ctrl+C")
+	caller, cancelCaller := context.WithCancelCause(live)
+	cancelCaller(stop)
+	attempt, cancel2 := context.WithDeadline(caller, time.Now().Add(-time.Second))
+	defer cancel2()
+	cause, timedOut = NoReply(caller, attempt, refused)
+	if timedOut || !errors.Is(cause, stop) {
+		t.Errorf("caller ended: %v, timed out %v; want the caller's cause", cause, timedOut)
 	}
 }
