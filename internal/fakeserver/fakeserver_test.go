@@ -149,3 +149,60 @@ func TestClock(t *testing.T) {
 		t.Errorf("after Set: %v", got)
 	}
 }
+
+func TestDice(t *testing.T) {
+	if f := (*Dice)(nil).Roll(); f != (Fate{}) {
+		t.Errorf("no chaos rolled %+v", f)
+	}
+	if NewDice(Chaos{}, 1) != nil {
+		t.Error("the zero Chaos made dice")
+	}
+	c := Chaos{P5xx: 0.2, P429: 0.1, PTimeout: 0.05, PGarbage: 0.05, MaxLatency: 30 * time.Millisecond, Seed: 42}
+	a, b, other := NewDice(c, 7), NewDice(c, 7), NewDice(c, 8)
+	counts := map[string]int{}
+	same := true
+	for range 4000 {
+		fa, fb := a.Roll(), b.Roll()
+		if fa != fb {
+			t.Fatalf("same seed and stream, different fates: %+v and %+v", fa, fb)
+		}
+		same = same && fa == other.Roll()
+		if fa.Delay < 0 || fa.Delay >= c.MaxLatency {
+			t.Fatalf("delay %v outside [0, %v)", fa.Delay, c.MaxLatency)
+		}
+		switch {
+		case fa.Status >= 500:
+			counts["5xx"]++
+		case fa.Status == 429:
+			counts["429"]++
+		case fa.Hold:
+			counts["hold"]++
+		case fa.Garbage:
+			counts["garbage"]++
+		}
+	}
+	if same {
+		t.Error("another stream rolled the same fates")
+	}
+	for kind, want := range map[string]int{"5xx": 800, "429": 400, "hold": 200, "garbage": 200} {
+		if n := counts[kind]; n < want*3/4 || n > want*5/4 {
+			t.Errorf("%s: %d of 4000, want about %d", kind, n, want)
+		}
+	}
+}
+
+func TestHold(t *testing.T) {
+	if !Hold(context.Background(), time.Millisecond, nil) {
+		t.Error("a short hold did not run to the end")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if Hold(ctx, -1, nil) {
+		t.Error("a hold for ever ran to the end after the client left")
+	}
+	done := make(chan struct{})
+	close(done)
+	if Hold(context.Background(), time.Hour, done) {
+		t.Error("a hold ran to the end after the fake closed")
+	}
+}

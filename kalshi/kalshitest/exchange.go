@@ -79,7 +79,7 @@ type Exchange struct {
 	// steps in a deterministic order.
 	scripts   map[string][]func(*Exchange)
 	scriptIDs []string
-	chaos     *chaosState
+	chaos     *fakeserver.Dice
 	bucket    bucket
 
 	faults fakeserver.Faults            // safe on its own; not guarded by mu

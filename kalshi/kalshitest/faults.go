@@ -2,10 +2,8 @@ package kalshitest
 
 import (
 	"bytes"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
-	"time"
 
 	"ordermon/internal/fakeserver"
 )
@@ -25,30 +23,14 @@ func (x *Exchange) InjectFault(f Fault) { x.faults.Add(f) }
 // ClearFaults removes every fault.
 func (x *Exchange) ClearFaults() { x.faults.Clear() }
 
-// Chaos makes a fraction of requests fail at random, for soak tests. The
-// probabilities are checked in field order against one draw per request and
-// should sum to at most 1. The random source is seeded, so a run with the
-// same requests in the same order fails the same way.
-type Chaos struct {
-	// P5xx answers 500 (JSON), 502 or 503 (nginx HTML), picked at random.
-	P5xx float64
-	// P429 answers {"error":"too many requests"}.
-	P429 float64
-	// PTimeout holds the reply until the client gives up.
-	PTimeout float64
-	// PGarbage answers 200 with the first half of the normal body, which
-	// is truncated JSON.
-	PGarbage float64
-	// MaxLatency delays every reply by a random duration below it.
-	MaxLatency time.Duration
-	// Seed seeds the random source.
-	Seed int64
-}
+// Chaos makes a fraction of requests fail at random, for soak tests (see
+// fakeserver.Chaos, which both fakes share): 500 with Kalshi's JSON, 502 or
+// 503 with nginx's HTML page, 429 {"error":"too many requests"}, a held
+// reply, or half of the normal body.
+type Chaos = fakeserver.Chaos
 
-type chaosState struct {
-	c   Chaos
-	rng *rand.Rand
-}
+// chaosStream tells the exchange's chaos sequence from the intent fake's.
+const chaosStream = 0x6b616c736869 // "kalshi"
 
 // SetChaos turns random failures on; the zero Chaos turns them off.
 // Injected faults take precedence: a request matching a fault is not
@@ -56,65 +38,32 @@ type chaosState struct {
 func (x *Exchange) SetChaos(c Chaos) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if c == (Chaos{}) {
-		x.chaos = nil
-		return
-	}
-	x.chaos = &chaosState{c: c, rng: rand.New(rand.NewPCG(uint64(c.Seed), 0x6b616c736869))}
+	x.chaos = fakeserver.NewDice(c, chaosStream)
 }
 
 // plan is what will happen to one request after it passed auth and the
-// rate limit.
+// rate limit: the matched fault (a copy), or chaos's fate.
 type plan struct {
-	fault   *Fault        // the matched fault, a copy
-	delay   time.Duration // hold the reply this long first
-	hold    bool          // never reply; wait for the client to give up
-	status  int           // chaos: answer with statusReply(status)
-	garbage bool          // chaos: answer with half the normal body
+	fault *Fault
+	fakeserver.Fate
 }
 
 // planLocked picks the fault or chaos for a request on path, consuming one
 // use of a counted fault. x.mu must be held.
 func (x *Exchange) planLocked(path string) plan {
 	if f, ok := x.faults.Take(path); ok {
-		return plan{fault: &f, delay: f.Delay}
+		return plan{fault: &f, Fate: fakeserver.Fate{Delay: f.Delay}}
 	}
-	if x.chaos == nil {
-		return plan{}
-	}
-	return x.chaos.roll()
-}
-
-// roll draws one request's fate. It always makes the same three draws, so
-// the sequence of outcomes depends only on the seed and request count.
-func (s *chaosState) roll() plan {
-	var p plan
-	latency := s.rng.Int64N(1 << 62)
-	pick := s.rng.IntN(3)
-	r := s.rng.Float64()
-	if s.c.MaxLatency > 0 {
-		p.delay = time.Duration(latency % int64(s.c.MaxLatency))
-	}
-	switch c := s.c; {
-	case r < c.P5xx:
-		p.status = [...]int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable}[pick]
-	case r < c.P5xx+c.P429:
-		p.status = http.StatusTooManyRequests
-	case r < c.P5xx+c.P429+c.PTimeout:
-		p.hold = true
-	case r < c.P5xx+c.P429+c.PTimeout+c.PGarbage:
-		p.garbage = true
-	}
-	return p
+	return plan{Fate: x.chaos.Roll()}
 }
 
 // apply rewrites the normal reply as the plan says and returns the size to
 // pad it to (zero for none).
 func (p plan) apply(base reply) (reply, int) {
 	switch {
-	case p.status != 0:
-		return statusReply(p.status), 0
-	case p.garbage:
+	case p.Status != 0:
+		return statusReply(p.Status), 0
+	case p.Garbage:
 		base.status = http.StatusOK
 		base.body = base.body[:len(base.body)/2]
 		return base, 0

@@ -317,10 +317,10 @@ func TestChaosLatencyBounded(t *testing.T) {
 		f.x.mu.Lock()
 		p := f.x.planLocked("/trade-api/v2/portfolio/orders")
 		f.x.mu.Unlock()
-		if p.delay < 0 || p.delay >= 30*time.Millisecond || p.status != 0 || p.hold || p.garbage {
+		if p.Delay < 0 || p.Delay >= 30*time.Millisecond || p.Status != 0 || p.Hold || p.Garbage {
 			t.Fatalf("plan %+v outside the chaos settings", p)
 		}
-		if p.delay > 0 {
+		if p.Delay > 0 {
 			nonzero++
 		}
 	}

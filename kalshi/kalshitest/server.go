@@ -1,10 +1,8 @@
 package kalshitest
 
 import (
-	"context"
 	"net/http"
 	"strconv"
-	"time"
 
 	"ordermon/internal/fakeserver"
 )
@@ -60,11 +58,11 @@ func (x *Exchange) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // writes it. It returns the status sent.
 func (x *Exchange) execute(w http.ResponseWriter, r *http.Request, rt route, p plan) int {
 	ctx := r.Context()
-	if p.delay > 0 && !x.wait(ctx, p.delay) {
+	if p.Delay > 0 && !fakeserver.Hold(ctx, p.Delay, x.done) {
 		return StatusClientClosed
 	}
-	if p.hold {
-		x.wait(ctx, -1)
+	if p.Hold {
+		fakeserver.Hold(ctx, -1, x.done)
 		return StatusClientClosed
 	}
 	var base reply
@@ -78,25 +76,6 @@ func (x *Exchange) execute(w http.ResponseWriter, r *http.Request, rt route, p p
 	}
 	out, padTo := p.apply(base)
 	return writeReply(w, out, padTo)
-}
-
-// wait blocks for d (forever when d < 0) and reports whether it ran to the
-// end; it gives up early when the client disconnects or the exchange
-// closes, so held replies never outlive a test.
-func (x *Exchange) wait(ctx context.Context, d time.Duration) bool {
-	var expired <-chan time.Time
-	if d >= 0 {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		expired = t.C
-	}
-	select {
-	case <-expired:
-		return true
-	case <-ctx.Done():
-	case <-x.done:
-	}
-	return false
 }
 
 // writeReply sends rep, padded to padTo bytes when padTo > 0, and returns

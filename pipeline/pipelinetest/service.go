@@ -60,6 +60,7 @@ type Service struct {
 
 	mu      sync.Mutex
 	intents map[string]*IntentState
+	chaos   *fakeserver.Dice
 
 	faults fakeserver.Faults            // safe on its own; not guarded by mu
 	rec    fakeserver.Recorder[Request] // likewise
@@ -178,29 +179,45 @@ func (s *Service) handle(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "Unauthorized")
 		return
 	}
-	f, faulty := s.faults.Take(r.URL.Path)
-	if faulty && f.Delay > 0 {
-		t := time.NewTimer(f.Delay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		case <-s.closed:
-			t.Stop()
+	f, fate := s.plan(r.URL.Path)
+	if fate.Delay > 0 || fate.Hold {
+		d := fate.Delay
+		if fate.Hold {
+			d = -1
+		}
+		if !fakeserver.Hold(r.Context(), d, s.closed) {
 			// Drop the connection so the client sees a failure, not an
 			// empty 200; net/http recovers this panic quietly.
 			panic(http.ErrAbortHandler)
 		}
 	}
-	if faulty && f.RetryAfter > 0 {
+	if f.RetryAfter > 0 {
 		w.Header().Set("Retry-After", itoa(f.RetryAfter))
 	}
-	if faulty && (f.Body != nil || f.Status != 0 && !is2xx(f.Status)) {
+	if f.Body != nil || f.Status != 0 && !is2xx(f.Status) {
 		s.serveFault(w, f)
 		return
 	}
-	status, size := http.StatusOK, f.BodySize
+	s.serveIntent(w, r, f, fate.Garbage)
+}
+
+// plan returns the fault that matches a request for path, or chaos's
+// fate for it (its status as a fault); the zero Fault means a normal reply.
+func (s *Service) plan(path string) (Fault, fakeserver.Fate) {
+	if f, ok := s.faults.Take(path); ok {
+		return f, fakeserver.Fate{Delay: f.Delay}
+	}
+	s.mu.Lock()
+	dice := s.chaos
+	s.mu.Unlock()
+	fate := dice.Roll()
+	return Fault{Status: fate.Status}, fate
+}
+
+// serveIntent answers GET /v1/order/{id}, with the status and padding of
+// a 2xx fault, or cut in half when garbage.
+func (s *Service) serveIntent(w http.ResponseWriter, r *http.Request, f Fault, garbage bool) {
+	status := http.StatusOK
 	if f.Status != 0 {
 		status = f.Status
 	}
@@ -219,9 +236,12 @@ func (s *Service) handle(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Order not found")
 		return
 	}
+	if garbage {
+		body = body[:len(body)/2]
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	writePadded(w, body, size)
+	writePadded(w, body, f.BodySize)
 }
 
 func is2xx(status int) bool { return status >= 200 && status <= 299 }
