@@ -30,38 +30,77 @@ type Chaos struct {
 	Seed int64
 }
 
-// Fate is what a fault or chaos does to one request.
+// Fate is what a fake does with one request: it answers as Fault says (the
+// zero Fault is the normal reply), after Fault.Delay; or never, when Hold;
+// or with the first half of the normal body, when Garbage.
 type Fate struct {
-	// Delay holds the reply this long first.
-	Delay time.Duration
-	// Hold never replies: the request waits until the client gives up.
-	Hold bool
-	// Status, when non-zero, answers with the fake's error body for it.
-	Status int
-	// Garbage answers 200 with the first half of the normal body.
+	Fault
+	Hold    bool
 	Garbage bool
 }
 
-// Dice rolls the fates of a Chaos from its seeded source. It is safe for
-// concurrent use; a nil *Dice is no chaos and rolls the zero Fate.
-type Dice struct {
+// Trouble is the faults and chaos a fake has been asked to cause. Embedded
+// in a fake, it gives the fake InjectFault, ClearFaults and SetChaos; the
+// fake asks Plan what to do with each request. It is safe for concurrent
+// use; the zero value causes none.
+type Trouble struct {
+	faults faults
+	mu     sync.Mutex
+	dice   *dice
+}
+
+// InjectFault adds a fault; faults are checked in the order added, and the
+// first that matches a request is the only one applied to it. Injected
+// faults take precedence over chaos.
+func (t *Trouble) InjectFault(f Fault) { t.faults.add(f) }
+
+// ClearFaults removes every fault.
+func (t *Trouble) ClearFaults() { t.faults.clear() }
+
+// SetChaos turns random failures on; the zero Chaos turns them off. A
+// request matching an injected fault is not subject to chaos.
+func (t *Trouble) SetChaos(c Chaos) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.dice = newDice(c)
+}
+
+// Plan decides the fate of a request for path: the first matching fault,
+// using up one of its Times, or else chaos's roll. It is a function rather
+// than a method so that it is not promoted onto the fakes' own API.
+func Plan(t *Trouble, path string) Fate {
+	if f, ok := t.faults.take(path); ok {
+		return Fate{Fault: f}
+	}
+	t.mu.Lock()
+	d := t.dice
+	t.mu.Unlock()
+	return d.roll()
+}
+
+// stream is the second half of the chaos seed: kalshitest's from the
+// start, kept so that a seeded run repeats the failures it always had.
+const stream = 0x6b616c736869
+
+// dice rolls the fates of a Chaos from its seeded source. It is safe for
+// concurrent use; a nil *dice is no chaos and rolls the zero Fate.
+type dice struct {
 	mu  sync.Mutex
 	c   Chaos
 	rng *rand.Rand
 }
 
-// NewDice returns the dice for c, or nil for the zero Chaos. stream tells
-// the fakes' sequences apart when they share a seed.
-func NewDice(c Chaos, stream uint64) *Dice {
+// newDice returns the dice for c, or nil for the zero Chaos.
+func newDice(c Chaos) *dice {
 	if c == (Chaos{}) {
 		return nil
 	}
-	return &Dice{c: c, rng: rand.New(rand.NewPCG(uint64(c.Seed), stream))}
+	return &dice{c: c, rng: rand.New(rand.NewPCG(uint64(c.Seed), stream))}
 }
 
-// Roll draws one request's fate. It always makes the same three draws, so
+// roll draws one request's fate. It always makes the same three draws, so
 // the sequence of fates depends only on the seed and the request count.
-func (d *Dice) Roll() Fate {
+func (d *dice) roll() Fate {
 	if d == nil {
 		return Fate{}
 	}

@@ -5,41 +5,52 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
 )
 
-func TestFaultsTakeInOrderAndCountTimes(t *testing.T) {
-	var fs Faults
-	if _, ok := fs.Take("/v1/order/1"); ok {
-		t.Fatal("an empty list matched")
+// TestPlanFaultsInOrder: faults are taken in the order added, counted, and
+// win over chaos; cleared faults and the zero Chaos leave normal replies.
+func TestPlanFaultsInOrder(t *testing.T) {
+	var tr Trouble
+	if f := Plan(&tr, "/v1/order/1"); !reflect.DeepEqual(f, Fate{}) {
+		t.Fatalf("no trouble planned %+v", f)
 	}
-	fs.Add(Fault{Path: "/queue", Status: 429, Times: 2})
-	fs.Add(Fault{Status: 500})
+	tr.InjectFault(Fault{Path: "/queue", Status: 429, Times: 2})
+	tr.InjectFault(Fault{Status: 500, Delay: time.Second})
+	tr.SetChaos(Chaos{PTimeout: 1, Seed: 1})
 	want := []int{500, 429, 429, 500, 500}
 	paths := []string{"/orders", "/queue_position", "/x/queue", "/queue", "/y"}
 	for i, p := range paths {
-		f, ok := fs.Take(p)
-		if !ok || f.Status != want[i] {
-			t.Errorf("request %d to %s: %+v, %v; want status %d", i, p, f, ok, want[i])
+		f := Plan(&tr, p)
+		if f.Status != want[i] || f.Hold {
+			t.Errorf("request %d to %s: %+v; want status %d and no chaos", i, p, f, want[i])
+		}
+		if f.Status == 500 && f.Delay != time.Second {
+			t.Errorf("request %d: delay %v, want the fault's", i, f.Delay)
 		}
 	}
-	fs.Clear()
-	if _, ok := fs.Take("/y"); ok {
-		t.Error("a cleared list matched")
+	tr.ClearFaults()
+	if f := Plan(&tr, "/y"); !f.Hold || f.Status != 0 {
+		t.Errorf("after ClearFaults: %+v, want chaos's held reply", f)
+	}
+	tr.SetChaos(Chaos{})
+	if f := Plan(&tr, "/y"); f.Hold {
+		t.Errorf("the zero Chaos still held a reply")
 	}
 }
 
 func TestFaultsConcurrentTimes(t *testing.T) {
-	var fs Faults
-	fs.Add(Fault{Status: 503, Times: 50})
+	var tr Trouble
+	tr.InjectFault(Fault{Status: 503, Times: 50})
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	taken := 0
 	for range 100 {
 		wg.Go(func() {
-			if _, ok := fs.Take("/"); ok {
+			if Plan(&tr, "/").Status == 503 {
 				mu.Lock()
 				taken++
 				mu.Unlock()
@@ -151,22 +162,24 @@ func TestClock(t *testing.T) {
 }
 
 func TestDice(t *testing.T) {
-	if f := (*Dice)(nil).Roll(); f != (Fate{}) {
+	if f := (*dice)(nil).roll(); !reflect.DeepEqual(f, Fate{}) {
 		t.Errorf("no chaos rolled %+v", f)
 	}
-	if NewDice(Chaos{}, 1) != nil {
+	if newDice(Chaos{}) != nil {
 		t.Error("the zero Chaos made dice")
 	}
 	c := Chaos{P5xx: 0.2, P429: 0.1, PTimeout: 0.05, PGarbage: 0.05, MaxLatency: 30 * time.Millisecond, Seed: 42}
-	a, b, other := NewDice(c, 7), NewDice(c, 7), NewDice(c, 8)
+	other := c
+	other.Seed++
+	a, b, o := newDice(c), newDice(c), newDice(other)
 	counts := map[string]int{}
 	same := true
 	for range 4000 {
-		fa, fb := a.Roll(), b.Roll()
-		if fa != fb {
-			t.Fatalf("same seed and stream, different fates: %+v and %+v", fa, fb)
+		fa, fb := a.roll(), b.roll()
+		if !reflect.DeepEqual(fa, fb) {
+			t.Fatalf("same seed, different fates: %+v and %+v", fa, fb)
 		}
-		same = same && fa == other.Roll()
+		same = same && reflect.DeepEqual(fa, o.roll())
 		if fa.Delay < 0 || fa.Delay >= c.MaxLatency {
 			t.Fatalf("delay %v outside [0, %v)", fa.Delay, c.MaxLatency)
 		}
@@ -182,7 +195,7 @@ func TestDice(t *testing.T) {
 		}
 	}
 	if same {
-		t.Error("another stream rolled the same fates")
+		t.Error("another seed rolled the same fates")
 	}
 	for kind, want := range map[string]int{"5xx": 800, "429": 400, "hold": 200, "garbage": 200} {
 		if n := counts[kind]; n < want*3/4 || n > want*5/4 {

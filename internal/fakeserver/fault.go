@@ -46,32 +46,31 @@ type Fault struct {
 	Times int
 }
 
-// Faults is a fake's list of injected faults. It is safe for concurrent
+// faults is a fake's list of injected faults. It is safe for concurrent
 // use; the zero value holds none.
-type Faults struct {
+type faults struct {
 	mu   sync.Mutex
 	list []Fault
 }
 
-// Add appends f. Faults are checked in the order added, and the first that
+// add appends f. Faults are checked in the order added, and the first that
 // matches a request is the only one applied to it.
-func (fs *Faults) Add(f Fault) {
+func (fs *faults) add(f Fault) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	fs.list = append(fs.list, f)
 }
 
-// Clear removes every fault.
-func (fs *Faults) Clear() {
+func (fs *faults) clear() {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	fs.list = nil
 }
 
-// Take returns a copy of the first fault matching a request for path,
+// take returns a copy of the first fault matching a request for path,
 // using up one of its Times and dropping it once they are spent; ok is
 // false when none matches.
-func (fs *Faults) Take(path string) (f Fault, ok bool) {
+func (fs *faults) take(path string) (f Fault, ok bool) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	for i := range fs.list {

@@ -65,6 +65,8 @@ type Options struct {
 type Exchange struct {
 	// URL is the server root, e.g. http://127.0.0.1:41234.
 	URL string
+	// Trouble gives the exchange InjectFault, ClearFaults and SetChaos.
+	fakeserver.Trouble
 
 	opts   Options
 	srv    *httptest.Server
@@ -79,11 +81,9 @@ type Exchange struct {
 	// steps in a deterministic order.
 	scripts   map[string][]func(*Exchange)
 	scriptIDs []string
-	chaos     *fakeserver.Dice
 	bucket    bucket
 
-	faults fakeserver.Faults            // safe on its own; not guarded by mu
-	rec    fakeserver.Recorder[Request] // likewise
+	rec fakeserver.Recorder[Request] // safe on its own; not guarded by mu
 }
 
 // New starts an exchange on a loopback port (127.0.0.1).

@@ -48,15 +48,14 @@ func (x *Exchange) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rec.Charged = true
-	p := x.planLocked(r.URL.Path)
 	x.mu.Unlock()
-	rec.Status = x.execute(w, r, rt, p)
+	rec.Status = x.execute(w, r, rt, fakeserver.Plan(&x.Trouble, r.URL.Path))
 }
 
-// execute carries out a plan: it waits out any delay, then builds the
-// normal reply from the state at that moment, lets the plan rewrite it, and
-// writes it. It returns the status sent.
-func (x *Exchange) execute(w http.ResponseWriter, r *http.Request, rt route, p plan) int {
+// execute carries out a request's fate: it waits out any delay, then
+// builds the normal reply from the state at that moment, lets the fate
+// rewrite it, and writes it. It returns the status sent.
+func (x *Exchange) execute(w http.ResponseWriter, r *http.Request, rt route, p fakeserver.Fate) int {
 	ctx := r.Context()
 	if p.Delay > 0 && !fakeserver.Hold(ctx, p.Delay, x.done) {
 		return StatusClientClosed
@@ -74,7 +73,7 @@ func (x *Exchange) execute(w http.ResponseWriter, r *http.Request, rt route, p p
 	default:
 		base = rt.serve(x, r, rt.args)
 	}
-	out, padTo := p.apply(base)
+	out, padTo := apply(p, base)
 	return writeReply(w, out, padTo)
 }
 

@@ -14,30 +14,11 @@ import (
 // field.
 type Fault = fakeserver.Fault
 
-// InjectFault adds a fault; faults are checked in the order added, and the
-// first that matches a request applies to it.
-func (s *Service) InjectFault(f Fault) { s.faults.Add(f) }
-
-// ClearFaults removes every fault.
-func (s *Service) ClearFaults() { s.faults.Clear() }
-
 // Chaos makes a fraction of requests fail at random, for soak tests, as
 // kalshitest.Chaos does on the exchange (see fakeserver.Chaos): 500, 502,
 // 503 or 429 with the service's JSON error body, a held reply, or half of
-// the normal body.
+// the normal body. Service.SetChaos turns it on.
 type Chaos = fakeserver.Chaos
-
-// chaosStream tells the service's chaos sequence from the exchange's.
-const chaosStream = 0x696e74656e74 // "intent"
-
-// SetChaos turns random failures on; the zero Chaos turns them off.
-// Injected faults take precedence: a request matching a fault is not
-// subject to chaos.
-func (s *Service) SetChaos(c Chaos) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.chaos = fakeserver.NewDice(c, chaosStream)
-}
 
 // statusMessages are the messages the fake sends with fault statuses.
 var statusMessages = map[int]string{

@@ -52,6 +52,8 @@ type Options struct {
 type Service struct {
 	// URL is the server root, e.g. http://127.0.0.1:41235.
 	URL string
+	// Trouble gives the service InjectFault, ClearFaults and SetChaos.
+	fakeserver.Trouble
 
 	opts   Options
 	srv    *httptest.Server
@@ -60,10 +62,8 @@ type Service struct {
 
 	mu      sync.Mutex
 	intents map[string]*IntentState
-	chaos   *fakeserver.Dice
 
-	faults fakeserver.Faults            // safe on its own; not guarded by mu
-	rec    fakeserver.Recorder[Request] // likewise
+	rec fakeserver.Recorder[Request] // safe on its own; not guarded by mu
 
 	// advMu serializes Advance so steps of one round never interleave with
 	// another round's; it is never held together with mu by the service
@@ -179,7 +179,7 @@ func (s *Service) handle(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "Unauthorized")
 		return
 	}
-	f, fate := s.plan(r.URL.Path)
+	fate := fakeserver.Plan(&s.Trouble, r.URL.Path)
 	if fate.Delay > 0 || fate.Hold {
 		d := fate.Delay
 		if fate.Hold {
@@ -191,6 +191,7 @@ func (s *Service) handle(w http.ResponseWriter, r *http.Request) {
 			panic(http.ErrAbortHandler)
 		}
 	}
+	f := fate.Fault
 	if f.RetryAfter > 0 {
 		w.Header().Set("Retry-After", itoa(f.RetryAfter))
 	}
@@ -199,19 +200,6 @@ func (s *Service) handle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.serveIntent(w, r, f, fate.Garbage)
-}
-
-// plan returns the fault that matches a request for path, or chaos's
-// fate for it (its status as a fault); the zero Fault means a normal reply.
-func (s *Service) plan(path string) (Fault, fakeserver.Fate) {
-	if f, ok := s.faults.Take(path); ok {
-		return f, fakeserver.Fate{Delay: f.Delay}
-	}
-	s.mu.Lock()
-	dice := s.chaos
-	s.mu.Unlock()
-	fate := dice.Roll()
-	return Fault{Status: fate.Status}, fate
 }
 
 // serveIntent answers GET /v1/order/{id}, with the status and padding of
