@@ -472,6 +472,9 @@ func TestNewIntentClientValidatesBaseURL(t *testing.T) {
 	if _, err := NewIntentClient(IntentConfig{BaseURL: "https://x", Timeout: -1}); err == nil {
 		t.Error("a negative timeout must be rejected")
 	}
+	if _, err := NewIntentClient(IntentConfig{BaseURL: "https://x", MaxAttempts: -1}); err == nil {
+		t.Error("negative attempts must be rejected")
+	}
 }
 
 func TestGetIntentKeepsBasePathPrefix(t *testing.T) {
