@@ -76,7 +76,7 @@ func Retryable(err error) bool {
 	if errors.As(err, &re) {
 		// A timeout of the caller's own context is final; the client's
 		// per-attempt timeout is not.
-		return re.Timeout || !(errors.Is(re.Err, context.Canceled) || errors.Is(re.Err, context.DeadlineExceeded))
+		return re.Timeout || !errors.Is(re.Err, context.Canceled) && !errors.Is(re.Err, context.DeadlineExceeded)
 	}
 	return false
 }

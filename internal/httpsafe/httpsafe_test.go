@@ -138,6 +138,7 @@ func TestReadBody(t *testing.T) {
 	}
 	for _, c := range cases {
 		body, truncated, err := ReadBody(c.resp, c.limit)
+		c.resp.Body.Close()
 		if err != nil || len(body) != c.wantLen || truncated != c.truncated {
 			t.Errorf("%s: %d bytes, truncated %v, err %v; want %d bytes, truncated %v", c.name, len(body), truncated, err, c.wantLen, c.truncated)
 		}

@@ -54,7 +54,11 @@ func TestChaos(t *testing.T) {
 	hold, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(hold, http.MethodGet, svc.URL+"/v1/order/123", nil)
-	if _, err := http.DefaultClient.Do(req); !errors.Is(err, context.DeadlineExceeded) {
+	resp, err := http.DefaultClient.Do(req)
+	if err == nil {
+		resp.Body.Close()
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("held reply: %v", err)
 	}
 	// 30 under 5xx chaos, the fault, garbage, 429 and the held one.
