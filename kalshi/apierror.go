@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
+	"ordermon/internal/httpsafe"
 	"ordermon/internal/textsafe"
 )
 
@@ -33,7 +33,7 @@ func newAPIError(method, path string, status int, h http.Header, body []byte, tr
 		// may disagree with ours.
 		ref = e.ServerDate
 	}
-	e.RetryAfter = parseRetryAfter(h.Get("Retry-After"), ref)
+	e.RetryAfter = httpsafe.RetryAfter(h.Get("Retry-After"), ref)
 	if !truncated && parseErrorBody(e, body) {
 		return e
 	}
@@ -105,40 +105,6 @@ func bound(s string, n int) string {
 		s = s[:8*n] // Clean is linear, but there is no need to scan megabytes.
 	}
 	return textsafe.Truncate(strings.Join(strings.Fields(textsafe.Clean(s)), " "), n)
-}
-
-// maxRetryAfter caps a Retry-After the client will believe; a larger value
-// is reported as this much.
-const maxRetryAfter = 24 * time.Hour
-
-// parseRetryAfter reads Retry-After as delay-seconds or an HTTP-date
-// (RFC 9110 §10.2.3) relative to ref. It returns 0 when absent or invalid.
-func parseRetryAfter(v string, ref time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n <= 0 {
-			return 0
-		}
-		if n > int64(maxRetryAfter/time.Second) {
-			return maxRetryAfter
-		}
-		return time.Duration(n) * time.Second
-	}
-	t := parseHTTPDate(v)
-	if t.IsZero() {
-		return 0
-	}
-	d := t.Sub(ref)
-	switch {
-	case d <= 0:
-		return 0
-	case d > maxRetryAfter:
-		return maxRetryAfter
-	}
-	return d
 }
 
 func parseHTTPDate(v string) time.Time {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,6 +13,9 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"ordermon/internal/backoff"
+	"ordermon/internal/httpsafe"
 )
 
 // Base URLs of Kalshi's two environments.
@@ -27,7 +29,7 @@ const (
 	DefaultTimeout      = 10 * time.Second
 	DefaultMaxBodyBytes = 1 << 20
 	// UserAgent is sent with every request.
-	UserAgent = "ordermon"
+	UserAgent = httpsafe.UserAgent
 )
 
 // BaseURLFor returns the API root of a Kalshi environment: "prod" or
@@ -45,8 +47,8 @@ func BaseURLFor(env string) (string, error) {
 // Config configures a Client. Only BaseURL, KeyID and Key are required.
 type Config struct {
 	// BaseURL is the API root including the /trade-api/v2 path prefix. It
-	// must be https, except on a loopback host (127.0.0.0/8, ::1,
-	// localhost), where http is allowed for fakes.
+	// must be https, except on a loopback host (see httpsafe.IsLoopback:
+	// localhost, 127.0.0.0/8, ::1), where http is allowed for fakes.
 	BaseURL string
 	// KeyID is the API key ID sent as KALSHI-ACCESS-KEY.
 	KeyID string
@@ -55,8 +57,9 @@ type Config struct {
 	// for keys held in an agent or HSM).
 	Key crypto.Signer
 	// HTTPClient sends requests; nil means a client with sane transport
-	// timeouts. Redirects are never followed, whichever client is used,
-	// because they would carry the signed headers to another URL.
+	// timeouts and reply headers capped at 64 KiB. Redirects are never
+	// followed, whichever client is used, because they would carry the
+	// signed headers to another URL.
 	HTTPClient *http.Client
 	// Timeout bounds each request attempt, reading the body included; zero
 	// means 10 seconds.
@@ -110,8 +113,13 @@ type Client struct {
 	cfg      Config
 	base     *url.URL
 	http     *http.Client
+	retry    backoff.Retry
 	lastDate atomic.Pointer[time.Time]
 }
+
+// maxIdlePerHost is how many idle connections the default transport keeps
+// to Kalshi, so parallel reads do not pay for new TLS handshakes.
+const maxIdlePerHost = 8
 
 // New checks cfg and returns a client for it.
 func New(cfg Config) (*Client, error) {
@@ -152,11 +160,12 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Limiter != nil && cfg.Limiter.Burst() < CostDefault && cfg.Limiter.Limit() != rate.Inf {
 		return nil, fmt.Errorf("kalshi: config: Limiter burst %d is below the %d tokens one read costs, so reads would never be sent", cfg.Limiter.Burst(), CostDefault)
 	}
-	if cfg.Sleep == nil {
-		cfg.Sleep = sleepCtx
-	}
 	cfg.BaseURL = base.String()
-	return &Client{cfg: cfg, base: base, http: httpClient(cfg.HTTPClient)}, nil
+	return &Client{
+		cfg: cfg, base: base,
+		http:  httpsafe.Client(cfg.HTTPClient, maxIdlePerHost),
+		retry: backoff.ForClient(cfg.MaxAttempts, cfg.Sleep),
+	}, nil
 }
 
 // String describes the client without its credentials.
@@ -176,42 +185,16 @@ func (c *Client) LastServerDate() time.Time {
 }
 
 func checkBaseURL(s string) (*url.URL, error) {
-	if s == "" {
+	if strings.TrimSpace(s) == "" {
 		return nil, fmt.Errorf("kalshi: config: no base URL; use %s or %s", ProdBaseURL, DemoBaseURL)
 	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return nil, fmt.Errorf("kalshi: config: base URL does not parse: %s", cleanErr(err))
-	}
-	switch {
-	case u.Opaque != "" || u.Host == "":
-		return nil, fmt.Errorf("kalshi: config: base URL %q has no host", bound(s, 80))
-	case u.User != nil:
-		// Never print it: the user info may be a password.
-		return nil, errors.New("kalshi: config: base URL must not contain user credentials")
-	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		return nil, fmt.Errorf("kalshi: config: base URL %q must not have a query or fragment", bound(s, 80))
-	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return nil, fmt.Errorf("kalshi: config: base URL %q must use https (http is allowed only on loopback)", bound(s, 80))
-		}
-	default:
-		return nil, fmt.Errorf("kalshi: config: base URL %q must use https", bound(s, 80))
+	u, problem := httpsafe.CheckBaseURL(s)
+	if problem != "" {
+		return nil, errors.New("kalshi: config: base URL " + problem)
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = strings.TrimRight(u.RawPath, "/")
 	return u, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func checkKeyID(id string) error {
@@ -224,23 +207,4 @@ func checkKeyID(id string) error {
 		return errors.New("kalshi: config: API key ID is malformed (empty, over 128 bytes, or containing spaces, control characters or '/')")
 	}
 	return nil
-}
-
-// httpClient returns the client to send with: a copy of the caller's, or a
-// default one, with redirects disabled either way.
-func httpClient(hc *http.Client) *http.Client {
-	var c http.Client
-	if hc != nil {
-		c = *hc
-	} else {
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.TLSHandshakeTimeout = 10 * time.Second
-		tr.MaxIdleConnsPerHost = 8
-		// Kalshi's headers are a few hundred bytes; the 10 MB default
-		// would let a hostile server make every poll expensive.
-		tr.MaxResponseHeaderBytes = 64 << 10
-		c.Transport = tr
-	}
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &c
 }

@@ -65,14 +65,15 @@
 // anything is sent (ErrInvalidID).
 //
 // 429s, 5xx replies, timeouts and connection failures are retried up to
-// Config.MaxAttempts times with jittered exponential backoff, waiting at
-// least any Retry-After but never past the context's deadline; other errors
-// are returned at once (see Retryable).
+// Config.MaxAttempts times with exponential backoff and equal jitter (the
+// loop the intent client uses too, internal/backoff), waiting at least any
+// Retry-After but never past the context's deadline; other errors are
+// returned at once (see Retryable).
 //
 // # Untrusted input and secrets
 //
-// Everything the server sends is bounded: each attempt has a timeout, each
-// body a size cap, and every string in an error is stripped of terminal
+// Everything the server sends is bounded: each attempt has a timeout, the
+// default transport caps reply headers at 64 KiB, each body has a size cap, and every string in an error is stripped of terminal
 // escapes and cut short, so errors are safe to print. Decoded payload
 // strings (IDs, tickers, statuses) are kept verbatim for matching and must
 // go through textsafe.Clean before they reach a terminal. The base URL must

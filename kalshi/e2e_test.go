@@ -23,6 +23,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"ordermon/internal/fakeserver"
 	"ordermon/internal/fixed"
 	"ordermon/kalshi"
 	"ordermon/kalshi/kalshitest"
@@ -106,17 +107,7 @@ func newEnv(t *testing.T, opts kalshitest.Options) *env {
 }
 
 // noSleep records retry waits instead of sleeping.
-type noSleep struct {
-	mu    sync.Mutex
-	waits []time.Duration
-}
-
-func (n *noSleep) Sleep(ctx context.Context, d time.Duration) error {
-	n.mu.Lock()
-	n.waits = append(n.waits, d)
-	n.mu.Unlock()
-	return ctx.Err()
-}
+type noSleep = fakeserver.Sleeps
 
 func (e *env) client(t *testing.T, tweak ...func(*kalshi.Config)) *kalshi.Client {
 	t.Helper()
@@ -435,8 +426,8 @@ func TestE2EFaults(t *testing.T) {
 		if _, err := e.client(t, func(c *kalshi.Config) { c.Sleep = ns.Sleep }).GetOrder(ctx, ordA); err != nil {
 			t.Fatal(err)
 		}
-		if len(ns.waits) != 1 || ns.waits[0] < 4*time.Second {
-			t.Errorf("waits %v, want one of at least 4s", ns.waits)
+		if len(ns.Waits()) != 1 || ns.Waits()[0] < 4*time.Second {
+			t.Errorf("waits %v, want one of at least 4s", ns.Waits())
 		}
 	})
 	t.Run("persistent 503 is bounded", func(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"ordermon/internal/httpsafe"
 )
 
 // orderBodies are the order objects inside the GetOrder fixtures, the seed
@@ -98,7 +100,7 @@ func FuzzDecodeError(f *testing.F) {
 			utf8.RuneCountInString(e.Details) > maxDetailsRunes || utf8.RuneCountInString(e.Code) > maxCodeRunes {
 			t.Fatalf("unbounded field: %+v", e)
 		}
-		if e.RetryAfter < 0 || e.RetryAfter > maxRetryAfter {
+		if e.RetryAfter < 0 || e.RetryAfter > httpsafe.MaxRetryAfter {
 			t.Fatalf("RetryAfter %v", e.RetryAfter)
 		}
 	})

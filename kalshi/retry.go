@@ -5,22 +5,26 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"time"
+
+	"ordermon/internal/backoff"
+	"ordermon/internal/httpsafe"
 )
 
-// Retry timing. Backoff is exponential from RetryBaseDelay, capped at
-// RetryMaxDelay, with full jitter (a uniform wait between zero and the cap)
-// so many clients that failed together do not retry together.
+// Retry timing, the same for both API clients (see internal/backoff). The
+// wait before retry n is exponential from RetryBaseDelay, capped at
+// RetryMaxDelay, with equal jitter: between half the step and the step, so
+// clients that failed together do not retry together, yet a retry after a
+// 429 never comes at once.
 const (
-	DefaultMaxAttempts = 3
-	RetryBaseDelay     = 250 * time.Millisecond
-	RetryMaxDelay      = 5 * time.Second
+	DefaultMaxAttempts = backoff.ClientAttempts
+	RetryBaseDelay     = backoff.ClientBase
+	RetryMaxDelay      = backoff.ClientMax
 	// MaxRetryWait is the longest Retry-After waited out inside one call.
 	// A longer one ends the call with the APIError, whose RetryAfter tells
 	// the caller when to come back.
-	MaxRetryWait = 30 * time.Second
+	MaxRetryWait = backoff.ClientMaxRetryAfter
 )
 
 // do performs a read: it waits for the limiter, sends, and retries what is
@@ -33,7 +37,7 @@ const (
 // outlast ctx's deadline is not started: the last error is returned at once.
 func (c *Client) do(ctx context.Context, ep endpoint, decode func([]byte) error) error {
 	cost := Cost(ep.op)
-	for n := 1; ; n++ {
+	return c.retry.Do(ctx, func(n int) error {
 		if lim := c.cfg.Limiter; lim != nil {
 			if err := lim.WaitN(ctx, cost); err != nil {
 				_, path, _ := c.url(ep)
@@ -43,41 +47,21 @@ func (c *Client) do(ctx context.Context, ep endpoint, decode func([]byte) error)
 		start := time.Now()
 		r := c.attempt(ctx, ep)
 		c.log(ctx, ep, n, cost, r, time.Since(start))
-		if r.err == nil {
-			return c.decodeBody(ep, r.body, decode)
-		}
-		wait, retry := c.retryWait(ctx, r.err, n)
-		if !retry {
+		if r.err != nil {
 			return r.err
 		}
-		if err := c.cfg.Sleep(ctx, wait); err != nil {
-			return r.err
-		}
-	}
+		return c.decodeBody(ep, r.body, decode)
+	}, classify)
 }
 
-// retryWait decides whether attempt n's error is worth another attempt and
-// how long to wait first.
-func (c *Client) retryWait(ctx context.Context, err error, n int) (time.Duration, bool) {
-	if n >= c.cfg.MaxAttempts || ctx.Err() != nil || !Retryable(err) {
-		return 0, false
-	}
-	ceiling := RetryBaseDelay << (n - 1)
-	if ceiling > RetryMaxDelay || ceiling <= 0 {
-		ceiling = RetryMaxDelay
-	}
-	wait := time.Duration(rand.Int64N(int64(ceiling) + 1))
+// classify tells the retry loop whether err is worth another attempt and
+// what Retry-After the server sent with it.
+func classify(err error) (bool, time.Duration) {
 	var ae *APIError
-	if errors.As(err, &ae) && ae.RetryAfter > 0 {
-		if ae.RetryAfter > MaxRetryWait {
-			return 0, false
-		}
-		wait = max(wait, ae.RetryAfter)
+	if errors.As(err, &ae) {
+		return Retryable(err), ae.RetryAfter
 	}
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-		return 0, false
-	}
-	return wait, true
+	return Retryable(err), 0
 }
 
 // Retryable reports whether err is a transient failure a read may retry:
@@ -86,30 +70,15 @@ func (c *Client) retryWait(ctx context.Context, err error, n int) (time.Duration
 func Retryable(err error) bool {
 	var ae *APIError
 	if errors.As(err, &ae) {
-		return ae.Status == http.StatusTooManyRequests || ae.Status >= 500
+		return httpsafe.Transient(ae.Status)
 	}
 	var re *RequestError
 	if errors.As(err, &re) {
 		// A timeout of the caller's own context is final; the client's
 		// per-attempt timeout is not.
-		return re.Timeout || !(errors.Is(re.Err, context.Canceled) || errors.Is(re.Err, context.DeadlineExceeded))
+		return re.Timeout || !errors.Is(re.Err, context.Canceled) && !errors.Is(re.Err, context.DeadlineExceeded)
 	}
 	return false
-}
-
-// sleepCtx waits d or until ctx ends, whichever is first.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // log writes one debug line per attempt: what was asked (method and path,

@@ -14,27 +14,14 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"ordermon/internal/backoff"
+	"ordermon/internal/fakeserver"
 )
 
 // sleepRecorder is an injected Config.Sleep: it records each wait and
 // returns at once, so retry tests take no wall time.
-type sleepRecorder struct {
-	mu    sync.Mutex
-	waits []time.Duration
-}
-
-func (s *sleepRecorder) Sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.waits = append(s.waits, d)
-	s.mu.Unlock()
-	return ctx.Err()
-}
-
-func (s *sleepRecorder) got() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.waits...)
-}
+type sleepRecorder = fakeserver.Sleeps
 
 // sequence answers the i-th request with the i-th handler, repeating the
 // last one.
@@ -67,7 +54,7 @@ func TestRetry500ThenSuccess(t *testing.T) {
 	if n := len(s.requests()); n != 2 {
 		t.Errorf("%d requests, want 2", n)
 	}
-	if w := sl.got(); len(w) != 1 || w[0] > RetryBaseDelay {
+	if w := sl.Waits(); len(w) != 1 || w[0] > RetryBaseDelay {
 		t.Errorf("waits %v, want one within the first backoff ceiling %v", w, RetryBaseDelay)
 	}
 	// The retry is signed afresh.
@@ -90,7 +77,7 @@ func TestClientErrorsAreNotRetried(t *testing.T) {
 		if n := len(s.requests()); n != 1 {
 			t.Errorf("%d: %d requests, want exactly 1", status, n)
 		}
-		if len(sl.got()) != 0 {
+		if len(sl.Waits()) != 0 {
 			t.Errorf("%d: slept before giving up", status)
 		}
 	}
@@ -106,7 +93,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 	if _, err := c.GetOrder(context.Background(), orderID); err != nil {
 		t.Fatal(err)
 	}
-	if w := sl.got(); len(w) != 1 || w[0] < 7*time.Second {
+	if w := sl.Waits(); len(w) != 1 || w[0] < 7*time.Second {
 		t.Errorf("waits %v, want one of at least the 7s Retry-After", w)
 	}
 }
@@ -121,7 +108,7 @@ func TestLongRetryAfterEndsTheCall(t *testing.T) {
 	if !errors.As(err, &ae) || ae.RetryAfter != time.Hour {
 		t.Fatalf("want the 503 with RetryAfter 1h, got %v", err)
 	}
-	if len(s.requests()) != 1 || len(sl.got()) != 0 {
+	if len(s.requests()) != 1 || len(sl.Waits()) != 0 {
 		t.Errorf("waited out an hour-long Retry-After inside a call")
 	}
 }
@@ -138,13 +125,16 @@ func TestAttemptsBounded(t *testing.T) {
 	if n := len(s.requests()); n != 4 {
 		t.Errorf("%d requests, want 4", n)
 	}
-	w := sl.got()
+	w := sl.Waits()
 	if len(w) != 3 {
 		t.Fatalf("waits %v, want 3", w)
 	}
+	// Equal jitter: each wait is at least half its step, so after a 429 or
+	// 5xx no retry comes at once, and no wait is shorter than the step
+	// before (full jitter allowed 0.16 s and then 0.0 s).
 	for i, d := range w {
-		if ceiling := RetryBaseDelay << i; d < 0 || d > ceiling {
-			t.Errorf("wait %d = %v, outside full jitter [0, %v]", i, d, ceiling)
+		if step := RetryBaseDelay << i; d < step/2 || d > step {
+			t.Errorf("wait %d = %v, outside equal jitter [%v, %v]", i, d, step/2, step)
 		}
 	}
 	// The default is 3 attempts.
@@ -188,7 +178,7 @@ func TestConnectionErrorIsRetried(t *testing.T) {
 	if !errors.As(err, &re) || !Retryable(err) {
 		t.Fatalf("got %v", err)
 	}
-	if n := len(sl.got()); n != DefaultMaxAttempts-1 {
+	if n := len(sl.Waits()); n != DefaultMaxAttempts-1 {
 		t.Errorf("%d waits, want %d", n, DefaultMaxAttempts-1)
 	}
 }
@@ -217,8 +207,8 @@ func TestNoWaitBeyondTheDeadline(t *testing.T) {
 	if !IsRateLimited(err) {
 		t.Fatalf("want the 429, got %v", err)
 	}
-	if len(sl.got()) != 0 || len(s.requests()) != 1 {
-		t.Errorf("started a 20s wait with 5s left: waits %v", sl.got())
+	if len(sl.Waits()) != 0 || len(s.requests()) != 1 {
+		t.Errorf("started a 20s wait with 5s left: waits %v", sl.Waits())
 	}
 }
 
@@ -229,26 +219,12 @@ func TestSleepStopsOnCancel(t *testing.T) {
 	c := newTestClient(t, s, k, func(c *Config) {
 		c.Sleep = func(ctx context.Context, d time.Duration) error {
 			cancel()
-			return sleepCtx(ctx, time.Hour) // must return as soon as ctx ends
+			return backoff.Sleep(ctx, time.Hour) // must return as soon as ctx ends
 		}
 	})
 	_, err := c.GetOrder(ctx, orderID)
 	if StatusOf(err) != 500 || len(s.requests()) != 1 {
 		t.Fatalf("got %v after %d requests", err, len(s.requests()))
-	}
-}
-
-func TestSleepCtx(t *testing.T) {
-	if err := sleepCtx(context.Background(), 0); err != nil {
-		t.Error(err)
-	}
-	if err := sleepCtx(context.Background(), time.Millisecond); err != nil {
-		t.Error(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if err := sleepCtx(ctx, time.Hour); !errors.Is(err, context.Canceled) {
-		t.Errorf("canceled sleep: %v", err)
 	}
 }
 

@@ -6,9 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
+
+	"ordermon/internal/httpsafe"
 )
 
 // endpoint is one read: the operation name (for costs and logs), the path
@@ -56,7 +57,7 @@ func (c *Client) attempt(ctx context.Context, ep endpoint) result {
 		return result{err: fmt.Errorf("kalshi: GET %s: %s", path, cleanErr(err))}
 	}
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", UserAgent)
+	req.Header.Set("User-Agent", httpsafe.UserAgent)
 	if err := SignRequest(req, c.cfg.KeyID, c.cfg.Key, c.cfg.Now()); err != nil {
 		return result{err: err}
 	}
@@ -69,21 +70,10 @@ func (c *Client) attempt(ctx context.Context, ep endpoint) result {
 		c.lastDate.Store(&t)
 	}
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
-	limit := c.cfg.MaxBodyBytes
-	if !ok && limit > 64<<10 {
-		// An error reply only needs its code and an excerpt.
-		limit = 64 << 10
-	}
-	var body []byte
-	truncated := ok && resp.ContentLength > limit
-	if !truncated {
-		body, err = io.ReadAll(io.LimitReader(resp.Body, limit+1))
-		if err != nil {
-			return result{status: resp.StatusCode, err: c.requestError(ctx, actx, path, err)}
-		}
-		if int64(len(body)) > limit {
-			body, truncated = body[:limit], true
-		}
+	// An error reply is read only as far as its code and an excerpt need.
+	body, truncated, err := httpsafe.ReadBody(resp, c.cfg.MaxBodyBytes)
+	if err != nil {
+		return result{status: resp.StatusCode, err: c.requestError(ctx, actx, path, err)}
 	}
 	if !ok {
 		return result{status: resp.StatusCode, err: newAPIError(http.MethodGet, path, resp.StatusCode, resp.Header, body, truncated, c.cfg.Now())}
@@ -94,20 +84,13 @@ func (c *Client) attempt(ctx context.Context, ep endpoint) result {
 	return result{status: resp.StatusCode, body: body}
 }
 
-// requestError names a failed request by method and path only. The
-// *url.Error that net/http returns would quote the full URL, query
-// included, so it is unwrapped first.
+// requestError names a failed request by method and path only, never the
+// full URL with its query.
 func (c *Client) requestError(ctx, actx context.Context, path string, err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	re := &RequestError{Method: http.MethodGet, Path: path, Err: err}
-	if ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
-		re.Timeout = true
+	cause, timedOut := httpsafe.NoReply(ctx, actx, err)
+	re := &RequestError{Method: http.MethodGet, Path: path, Err: cause, Timeout: timedOut}
+	if timedOut {
 		re.Err = fmt.Errorf("no reply within %s: %w", c.cfg.Timeout, context.DeadlineExceeded)
-	} else if ctx.Err() != nil {
-		re.Err = context.Cause(ctx)
 	}
 	return re
 }

@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -15,6 +13,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"ordermon/internal/backoff"
+	"ordermon/internal/httpsafe"
 	"ordermon/internal/textsafe"
 )
 
@@ -33,7 +33,9 @@ type IntentConfig struct {
 	Token func(ctx context.Context) (string, error)
 	// APIKey is sent as x-api-key when non-empty.
 	APIKey string
-	// HTTPClient sends requests; nil means a client with sane timeouts.
+	// HTTPClient sends requests; nil means a client with sane timeouts and
+	// reply headers capped at 64 KiB. Redirects are never followed,
+	// whichever client is used.
 	HTTPClient *http.Client
 	// Timeout bounds each request; zero means 10 seconds.
 	Timeout time.Duration
@@ -42,9 +44,17 @@ type IntentConfig struct {
 	// Now is the clock used to judge token expiry; nil means time.Now.
 	Now func() time.Time
 	// Logger, when set, receives one debug record per request: path,
-	// duration, status and result. Headers, the token and the API key are
-	// never logged.
+	// attempt, duration, status and result. Headers, the token and the API
+	// key are never logged.
 	Logger *slog.Logger
+	// MaxAttempts bounds the tries of one read, the first included; zero
+	// means 3. Only transient failures are retried (see Retryable), with
+	// the same backoff as the Kalshi client.
+	MaxAttempts int
+	// Sleep waits between attempts and must return early, with ctx's
+	// error, when ctx ends; nil means a timer. Tests inject one that
+	// records the wait and returns at once.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Defaults of IntentConfig's zero fields.
@@ -58,9 +68,10 @@ const (
 // IntentClient reads intents from the intent service. It is safe for
 // concurrent use.
 type IntentClient struct {
-	cfg  IntentConfig
-	base string // scheme://host[/prefix] without a trailing slash
-	http *http.Client
+	cfg   IntentConfig
+	base  string // scheme://host[/prefix] without a trailing slash
+	http  *http.Client
+	retry backoff.Retry
 }
 
 // ErrInvalidIntentID reports an intent ID that cannot be sent as one path
@@ -68,8 +79,9 @@ type IntentClient struct {
 var ErrInvalidIntentID = errors.New("invalid intent ID")
 
 // NewIntentClient returns a client for cfg. The base URL must be https,
-// except that loopback hosts (127.0.0.0/8, ::1, localhost) may use http, so
-// credentials never cross a network in clear text.
+// except that loopback hosts (see httpsafe.IsLoopback: localhost,
+// 127.0.0.0/8, ::1) may use http, so credentials never cross a network in
+// clear text.
 func NewIntentClient(cfg IntentConfig) (*IntentClient, error) {
 	base, err := checkBaseURL(cfg.BaseURL)
 	if err != nil {
@@ -78,8 +90,8 @@ func NewIntentClient(cfg IntentConfig) (*IntentClient, error) {
 	if cfg.APIKey != "" && !headerSafe(cfg.APIKey) {
 		return nil, errors.New("pipeline: the intent API key contains characters an HTTP header cannot carry")
 	}
-	if cfg.Timeout < 0 || cfg.MaxBodyBytes < 0 {
-		return nil, errors.New("pipeline: intent client timeout and body cap must not be negative")
+	if cfg.Timeout < 0 || cfg.MaxBodyBytes < 0 || cfg.MaxAttempts < 0 {
+		return nil, errors.New("pipeline: intent client timeout, body cap and attempts must not be negative")
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultIntentTimeout
@@ -90,58 +102,24 @@ func NewIntentClient(cfg IntentConfig) (*IntentClient, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	var hc http.Client
-	if cfg.HTTPClient != nil {
-		hc = *cfg.HTTPClient
-	} else {
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.MaxIdleConnsPerHost = MaxConcurrentRequests
-		hc.Transport = tr
-	}
 	// A redirect would carry x-api-key (which net/http does not strip) to
-	// wherever the server points, possibly over http; report it instead.
-	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &IntentClient{cfg: cfg, base: base, http: &hc}, nil
+	// wherever the server points, possibly over http; httpsafe reports it
+	// instead.
+	return &IntentClient{
+		cfg: cfg, base: base,
+		http:  httpsafe.Client(cfg.HTTPClient, MaxConcurrentRequests),
+		retry: backoff.ForClient(cfg.MaxAttempts, cfg.Sleep),
+	}, nil
 }
 
 // checkBaseURL validates raw and returns it without a trailing slash. Its
 // errors never repeat the URL, which might hold credentials.
 func checkBaseURL(raw string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return "", errors.New("pipeline: the intent service URL is empty")
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", errors.New("pipeline: the intent service URL is not a valid URL")
-	}
-	if u.User != nil {
-		return "", errors.New("pipeline: the intent service URL must not contain a user name or password; use the token or API key settings")
-	}
-	if u.Host == "" {
-		return "", errors.New("pipeline: the intent service URL has no host (want e.g. https://swap-api.flux.fun)")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", errors.New("pipeline: the intent service URL must not have a query or fragment")
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return "", fmt.Errorf("pipeline: the intent service URL must use https (http is allowed only for localhost), not http://%s", textsafe.Clean(u.Host))
-		}
-	default:
-		return "", fmt.Errorf("pipeline: the intent service URL must use https, not %q", textsafe.Truncate(textsafe.Clean(u.Scheme), 16))
+	u, problem := httpsafe.CheckBaseURL(raw)
+	if problem != "" {
+		return "", errors.New("pipeline: the intent service URL " + problem)
 	}
 	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
-		return true
-	}
-	a, err := netip.ParseAddr(host)
-	return err == nil && a.Unmap().IsLoopback()
 }
 
 // headerSafe reports whether s is visible ASCII, so it can be a header
@@ -186,91 +164,118 @@ func ValidateIntentID(id string) error {
 	return nil
 }
 
-// GetIntent reads one intent (GET {base}/v1/order/{id}).
+// GetIntent reads one intent (GET {base}/v1/order/{id}). 429s, 5xx
+// replies, timeouts and connection failures are retried like the Kalshi
+// client's reads (see internal/backoff), waiting at least any Retry-After
+// but never past ctx's deadline; other errors are returned at once.
 func (c *IntentClient) GetIntent(ctx context.Context, id string) (Intent, error) {
-	start := time.Now()
-	in, err := c.getIntent(ctx, id)
-	if c.cfg.Logger != nil {
-		// The path holds only the validated ID; errors are already
-		// scrubbed of the token and key.
-		result, status := "ok", http.StatusOK
-		if err != nil {
-			status = IntentStatusOf(err)
-			result = textsafe.Truncate(textsafe.Clean(err.Error()), 200)
-		}
-		c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "intent request",
-			slog.String("path", "/v1/order/"+url.PathEscape(id)), slog.Duration("duration", time.Since(start)),
-			slog.Int("status", status), slog.String("result", result))
-	}
-	return in, err
-}
-
-func (c *IntentClient) getIntent(ctx context.Context, id string) (Intent, error) {
 	if err := ValidateIntentID(id); err != nil {
 		return Intent{}, err
 	}
 	path := "/v1/order/" + url.PathEscape(id)
+	// The token is fetched once per read, not per attempt: a token command
+	// that failed or hung is not run again by the retries.
 	token, err := c.token(ctx)
 	if err != nil {
 		return Intent{}, err
 	}
-	scrub := secretScrubber(token, c.cfg.APIKey)
+	a := attempt{path: path, id: id, token: token, scrub: secretScrubber(token, c.cfg.APIKey)}
+	var in Intent
+	err = c.retry.Do(ctx, func(n int) error {
+		start := time.Now()
+		var err error
+		in, err = c.send(ctx, a)
+		c.log(ctx, path, n, time.Since(start), err)
+		return err
+	}, classify)
+	return in, err
+}
 
+// log writes one debug record per attempt. The path holds only the
+// validated ID; errors are already scrubbed of the token and key.
+func (c *IntentClient) log(ctx context.Context, path string, n int, d time.Duration, err error) {
+	if c.cfg.Logger == nil {
+		return
+	}
+	result, status := "ok", http.StatusOK
+	if err != nil {
+		status = IntentStatusOf(err)
+		result = textsafe.Truncate(textsafe.Clean(err.Error()), 200)
+	}
+	c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "intent request",
+		slog.String("path", path), slog.Int("attempt", n), slog.Duration("duration", d),
+		slog.Int("status", status), slog.String("result", result))
+}
+
+// attempt is what every try of one read sends and scrubs.
+type attempt struct {
+	path, id, token string
+	scrub           func(string) string
+}
+
+// send makes one request within the per-request timeout and decodes the
+// reply.
+func (c *IntentClient) send(ctx context.Context, a attempt) (Intent, error) {
 	rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(rctx, http.MethodGet, c.base+path, nil)
+	req, err := http.NewRequestWithContext(rctx, http.MethodGet, c.base+a.path, nil)
 	if err != nil {
-		return Intent{}, fmt.Errorf("pipeline: GET %s: building the request failed", path)
+		return Intent{}, fmt.Errorf("pipeline: GET %s: building the request failed", a.path)
 	}
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "ordermon")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("User-Agent", httpsafe.UserAgent)
+	if a.token != "" {
+		req.Header.Set("Authorization", "Bearer "+a.token)
 	}
 	if c.cfg.APIKey != "" {
 		req.Header.Set("x-api-key", c.cfg.APIKey)
 	}
-
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return Intent{}, c.transportError(ctx, path, err, scrub)
+		return Intent{}, c.transportError(ctx, rctx, a.path, err, a.scrub)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.MaxBodyBytes+1))
+	body, truncated, err := httpsafe.ReadBody(resp, c.cfg.MaxBodyBytes)
 	if err != nil {
-		return Intent{}, c.transportError(ctx, path, err, scrub)
-	}
-	if int64(len(body)) > c.cfg.MaxBodyBytes {
-		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", path, &BodyTooLargeError{Limit: c.cfg.MaxBodyBytes})
+		return Intent{}, c.transportError(ctx, rctx, a.path, err, a.scrub)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		ie := newIntentError(resp.StatusCode, path, body, scrub)
-		ie.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now())
+		ie := newIntentError(resp.StatusCode, a.path, body, truncated, a.scrub)
+		ie.RetryAfter = httpsafe.RetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now())
 		return Intent{}, ie
 	}
-	in, err := (&intentDecoder{scrub: scrub}).decode(body)
+	if truncated {
+		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", a.path, &BodyTooLargeError{Limit: c.cfg.MaxBodyBytes})
+	}
+	return c.decode(body, resp.StatusCode, a)
+}
+
+// decode reads a 2xx reply and checks that it is the intent asked for and
+// says where the order is.
+func (c *IntentClient) decode(body []byte, status int, a attempt) (Intent, error) {
+	in, err := (&intentDecoder{scrub: a.scrub}).decode(body)
 	if err != nil {
 		var ie *IntentError
 		if errors.As(err, &ie) {
-			ie.Status, ie.Path = resp.StatusCode, path
+			ie.Status, ie.Path = status, a.path
 			return Intent{}, ie
 		}
-		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", path, err)
+		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", a.path, err)
 	}
 	// A reply for another intent (a caching proxy mixing up replies, or a
 	// service that ignores the path) must not be shown under this ID.
 	// Case is ignored: a UUID means the same in either case.
-	if in.ID != "" && !strings.EqualFold(in.ID, id) {
-		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", path, &IntentFieldError{
+	if in.ID != "" && !strings.EqualFold(in.ID, a.id) {
+		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", a.path, &IntentFieldError{
 			Field:   "id",
-			Problem: "the reply is for intent " + strconv.Quote(textsafe.Truncate(scrub(textsafe.Clean(in.ID)), 40)) + ", not the one asked for",
+			Problem: "the reply is for intent " + strconv.Quote(textsafe.Truncate(a.scrub(textsafe.Clean(in.ID)), 40)) + ", not the one asked for",
 		})
 	}
 	// Every status reply says where the order is. One that does not (all
 	// fields null, say) would otherwise replace what is known with an
 	// intent that has no status, timestamps or Kalshi order.
 	if in.Status == "" {
-		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", path, &IntentFieldError{Field: "status", Problem: "missing; the reply does not say where the order is"})
+		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", a.path, &IntentFieldError{Field: "status", Problem: "missing; the reply does not say where the order is"})
 	}
 	return in, nil
 }
@@ -314,20 +319,18 @@ func (c *IntentClient) TokenExpiry(ctx context.Context) time.Time {
 }
 
 // transportError names a failure to get a reply at all. parent is the
-// caller's context: when it ended, its error is reported; when only our
-// own deadline fired, the error says the service did not answer in time.
-func (c *IntentClient) transportError(parent context.Context, path string, err error, scrub func(string) string) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err // drop the URL: the path is already named
-	}
-	if perr := parent.Err(); perr != nil {
-		return fmt.Errorf("pipeline: GET %s: %w", path, perr)
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
+// caller's context: when it ended, its error is reported; when only the
+// attempt's own deadline fired, the error says the service did not answer
+// in time.
+func (c *IntentClient) transportError(parent, attempt context.Context, path string, err error, scrub func(string) string) error {
+	cause, timedOut := httpsafe.NoReply(parent, attempt, err)
+	switch {
+	case parent.Err() != nil:
+		return fmt.Errorf("pipeline: GET %s: %w", path, cause)
+	case timedOut:
 		return fmt.Errorf("pipeline: GET %s: no reply within %s: %w", path, c.cfg.Timeout, context.DeadlineExceeded)
 	}
-	return &transportErr{path: path, msg: scrub(textsafe.Clean(err.Error())), err: err}
+	return &transportErr{path: path, msg: scrub(textsafe.Clean(cause.Error())), err: cause}
 }
 
 // transportErr keeps the cause for errors.Is while printing a sanitized

@@ -42,7 +42,8 @@ func newIntentService(t *testing.T, opts pipelinetest.Options) *pipelinetest.Ser
 
 func newIntentTestClient(t *testing.T, base string, mod func(*IntentConfig)) *IntentClient {
 	t.Helper()
-	cfg := IntentConfig{BaseURL: base, Now: func() time.Time { return intentNow }}
+	// Retries do not wait: no test sleeps. Retry tests inject a recorder.
+	cfg := IntentConfig{BaseURL: base, Now: func() time.Time { return intentNow }, Sleep: noWait}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -52,6 +53,9 @@ func newIntentTestClient(t *testing.T, base string, mod func(*IntentConfig)) *In
 	}
 	return c
 }
+
+// noWait is an injected IntentConfig.Sleep that returns at once.
+func noWait(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 
 // assertNoIntentSecret fails when s contains a credential, without printing it.
 func assertNoIntentSecret(t *testing.T, what, s string, secrets ...string) {
@@ -320,7 +324,11 @@ func TestGetIntentErrorsNeverEchoSecrets(t *testing.T) {
 	svc.InjectFault(pipelinetest.Fault{Status: 401, Body: []byte(`{"error":"token ` + tok + ` rejected for key ` + intentTestAPIKey + `"}`), Times: 1})
 	svc.InjectFault(pipelinetest.Fault{Status: 502, Body: []byte(`<html><body>Bearer ` + tok + `</body></html>`), Times: 1})
 	svc.InjectFault(pipelinetest.Fault{Body: []byte(`{"id":"1","createdAt":"` + intentTestAPIKey + `"}`), Times: 1})
-	c := newIntentTestClient(t, svc.URL, func(c *IntentConfig) { c.Token = staticToken(tok); c.APIKey = intentTestAPIKey })
+	// One attempt each, so each reply is seen on its own: a retry of the
+	// 502 would take the next fault's reply.
+	c := newIntentTestClient(t, svc.URL, func(c *IntentConfig) {
+		c.Token, c.APIKey, c.MaxAttempts = staticToken(tok), intentTestAPIKey, 1
+	})
 	for i := range 3 {
 		_, err := c.GetIntent(context.Background(), "123")
 		if err == nil {
@@ -359,7 +367,7 @@ func TestGetIntentTimeout(t *testing.T) {
 	svc := newIntentService(t, pipelinetest.Options{})
 	svc.PutIntent(placedTestIntent("123"))
 	svc.InjectFault(pipelinetest.Fault{Delay: time.Hour, Times: 1})
-	c := newIntentTestClient(t, svc.URL, func(c *IntentConfig) { c.Timeout = 50 * time.Millisecond })
+	c := newIntentTestClient(t, svc.URL, func(c *IntentConfig) { c.Timeout, c.MaxAttempts = 50*time.Millisecond, 1 })
 	_, err := c.GetIntent(context.Background(), "123")
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "no reply within 50ms") {
 		t.Fatalf("err = %v, want a timeout naming the limit", err)
@@ -463,6 +471,9 @@ func TestNewIntentClientValidatesBaseURL(t *testing.T) {
 	}
 	if _, err := NewIntentClient(IntentConfig{BaseURL: "https://x", Timeout: -1}); err == nil {
 		t.Error("a negative timeout must be rejected")
+	}
+	if _, err := NewIntentClient(IntentConfig{BaseURL: "https://x", MaxAttempts: -1}); err == nil {
+		t.Error("negative attempts must be rejected")
 	}
 }
 

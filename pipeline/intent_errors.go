@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"ordermon/internal/httpsafe"
 	"ordermon/internal/textsafe"
 )
 
@@ -36,7 +37,7 @@ type IntentError struct {
 	// Path is the request path, e.g. /v1/order/123.
 	Path string
 	// RetryAfter is the reply's Retry-After (delay-seconds or an
-	// HTTP-date), capped at maxRetryAfter; zero when absent or invalid.
+	// HTTP-date), capped at an hour; zero when absent or invalid.
 	// A caller backing off after a 429 or 503 should wait at least this.
 	RetryAfter time.Duration
 }
@@ -72,13 +73,24 @@ func IntentStatusOf(err error) int {
 
 // Retryable reports whether a failed read may succeed if made again: a 429,
 // a 5xx, a timeout or a failure to get a reply at all, as opposed to a
-// reply that will be just as wrong next time.
+// reply that will be just as wrong next time. GetIntent retries these
+// itself; a caller that polls may try again later.
 func Retryable(err error) bool {
 	if st := IntentStatusOf(err); st != 0 {
-		return st == http.StatusTooManyRequests || st >= 500
+		return httpsafe.Transient(st)
 	}
 	var te *transportErr
 	return errors.As(err, &te) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// classify tells the retry loop whether err is worth another attempt and
+// what Retry-After the service sent with it.
+func classify(err error) (bool, time.Duration) {
+	var ie *IntentError
+	if errors.As(err, &ie) {
+		return Retryable(err), ie.RetryAfter
+	}
+	return Retryable(err), 0
 }
 
 // IsIntentNotFound reports whether the intent service answered 404: no
@@ -162,14 +174,16 @@ func secretScrubber(secrets ...string) func(string) string {
 	}
 }
 
-// newIntentError builds the error for a non-2xx reply.
-func newIntentError(status int, path string, body []byte, scrub func(string) string) *IntentError {
+// newIntentError builds the error for a non-2xx reply. A truncated body is
+// only excerpted: a JSON object cut short would not parse anyway.
+func newIntentError(status int, path string, body []byte, truncated bool, scrub func(string) string) *IntentError {
 	e := &IntentError{Status: status, Path: path}
-	msg, code, ok := parseErrorBody(body)
-	if ok && (msg != "" || code != "") {
-		e.Message = textsafe.Truncate(scrub(textsafe.Clean(msg)), maxErrorMessage)
-		e.Code = textsafe.Truncate(scrub(textsafe.Clean(code)), 40)
-		return e
+	if !truncated {
+		if msg, code, ok := parseErrorBody(body); ok && (msg != "" || code != "") {
+			e.Message = textsafe.Truncate(scrub(textsafe.Clean(msg)), maxErrorMessage)
+			e.Code = textsafe.Truncate(scrub(textsafe.Clean(code)), 40)
+			return e
+		}
 	}
 	e.Excerpt = excerpt(body, scrub)
 	return e
@@ -280,36 +294,10 @@ func scalarText(raw json.RawMessage) string {
 
 // serviceFailure is the error for a 2xx body of {"success":false,...}.
 func serviceFailure(body []byte, scrub func(string) string) *IntentError {
-	e := newIntentError(0, "", body, scrub)
+	e := newIntentError(0, "", body, false, scrub)
 	if e.Message == "" && e.Code == "" {
 		e.Excerpt = ""
 		e.Message = "success is false"
 	}
 	return e
-}
-
-// maxRetryAfter caps a Retry-After the client will believe, so a hostile
-// value cannot silence the service for days.
-const maxRetryAfter = time.Hour
-
-// parseRetryAfter reads Retry-After as delay-seconds or an HTTP-date
-// (RFC 9110 §10.2.3) relative to now; 0 when absent, invalid or past.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	var d time.Duration
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n <= 0 {
-			return 0
-		}
-		if n > int64(maxRetryAfter/time.Second) {
-			return maxRetryAfter
-		}
-		d = time.Duration(n) * time.Second
-	} else if t, err := http.ParseTime(v); err == nil {
-		d = t.Sub(now)
-	}
-	return min(max(d, 0), maxRetryAfter)
 }

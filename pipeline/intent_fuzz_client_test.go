@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"ordermon/internal/httpsafe"
 )
 
 // intentReply answers every request with one fixed reply, so the fuzzer
@@ -64,6 +66,7 @@ func FuzzGetIntent(f *testing.F) {
 			HTTPClient: &http.Client{Transport: intentReply{status: status, header: h, body: body}},
 			Token:      func(context.Context) (string, error) { return token, nil },
 			Now:        func() time.Time { return intentNow },
+			Sleep:      noWait,
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -82,7 +85,7 @@ func FuzzGetIntent(f *testing.F) {
 					t.Fatalf("error carries %U: %q", r, s)
 				}
 			}
-			if ie, ok := err.(*IntentError); ok && (ie.RetryAfter < 0 || ie.RetryAfter > maxRetryAfter) {
+			if ie, ok := err.(*IntentError); ok && (ie.RetryAfter < 0 || ie.RetryAfter > httpsafe.MaxRetryAfter) {
 				t.Fatalf("RetryAfter %v", ie.RetryAfter)
 			}
 			return

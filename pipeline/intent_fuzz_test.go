@@ -56,7 +56,7 @@ func FuzzIntentErrorBody(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		const secret = "secret-token-123456"
-		e := newIntentError(status, "/v1/order/1", body, secretScrubber(secret))
+		e := newIntentError(status, "/v1/order/1", body, false, secretScrubber(secret))
 		msg := e.Error()
 		if strings.ContainsAny(msg, "\x1b\x07\r\n\x00") {
 			t.Errorf("unclean error %q", msg)

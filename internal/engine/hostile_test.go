@@ -41,7 +41,7 @@ import (
 // even on a loaded machine under the race detector.
 const hostileTimeout = 750 * time.Millisecond
 
-// hostileAttempts is the Kalshi client's MaxAttempts here. A round of a
+// hostileAttempts is each client's MaxAttempts here. A round of a
 // case that times out every attempt takes hostileAttempts×hostileTimeout
 // (the orders are read in parallel and retries do not wait).
 const hostileAttempts = 3
@@ -113,7 +113,7 @@ type hworld struct {
 	eng         *engine.Engine
 	pub         ed25519.PublicKey
 	mark        int          // a request count a case may compare against
-	sleeps      atomic.Int64 // retry waits the Kalshi client asked for
+	sleeps      atomic.Int64 // retry waits the clients asked for
 	transports  []*http.Transport
 }
 
@@ -163,9 +163,13 @@ func newHostileWorld(t *testing.T) *hworld {
 		t.Fatal(err)
 	}
 	ic, err := pipeline.NewIntentClient(pipeline.IntentConfig{
-		BaseURL: w.intentFront.srv.URL, Now: w.clock.Now, Timeout: hostileTimeout,
+		BaseURL: w.intentFront.srv.URL, Now: w.clock.Now, Timeout: hostileTimeout, MaxAttempts: hostileAttempts,
 		HTTPClient: &http.Client{Transport: it},
 		Token:      func(context.Context) (string, error) { return hostileToken, nil },
+		Sleep: func(ctx context.Context, _ time.Duration) error {
+			w.sleeps.Add(1)
+			return ctx.Err()
+		},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -24,6 +24,8 @@ import (
 	"net/http/httptest"
 	"sync"
 	"time"
+
+	"ordermon/internal/fakeserver"
 )
 
 // Options configures an Exchange.
@@ -63,6 +65,8 @@ type Options struct {
 type Exchange struct {
 	// URL is the server root, e.g. http://127.0.0.1:41234.
 	URL string
+	// Trouble gives the exchange InjectFault, ClearFaults and SetChaos.
+	fakeserver.Trouble
 
 	opts   Options
 	srv    *httptest.Server
@@ -77,12 +81,9 @@ type Exchange struct {
 	// steps in a deterministic order.
 	scripts   map[string][]func(*Exchange)
 	scriptIDs []string
-	faults    []Fault
-	chaos     *chaosState
 	bucket    bucket
-	reqs      []Request
-	inflight  int
-	changed   chan struct{} // closed and replaced whenever reqs or inflight change
+
+	rec fakeserver.Recorder[Request] // safe on its own; not guarded by mu
 }
 
 // New starts an exchange on a loopback port (127.0.0.1).
@@ -99,7 +100,6 @@ func New(opts Options) *Exchange {
 		keys:    make(map[string]crypto.PublicKey),
 		state:   newState(),
 		scripts: make(map[string][]func(*Exchange)),
-		changed: make(chan struct{}),
 	}
 	x.bucket = newBucket(opts.ReadBudget, opts.Burst)
 	x.srv = httptest.NewServer(x)

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"ordermon/internal/fakeserver"
 )
 
 func TestFaultStatusBodies(t *testing.T) {
@@ -314,13 +316,11 @@ func TestChaosLatencyBounded(t *testing.T) {
 	f.x.SetChaos(Chaos{MaxLatency: 30 * time.Millisecond, Seed: 9})
 	var nonzero int
 	for range 1000 {
-		f.x.mu.Lock()
-		p := f.x.planLocked("/trade-api/v2/portfolio/orders")
-		f.x.mu.Unlock()
-		if p.delay < 0 || p.delay >= 30*time.Millisecond || p.status != 0 || p.hold || p.garbage {
+		p := fakeserver.Plan(&f.x.Trouble, "/trade-api/v2/portfolio/orders")
+		if p.Delay < 0 || p.Delay >= 30*time.Millisecond || p.Status != 0 || p.Hold || p.Garbage {
 			t.Fatalf("plan %+v outside the chaos settings", p)
 		}
-		if p.delay > 0 {
+		if p.Delay > 0 {
 			nonzero++
 		}
 	}

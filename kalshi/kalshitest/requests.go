@@ -22,81 +22,25 @@ type Request struct {
 	Charged bool
 }
 
-// record stores a finished request and wakes the waiters.
-func (x *Exchange) record(r Request) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	x.reqs = append(x.reqs, r)
-	x.broadcastLocked()
-}
-
-// enter counts a request as in flight from the moment it is read until it
-// is recorded.
-func (x *Exchange) enter() {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	x.inflight++
-	x.broadcastLocked()
-}
-
-func (x *Exchange) leave() {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	x.inflight--
-	x.broadcastLocked()
-}
-
-// broadcastLocked wakes everyone in waitFor. x.mu must be held.
-func (x *Exchange) broadcastLocked() {
-	close(x.changed)
-	x.changed = make(chan struct{})
-}
-
-// waitFor blocks until cond, evaluated with x.mu held, is true or ctx
-// ends.
-func (x *Exchange) waitFor(ctx context.Context, cond func() bool) error {
-	for {
-		x.mu.Lock()
-		ok, changed := cond(), x.changed
-		x.mu.Unlock()
-		if ok {
-			return nil
-		}
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-}
-
 // Requests returns every request received so far, oldest first. A request
 // is recorded when its reply has been written (or abandoned), so a request
 // still held by a delay is not listed yet.
-func (x *Exchange) Requests() []Request {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	return append([]Request(nil), x.reqs...)
-}
+func (x *Exchange) Requests() []Request { return x.rec.Requests() }
 
 // WaitRequests blocks until at least n requests have been recorded or ctx
 // ends, so tests can wait for a server-side outcome without sleeping.
 func (x *Exchange) WaitRequests(ctx context.Context, n int) error {
-	return x.waitFor(ctx, func() bool { return len(x.reqs) >= n })
+	return x.rec.WaitRequests(ctx, n)
 }
 
 // InFlight returns how many requests are being served right now, such as
 // requests held by a Delay fault.
-func (x *Exchange) InFlight() int {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	return x.inflight
-}
+func (x *Exchange) InFlight() int { return x.rec.InFlight() }
 
 // WaitInFlight blocks until at least n requests are being served at once
 // or ctx ends, so a test can act while a request is held.
 func (x *Exchange) WaitInFlight(ctx context.Context, n int) error {
-	return x.waitFor(ctx, func() bool { return x.inflight >= n })
+	return x.rec.WaitInFlight(ctx, n)
 }
 
 // Stats are totals over every request received.
@@ -111,10 +55,8 @@ type Stats struct {
 
 // Stats returns totals over every request received so far.
 func (x *Exchange) Stats() Stats {
-	x.mu.Lock()
-	defer x.mu.Unlock()
 	var s Stats
-	for _, r := range x.reqs {
+	for _, r := range x.rec.Requests() {
 		s.Requests++
 		if r.Charged {
 			s.Tokens += r.Cost
@@ -141,18 +83,16 @@ func (x *Exchange) MaxTokensPerSecond() int { return x.MaxTokensIn(time.Second) 
 // MaxTokensIn returns the most read tokens charged in any window of length
 // d, measured on the exchange clock at the time each request arrived.
 func (x *Exchange) MaxTokensIn(d time.Duration) int {
-	x.mu.Lock()
 	type hit struct {
 		at   time.Time
 		cost int
 	}
 	var hits []hit
-	for _, r := range x.reqs {
+	for _, r := range x.rec.Requests() {
 		if r.Charged {
 			hits = append(hits, hit{r.At, r.Cost})
 		}
 	}
-	x.mu.Unlock()
 	// Requests are recorded when they finish, not when they arrive.
 	sort.Slice(hits, func(i, j int) bool { return hits[i].at.Before(hits[j].at) })
 	best, sum, lo := 0, 0, 0

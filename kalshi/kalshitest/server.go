@@ -1,10 +1,10 @@
 package kalshitest
 
 import (
-	"context"
 	"net/http"
 	"strconv"
-	"time"
+
+	"ordermon/internal/fakeserver"
 )
 
 const apiPrefix = "/trade-api/v2"
@@ -17,10 +17,8 @@ const StatusClientClosed = 499
 // faults and chaos, then the route. Every request is recorded, whatever
 // its outcome.
 func (x *Exchange) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	x.enter()
-	defer x.leave()
+	x.rec.Begin()
 	now := x.now()
-	w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
 	rt := match(r)
 	rec := Request{
 		At:     now,
@@ -30,35 +28,40 @@ func (x *Exchange) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		KeyID:  r.Header.Get(HeaderKey),
 		Cost:   rt.cost,
 	}
+	// Deferred, so a reply cut short by a panic is still recorded (as
+	// abandoned) and no longer counted in flight.
+	defer func() {
+		if rec.Status == 0 {
+			rec.Status = StatusClientClosed
+		}
+		x.rec.End(rec)
+	}()
+	w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
 	if err := x.authenticate(r, now); err != nil {
 		rec.Status = writeReply(w, unauthorized(err.Error()), 0)
-		x.record(rec)
 		return
 	}
 	x.mu.Lock()
 	if !x.bucket.take(now, rt.cost) {
 		x.mu.Unlock()
 		rec.Status = writeReply(w, tooManyRequests(), 0)
-		x.record(rec)
 		return
 	}
 	rec.Charged = true
-	p := x.planLocked(r.URL.Path)
 	x.mu.Unlock()
-	rec.Status = x.execute(w, r, rt, p)
-	x.record(rec)
+	rec.Status = x.execute(w, r, rt, fakeserver.Plan(&x.Trouble, r.URL.Path))
 }
 
-// execute carries out a plan: it waits out any delay, then builds the
-// normal reply from the state at that moment, lets the plan rewrite it, and
-// writes it. It returns the status sent.
-func (x *Exchange) execute(w http.ResponseWriter, r *http.Request, rt route, p plan) int {
+// execute carries out a request's fate: it waits out any delay, then
+// builds the normal reply from the state at that moment, lets the fate
+// rewrite it, and writes it. It returns the status sent.
+func (x *Exchange) execute(w http.ResponseWriter, r *http.Request, rt route, p fakeserver.Fate) int {
 	ctx := r.Context()
-	if p.delay > 0 && !x.wait(ctx, p.delay) {
+	if p.Delay > 0 && !fakeserver.Hold(ctx, p.Delay, x.done) {
 		return StatusClientClosed
 	}
-	if p.hold {
-		x.wait(ctx, -1)
+	if p.Hold {
+		fakeserver.Hold(ctx, -1, x.done)
 		return StatusClientClosed
 	}
 	var base reply
@@ -70,27 +73,8 @@ func (x *Exchange) execute(w http.ResponseWriter, r *http.Request, rt route, p p
 	default:
 		base = rt.serve(x, r, rt.args)
 	}
-	out, padTo := p.apply(base)
+	out, padTo := apply(p, base)
 	return writeReply(w, out, padTo)
-}
-
-// wait blocks for d (forever when d < 0) and reports whether it ran to the
-// end; it gives up early when the client disconnects or the exchange
-// closes, so held replies never outlive a test.
-func (x *Exchange) wait(ctx context.Context, d time.Duration) bool {
-	var expired <-chan time.Time
-	if d >= 0 {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		expired = t.C
-	}
-	select {
-	case <-expired:
-		return true
-	case <-ctx.Done():
-	case <-x.done:
-	}
-	return false
 }
 
 // writeReply sends rep, padded to padTo bytes when padTo > 0, and returns
@@ -104,10 +88,10 @@ func writeReply(w http.ResponseWriter, rep reply, padTo int) int {
 		h.Set("Content-Type", rep.ctype)
 	}
 	if padTo > 0 {
-		prefix, suffix, filler, n := padding(rep.body, padTo)
-		h.Set("Content-Length", strconv.Itoa(len(prefix)+n+len(suffix)))
+		p := fakeserver.Pad(rep.body, padTo, "padding")
+		h.Set("Content-Length", strconv.Itoa(p.Len()))
 		w.WriteHeader(rep.status)
-		streamPadded(w, prefix, suffix, filler, n)
+		_, _ = p.WriteTo(w) // a client over its cap hangs up early
 		return rep.status
 	}
 	h.Set("Content-Length", strconv.Itoa(len(rep.body)))

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"ordermon/internal/fakeserver"
 	"ordermon/kalshi/kalshitest"
 )
 
@@ -51,18 +52,18 @@ type Options struct {
 type Service struct {
 	// URL is the server root, e.g. http://127.0.0.1:41235.
 	URL string
+	// Trouble gives the service InjectFault, ClearFaults and SetChaos.
+	fakeserver.Trouble
 
 	opts   Options
 	srv    *httptest.Server
 	closed chan struct{}
 	once   sync.Once
 
-	mu       sync.Mutex
-	intents  map[string]*IntentState
-	faults   []*Fault
-	requests []Request
-	inflight int
-	changed  chan struct{} // closed and replaced when requests or inflight change
+	mu      sync.Mutex
+	intents map[string]*IntentState
+
+	rec fakeserver.Recorder[Request] // safe on its own; not guarded by mu
 
 	// advMu serializes Advance so steps of one round never interleave with
 	// another round's; it is never held together with mu by the service
@@ -78,7 +79,6 @@ func New(opts Options) *Service {
 		opts:    opts,
 		closed:  make(chan struct{}),
 		intents: make(map[string]*IntentState),
-		changed: make(chan struct{}),
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	s.URL = s.srv.URL
@@ -122,11 +122,7 @@ type Request struct {
 }
 
 // Requests returns every request received so far, oldest first.
-func (s *Service) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
-}
+func (s *Service) Requests() []Request { return s.rec.Requests() }
 
 const orderPrefix = "/v1/order/"
 
@@ -141,11 +137,7 @@ func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && tok != "" {
 		rec.Bearer = true
 	}
-	s.mu.Lock()
-	s.inflight++
-	s.broadcastLocked()
-	s.mu.Unlock()
-
+	s.rec.Begin()
 	rw := &statusWriter{ResponseWriter: w}
 	// Deferred so a reply aborted by Close is still counted and recorded.
 	defer func() {
@@ -154,11 +146,7 @@ func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			rw.status = StatusClientClosed
 		}
 		rec.Status = rw.status
-		s.mu.Lock()
-		s.inflight--
-		s.requests = append(s.requests, rec)
-		s.broadcastLocked()
-		s.mu.Unlock()
+		s.rec.End(rec)
 	}()
 	s.handle(rw, r)
 }
@@ -167,48 +155,21 @@ func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 // any reply was written (nginx's 499).
 const StatusClientClosed = 499
 
-// broadcastLocked wakes every waiter; s.mu must be held.
-func (s *Service) broadcastLocked() {
-	close(s.changed)
-	s.changed = make(chan struct{})
-}
-
-// waitFor blocks until cond, evaluated under s.mu, holds or ctx ends.
-func (s *Service) waitFor(ctx context.Context, cond func() bool) error {
-	for {
-		s.mu.Lock()
-		ok, changed := cond(), s.changed
-		s.mu.Unlock()
-		if ok {
-			return nil
-		}
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-}
-
 // WaitRequests blocks until at least n requests have been answered or ctx
 // ends, so a test can wait for a poll without sleeping. A request is
 // recorded once its reply is written or abandoned.
 func (s *Service) WaitRequests(ctx context.Context, n int) error {
-	return s.waitFor(ctx, func() bool { return len(s.requests) >= n })
+	return s.rec.WaitRequests(ctx, n)
 }
 
 // InFlight returns how many requests are being served now, such as those
 // held by a Delay fault.
-func (s *Service) InFlight() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.inflight
-}
+func (s *Service) InFlight() int { return s.rec.InFlight() }
 
 // WaitInFlight blocks until at least n requests are being served at once
 // or ctx ends, so a test can act while a request is held.
 func (s *Service) WaitInFlight(ctx context.Context, n int) error {
-	return s.waitFor(ctx, func() bool { return s.inflight >= n })
+	return s.rec.WaitInFlight(ctx, n)
 }
 
 func (s *Service) handle(w http.ResponseWriter, r *http.Request) {
@@ -218,34 +179,35 @@ func (s *Service) handle(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "Unauthorized")
 		return
 	}
-	f := s.takeFault(r.URL.Path)
-	if f != nil && f.Delay > 0 {
-		t := time.NewTimer(f.Delay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		case <-s.closed:
-			t.Stop()
+	fate := fakeserver.Plan(&s.Trouble, r.URL.Path)
+	if fate.Delay > 0 || fate.Hold {
+		d := fate.Delay
+		if fate.Hold {
+			d = -1
+		}
+		if !fakeserver.Hold(r.Context(), d, s.closed) {
 			// Drop the connection so the client sees a failure, not an
 			// empty 200; net/http recovers this panic quietly.
 			panic(http.ErrAbortHandler)
 		}
 	}
-	if f != nil && f.RetryAfter > 0 {
+	f := fate.Fault
+	if f.RetryAfter > 0 {
 		w.Header().Set("Retry-After", itoa(f.RetryAfter))
 	}
-	if f != nil && (f.Body != nil || f.Status != 0 && !is2xx(f.Status)) {
+	if f.Body != nil || f.Status != 0 && !is2xx(f.Status) {
 		s.serveFault(w, f)
 		return
 	}
-	status, size := http.StatusOK, 0
-	if f != nil {
-		size = f.BodySize
-		if f.Status != 0 {
-			status = f.Status
-		}
+	s.serveIntent(w, r, f, fate.Garbage)
+}
+
+// serveIntent answers GET /v1/order/{id}, with the status and padding of
+// a 2xx fault, or cut in half when garbage.
+func (s *Service) serveIntent(w http.ResponseWriter, r *http.Request, f Fault, garbage bool) {
+	status := http.StatusOK
+	if f.Status != 0 {
+		status = f.Status
 	}
 	id, ok := strings.CutPrefix(r.URL.Path, orderPrefix)
 	if !ok || id == "" || strings.Contains(id, "/") {
@@ -262,9 +224,12 @@ func (s *Service) handle(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Order not found")
 		return
 	}
+	if garbage {
+		body = body[:len(body)/2]
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	writePadded(w, body, size)
+	writePadded(w, body, f.BodySize)
 }
 
 func is2xx(status int) bool { return status >= 200 && status <= 299 }
