@@ -118,12 +118,11 @@ func (w *wireDecimal) UnmarshalJSON(b []byte) error {
 		w.bad = true
 		return nil
 	}
-	if w.d.UnmarshalJSON(b) != nil {
-		w.bad = true
-		return nil
-	}
+	// A value fixed.Parse refuses is recorded as bad, not returned: the
+	// slow decoder will name it.
+	ok := w.d.UnmarshalJSON(b) == nil
 	m := w.d.Micros()
-	w.bad = m >= maxDecimalMicros || m <= -maxDecimalMicros
+	w.bad = !ok || m >= maxDecimalMicros || m <= -maxDecimalMicros
 	return nil
 }
 
@@ -429,7 +428,7 @@ func decodeReply[T any, P interface {
 	json.Unmarshaler
 }, W any](b []byte, name, field string, withCursor bool, list func(*replyIn) []*W, convert func(*W) (T, bool)) ([]T, string, error) {
 	var w replyIn
-	if json.Unmarshal(b, &w) == nil && !(withCursor && w.Cursor.bad) && bytes.Count(b, []byte(`"`+field+`"`)) <= 1 {
+	if json.Unmarshal(b, &w) == nil && (!withCursor || !w.Cursor.bad) && bytes.Count(b, []byte(`"`+field+`"`)) <= 1 {
 		if items, ok := convertAll(list(&w), convert); ok {
 			return items, w.Cursor.s, nil
 		}
