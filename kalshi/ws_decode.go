@@ -49,14 +49,14 @@ type reply struct {
 	markets    []string
 	hasMarkets bool
 	// subs is the list form of ok, the answer to list_subscriptions.
-	subs []Subscription
+	subs []listedSub
 	// code and text describe an error; text is sanitized.
 	code int
 	text string
 }
 
-// Subscription is one entry of the list form of an ok message.
-type Subscription struct {
+// listedSub is one entry of the list form of an ok message.
+type listedSub struct {
 	Channel string `json:"channel"`
 	SID     int64  `json:"sid"`
 }

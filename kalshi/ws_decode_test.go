@@ -133,7 +133,7 @@ func TestDecodeControlExamples(t *testing.T) {
 		t.Errorf("ok without a list %+v", f.reply)
 	}
 	f = mustFrame(t, exOKList)
-	if len(f.reply.subs) != 3 || f.reply.subs[2] != (Subscription{Channel: "fill", SID: 3}) {
+	if len(f.reply.subs) != 3 || f.reply.subs[2] != (listedSub{Channel: "fill", SID: 3}) {
 		t.Errorf("ok list %+v", f.reply)
 	}
 	f = mustFrame(t, exError)
