@@ -36,6 +36,7 @@ type wsHub struct {
 	accepted int
 	pongs    int
 	commands int
+	sig      signal // wakes WaitWS after every change
 }
 
 // wsConn is one client connection.
@@ -101,7 +102,7 @@ func (x *Exchange) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	x.ws.conns[conn] = true
 	x.ws.accepted++
-	x.broadcastLocked()
+	x.ws.sig.broadcast()
 	x.mu.Unlock()
 	x.runWS(conn)
 }
@@ -134,7 +135,7 @@ func (x *Exchange) runWS(conn *wsConn) {
 	wg.Wait()
 	x.mu.Lock()
 	delete(x.ws.conns, conn)
-	x.broadcastLocked()
+	x.ws.sig.broadcast()
 	x.mu.Unlock()
 }
 
@@ -177,7 +178,7 @@ func (x *Exchange) heartbeatWS(ctx context.Context, conn *wsConn) {
 		}
 		x.mu.Lock()
 		x.ws.pongs++
-		x.broadcastLocked()
+		x.ws.sig.broadcast()
 		x.mu.Unlock()
 	}
 }
@@ -302,5 +303,5 @@ func (x *Exchange) wsStatsLocked() WSStats {
 // WaitWS blocks until cond holds for the WebSocket side's state, or ctx
 // ends.
 func (x *Exchange) WaitWS(ctx context.Context, cond func(WSStats) bool) error {
-	return x.waitFor(ctx, func() bool { return cond(x.wsStatsLocked()) })
+	return x.ws.sig.wait(ctx, &x.mu, func() bool { return cond(x.wsStatsLocked()) })
 }

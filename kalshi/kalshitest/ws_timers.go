@@ -18,7 +18,7 @@ type Timers struct {
 
 	mu      sync.Mutex
 	waiting []timer
-	changed chan struct{} // closed and replaced whenever waiting changes
+	sig     signal // wakes WaitPending whenever waiting changes
 }
 
 type timer struct {
@@ -27,7 +27,7 @@ type timer struct {
 }
 
 // NewTimers returns timers on c.
-func NewTimers(c *Clock) *Timers { return &Timers{clock: c, changed: make(chan struct{})} }
+func NewTimers(c *Clock) *Timers { return &Timers{clock: c} }
 
 // Now returns the clock's time.
 func (t *Timers) Now() time.Time { return t.clock.Now() }
@@ -43,7 +43,7 @@ func (t *Timers) After(d time.Duration) <-chan time.Time {
 	}
 	t.mu.Lock()
 	t.waiting = append(t.waiting, timer{at: now.Add(d), ch: ch})
-	t.broadcastLocked()
+	t.sig.broadcast()
 	t.mu.Unlock()
 	return ch
 }
@@ -65,7 +65,7 @@ func (t *Timers) Advance(d time.Duration) {
 	}
 	clear(t.waiting[len(kept):])
 	t.waiting = kept
-	t.broadcastLocked()
+	t.sig.broadcast()
 }
 
 // Pending returns the times of the timers that have not fired, in the
@@ -73,6 +73,10 @@ func (t *Timers) Advance(d time.Duration) {
 func (t *Timers) Pending() []time.Time {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	return t.pendingLocked()
+}
+
+func (t *Timers) pendingLocked() []time.Time {
 	out := make([]time.Time, len(t.waiting))
 	for i, w := range t.waiting {
 		out[i] = w.at
@@ -97,11 +101,32 @@ func (t *Timers) WaitTimer(ctx context.Context, at time.Time) error {
 // WaitPending blocks until cond holds for the pending timers, or ctx
 // ends.
 func (t *Timers) WaitPending(ctx context.Context, cond func([]time.Time) bool) error {
+	return t.sig.wait(ctx, &t.mu, func() bool { return cond(t.pendingLocked()) })
+}
+
+// signal wakes the goroutines waiting for a condition on state that a
+// mutex guards; the owner calls broadcast, with the mutex held, after each
+// change.
+type signal struct{ ch chan struct{} }
+
+// broadcast wakes every waiter. The owner's mutex must be held.
+func (s *signal) broadcast() {
+	if s.ch != nil {
+		close(s.ch)
+	}
+	s.ch = make(chan struct{})
+}
+
+// wait blocks until cond, evaluated with mu held, is true, or ctx ends.
+func (s *signal) wait(ctx context.Context, mu *sync.Mutex, cond func() bool) error {
 	for {
-		t.mu.Lock()
-		changed := t.changed
-		t.mu.Unlock()
-		if cond(t.Pending()) {
+		mu.Lock()
+		if s.ch == nil {
+			s.ch = make(chan struct{})
+		}
+		ok, changed := cond(), s.ch
+		mu.Unlock()
+		if ok {
 			return nil
 		}
 		select {
@@ -110,9 +135,4 @@ func (t *Timers) WaitPending(ctx context.Context, cond func([]time.Time) bool) e
 			return ctx.Err()
 		}
 	}
-}
-
-func (t *Timers) broadcastLocked() {
-	close(t.changed)
-	t.changed = make(chan struct{})
 }
