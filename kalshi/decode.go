@@ -225,6 +225,12 @@ func (o *object) shape(current, legacy []string) Shape {
 	for _, f := range legacy {
 		leg = leg || o.has(f)
 	}
+	return shapeOf(cur, leg)
+}
+
+// shapeOf names the shape of an object that has fields of today's
+// vocabulary (cur), of the legacy one (leg), of both or of neither.
+func shapeOf(cur, leg bool) Shape {
 	switch {
 	case cur && leg:
 		return ShapeMixed
@@ -285,10 +291,16 @@ var (
 // inline queue_position, which Kalshi deprecated and always sends as 0, is
 // accepted and discarded: the queue position comes only from its own
 // endpoint. JSON null leaves o unchanged.
+//
+// A good order is read in one pass (decode_fast.go); only one that fails
+// there is read field by field, for an error that names the field.
 func (o *Order) UnmarshalJSON(b []byte) error {
-	if isNull(b) {
-		return nil
-	}
+	return decodeOne(b, o, (*orderIn).order, (*Order).decodeSlow)
+}
+
+// decodeSlow reads an order field by field, naming the first field that
+// is wrong.
+func (o *Order) decodeSlow(b []byte) error {
 	ob, err := newObject("order", b)
 	if err != nil {
 		return err
@@ -413,11 +425,15 @@ var (
 // UnmarshalJSON decodes the fields of a market an order watcher shows, from
 // today's `*_dollars` prices or the legacy integer cents (yes_bid, yes_ask,
 // no_bid, no_ask, last_price); the dollar fields win when both are present.
-// Other market fields are ignored. JSON null leaves m unchanged.
+// Other market fields are ignored. JSON null leaves m unchanged. A good
+// market is read in one pass, as Order.UnmarshalJSON reads an order.
 func (m *Market) UnmarshalJSON(b []byte) error {
-	if isNull(b) {
-		return nil
-	}
+	return decodeOne(b, m, (*marketIn).market, (*Market).decodeSlow)
+}
+
+// decodeSlow reads a market field by field, naming the first field that
+// is wrong.
+func (m *Market) decodeSlow(b []byte) error {
 	ob, err := newObject("market", b)
 	if err != nil {
 		return err
@@ -450,11 +466,15 @@ var (
 
 // UnmarshalJSON decodes a fill in today's shape (count_fp, `*_dollars`,
 // outcome_side/book_side) or the legacy one (integer count, cents, side and
-// action, ts in Unix seconds). JSON null leaves f unchanged.
+// action, ts in Unix seconds). JSON null leaves f unchanged. A good fill
+// is read in one pass, as Order.UnmarshalJSON reads an order.
 func (f *Fill) UnmarshalJSON(b []byte) error {
-	if isNull(b) {
-		return nil
-	}
+	return decodeOne(b, f, (*fillIn).fill, (*Fill).decodeSlow)
+}
+
+// decodeSlow reads a fill field by field, naming the first field that is
+// wrong.
+func (f *Fill) decodeSlow(b []byte) error {
 	ob, err := newObject("fill", b)
 	if err != nil {
 		return err

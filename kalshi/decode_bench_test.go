@@ -68,13 +68,9 @@ func BenchmarkDecodeOrdersPage(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(body)))
 			for b.Loop() {
-				ob, err := newObject("orders reply", body)
-				if err != nil {
-					b.Fatal(err)
-				}
-				orders := decodeList[Order](ob, "orders")
-				if ob.err != nil || len(orders) != n {
-					b.Fatalf("%d orders, %v", len(orders), ob.err)
+				page, err := decodeOrdersReply(body)
+				if err != nil || len(page.Orders) != n {
+					b.Fatalf("%d orders, %v", len(page.Orders), err)
 				}
 			}
 		})

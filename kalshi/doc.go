@@ -1,6 +1,7 @@
 // Package kalshi is a small, read-only client for Kalshi's Trade API v2: the
 // signed portfolio reads an order watcher needs (an order, its queue
-// position, its market, its fills, and the batch forms of those).
+// position, its market, its fills, and the batch forms of those), and the
+// WebSocket that pushes the same orders, fills and prices as they change.
 //
 //	key, err := kalshi.LoadPrivateKey("kalshi.pem")
 //	c, err := kalshi.New(kalshi.Config{BaseURL: kalshi.ProdBaseURL, KeyID: id, Key: key})
@@ -51,6 +52,25 @@
 // inline queue_position, which Kalshi always sent as 0, is discarded: the
 // only queue position is the queue-position endpoint's count of contracts
 // ahead, where 0 means first in line.
+//
+// A good reply is decoded in one pass into typed structs whose fields
+// decode themselves (decode_fast.go); only a reply that fails there is read
+// again field by field (decode.go), for the error that names the field.
+//
+// # Push
+//
+// A Stream keeps one signed WebSocket to /trade-api/ws/v2 (the handshake is
+// signed like a GET of that path) and subscribes to user_orders and fill,
+// for the markets given to SetMarkets or for every market, and to ticker
+// for those markets. Run delivers each user_order as the same Order REST
+// reads (see MergePush), each fill as a Fill and each ticker as a Ticker,
+// plus EventConnected, EventLive and EventDisconnected. The private
+// channels carry no sequence numbers, so EventLive says when to read the
+// watched orders over REST to catch what changed unseen. A connection
+// silent for 30 s, heartbeats included, is dropped; reconnects back off
+// (ReconnectDelay) up to 30 s; State says how fresh the stream is and why
+// it is down. Frames are capped (StreamConfig.MaxFrameBytes), decoded with
+// the REST decoders, and unknown message types ignored.
 //
 // # Errors
 //

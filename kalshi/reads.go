@@ -137,12 +137,9 @@ func (c *Client) GetMarkets(ctx context.Context, tickers []string) ([]Market, er
 	ep := endpoint{op: OpGetMarkets, path: "/markets", query: q}
 	var out []Market
 	err := c.do(ctx, ep, func(b []byte) error {
-		ob, err := newObject("markets reply", b)
-		if err != nil {
-			return err
-		}
-		out = decodeList[Market](ob, "markets")
-		return ob.err
+		var err error
+		out, err = decodeMarketsReply(b)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -170,14 +167,9 @@ func (c *Client) GetFills(ctx context.Context, orderID string) ([]Fill, error) {
 		var fills []Fill
 		var next string
 		err := c.do(ctx, ep, func(b []byte) error {
-			ob, err := newObject("fills reply", b)
-			if err != nil {
+			var err error
+			if fills, next, err = decodeFillsReply(b); err != nil {
 				return err
-			}
-			fills = decodeList[Fill](ob, "fills")
-			next = ob.str("cursor")
-			if ob.err != nil {
-				return ob.err
 			}
 			for i, f := range fills {
 				if f.OrderID != "" && f.OrderID != orderID {
@@ -231,13 +223,9 @@ func (c *Client) listOrders(ctx context.Context, op, path string, q OrdersQuery)
 	ep := endpoint{op: op, path: path, query: v}
 	var page OrdersPage
 	err = c.do(ctx, ep, func(b []byte) error {
-		ob, err := newObject("orders reply", b)
-		if err != nil {
-			return err
-		}
-		page.Orders = decodeList[Order](ob, "orders")
-		page.Cursor = ob.str("cursor")
-		return ob.err
+		var err error
+		page, err = decodeOrdersReply(b)
+		return err
 	})
 	if err != nil {
 		return OrdersPage{}, err

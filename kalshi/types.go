@@ -179,6 +179,71 @@ type Fill struct {
 	CreatedTime time.Time
 	// Shape records which wire format the fill came in.
 	Shape Shape
+
+	// The fields below come only with a pushed fill (the WebSocket's fill
+	// channel); a fill read over REST leaves them zero.
+
+	// ClientOrderID is the order's client ID.
+	ClientOrderID string
+	// ExchangeIndex is the exchange shard the fill happened on.
+	ExchangeIndex int
+	// PostPosition is the position in the market after the fill, in
+	// contracts (negative for a no position).
+	PostPosition fixed.Decimal
+	// SubaccountNumber is nil when Kalshi sent none; 0 is the primary
+	// account.
+	SubaccountNumber *int
+}
+
+// Ticker is a market's top of book and last trade, as the WebSocket's
+// ticker channel pushes it whenever one of them changes. Prices are in
+// dollars on the yes side; sizes and volume are contracts.
+type Ticker struct {
+	MarketTicker string
+	MarketID     string
+	LastPrice    fixed.Decimal
+	YesBid       fixed.Decimal
+	YesAsk       fixed.Decimal
+	// YesBidSize and YesAskSize are the contracts at the best bid and ask.
+	YesBidSize    fixed.Decimal
+	YesAskSize    fixed.Decimal
+	LastTradeSize fixed.Decimal
+	Volume        fixed.Decimal
+	OpenInterest  fixed.Decimal
+	// DollarVolume and DollarOpenInterest are whole dollars.
+	DollarVolume       int64
+	DollarOpenInterest int64
+	// Time is when the change happened, by Kalshi's clock.
+	Time  time.Time
+	Shape Shape
+}
+
+// ApplyTo returns m with t's prices: the yes bid and ask, the no bid and
+// ask they imply (a no bid is one dollar less the yes ask), and the last
+// price. Other fields of m are kept.
+func (t Ticker) ApplyTo(m Market) Market {
+	one := fixed.FromInt(1)
+	m.YesBid, m.YesAsk = t.YesBid, t.YesAsk
+	m.NoBid, m.NoAsk = one.Sub(t.YesAsk), one.Sub(t.YesBid)
+	m.LastPrice = t.LastPrice
+	return m
+}
+
+// MergePush returns a pushed order completed from the last known state of
+// the same order: Kalshi's user_order message leaves out the order type,
+// the legacy action and cancel_order_on_pause, so a pushed order takes them
+// from prev. Everything the push carries wins.
+func MergePush(prev, pushed Order) Order {
+	if pushed.Type == "" {
+		pushed.Type = prev.Type
+	}
+	if pushed.Action == "" {
+		pushed.Action = prev.Action
+	}
+	if !pushed.CancelOrderOnPause {
+		pushed.CancelOrderOnPause = prev.CancelOrderOnPause
+	}
+	return pushed
 }
 
 // QueuePosition is one resting order's place in the book: the number of

@@ -35,6 +35,15 @@ func (r *Recorder[R]) End(rec R) {
 	r.broadcastLocked()
 }
 
+// Record records a request that was never counted in flight, such as a
+// WebSocket handshake, whose connection lives on after it is recorded.
+func (r *Recorder[R]) Record(rec R) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.reqs = append(r.reqs, rec)
+	r.broadcastLocked()
+}
+
 func (r *Recorder[R]) broadcastLocked() {
 	if r.changed != nil {
 		close(r.changed)

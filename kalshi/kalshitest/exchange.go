@@ -2,7 +2,9 @@
 // demo. It serves the read endpoints ordermon uses over real HTTP on
 // loopback, in today's wire shape (or, on request, the old integer shape),
 // and verifies every request's signature with the registered public key
-// exactly as Kalshi does.
+// exactly as Kalshi does. Its WebSocket (ws.go) pushes every state change
+// to the subscriptions that carry it, so one call changes what REST reads
+// and what the push says.
 //
 // The fake is written independently of ordermon/kalshi on purpose: it reads
 // the wire contract from Kalshi's OpenAPI 3.31.0 and documentation, so a
@@ -58,6 +60,10 @@ type Options struct {
 	// answer; see QueuePosition handling in routes.go for why 400 is the
 	// default.
 	QueueZeroWhenNotResting bool
+	// After is the exchange's timer, paired with Now: the WebSocket's
+	// heartbeats wait on it. nil means time.After. Pass a Timers' After to
+	// run heartbeats on a test's clock.
+	After func(time.Duration) <-chan time.Time
 }
 
 // Exchange is a running fake exchange. All methods are safe for concurrent
@@ -84,6 +90,7 @@ type Exchange struct {
 	bucket    bucket
 
 	rec fakeserver.Recorder[Request] // safe on its own; not guarded by mu
+	ws  wsHub
 }
 
 // New starts an exchange on a loopback port (127.0.0.1).

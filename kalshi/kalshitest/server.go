@@ -17,6 +17,10 @@ const StatusClientClosed = 499
 // faults and chaos, then the route. Every request is recorded, whatever
 // its outcome.
 func (x *Exchange) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == WSPath {
+		x.serveWS(w, r) // long-lived, so not counted in flight
+		return
+	}
 	x.rec.Begin()
 	now := x.now()
 	rt := match(r)

@@ -136,9 +136,10 @@ func (x *Exchange) PutOrder(o OrderState) {
 	}
 	if old, ok := x.state.orders[o.OrderID]; ok {
 		old.OrderState = o
-		return
+	} else {
+		x.state.orders[o.OrderID] = &orderEntry{OrderState: o, seq: x.state.next()}
 	}
-	x.state.orders[o.OrderID] = &orderEntry{OrderState: o, seq: x.state.next()}
+	x.pushOrderLocked(o.OrderID)
 }
 
 // Order returns the current state of an order.
@@ -177,6 +178,7 @@ func (x *Exchange) PutMarket(m MarketState) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.state.markets[m.Ticker] = m
+	x.pushTickerLocked(m)
 }
 
 // Market returns the current state of a market.
@@ -238,6 +240,8 @@ func (x *Exchange) Fill(orderID string, count, price, fee fixed.Decimal, taker b
 		Fee:         fee,
 		CreatedTime: now,
 	}})
+	x.pushOrderLocked(orderID)
+	x.pushFillLocked(x.state.fills[len(x.state.fills)-1].FillState)
 }
 
 // Fills returns the fills recorded for an order, oldest first.
@@ -272,6 +276,7 @@ func (x *Exchange) CancelWithReason(orderID, reason string) {
 	e.QueueAhead = fixed.Decimal{}
 	e.LastUpdateReason = reason
 	e.LastUpdateTime = now
+	x.pushOrderLocked(orderID)
 }
 
 // SetQueue sets the number of contracts ahead of a resting order.
