@@ -111,6 +111,7 @@ type Client struct {
 	base     *url.URL
 	http     *http.Client
 	lastDate atomic.Pointer[time.Time]
+	costs    atomic.Pointer[Costs] // set by UseCosts; nil means Cost
 }
 
 // New checks cfg and returns a client for it.

@@ -32,7 +32,7 @@ const (
 // bodies, and the caller's own cancellation are final. A wait that would
 // outlast ctx's deadline is not started: the last error is returned at once.
 func (c *Client) do(ctx context.Context, ep endpoint, decode func([]byte) error) error {
-	cost := Cost(ep.op)
+	cost := c.cost(ep.op)
 	for n := 1; ; n++ {
 		if lim := c.cfg.Limiter; lim != nil {
 			if err := lim.WaitN(ctx, cost); err != nil {
