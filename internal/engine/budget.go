@@ -53,41 +53,73 @@ func (b Budget) String() string {
 // 429s.
 const budgetShare = 0.9
 
-// learnBudget reads Kalshi's read bucket and endpoint costs once, at the
-// first round that can ask, and sets the client's limiter to them. The
-// config's tier, when set, overrides the bucket. It returns the tokens it
-// spent, which the first round's plan leaves out.
-func (e *Engine) learnBudget(ctx context.Context) int {
+// learned is what learnBudget found: the costs (nil when unread) and
+// the budget in force.
+type learned struct {
+	costs  *kalshi.Costs
+	budget Budget
+	done   bool // false when the round ended before an answer
+}
+
+// learnBudget reads Kalshi's endpoint costs and read bucket, once, and
+// sets the client's limiter to them; the config's tier, when set,
+// overrides the bucket. It runs beside the first round's reads, which plan
+// with the documented costs and the configured budget, so a slow or
+// failing account read never delays the first answer.
+func (e *Engine) learnBudget(ctx context.Context) learned {
 	kc := e.cfg.Kalshi
-	if kc == nil || e.budgetTried {
-		return 0
+	out := learned{budget: Budget{TokensPerSecond: e.cfg.ReadBudget, Source: BudgetConfigDefault}}
+	costs, err := kc.GetEndpointCosts(ctx)
+	if cutShort(err) {
+		return out
 	}
-	spent := 0
-	b := Budget{TokensPerSecond: e.cfg.ReadBudget, Source: BudgetConfigDefault}
-	if costs, err := kc.GetEndpointCosts(ctx); err == nil {
-		e.costs = costs
+	if err == nil {
+		out.costs = &costs
 		kc.UseCosts(costs)
-		spent += costs.Of(kalshi.OpGetEndpointCosts)
-	} else if cutShort(err) {
-		return 0
 	}
 	if tier := e.cfg.TierOverride; tier != "" {
-		per, err := kalshi.TierBudget(tier)
-		if err == nil {
-			b = Budget{TokensPerSecond: per, Burst: 2 * per, Tier: tier, Source: BudgetTierOverride}
+		if per, err := kalshi.TierBudget(tier); err == nil {
+			out.budget = Budget{TokensPerSecond: per, Burst: 2 * per, Tier: tier, Source: BudgetTierOverride}
 		}
 	} else if l, err := kc.GetAccountLimits(ctx); err == nil {
-		b = Budget{TokensPerSecond: l.Read.RefillRate, Burst: l.Read.BucketCapacity, Tier: l.UsageTier, Source: BudgetFromKalshi}
+		out.budget = Budget{TokensPerSecond: l.Read.RefillRate, Burst: l.Read.BucketCapacity, Tier: l.UsageTier, Source: BudgetFromKalshi}
 		kc.UseReadLimit(l.Read.RefillRate, l.Read.BucketCapacity)
-		spent += e.costs.Of(kalshi.OpGetAccountLimits)
 	} else if cutShort(err) {
-		return spent
+		return out
 	} else {
-		b.Err = shortError(err)
+		out.budget.Err = shortError(err)
 	}
-	e.budget, e.budgetTried = b, true
-	e.log.Info("kalshi read budget", slog.String("budget", b.String()), slog.String("error", b.Err))
-	return spent
+	out.done = true
+	e.log.Info("kalshi read budget", slog.String("budget", out.budget.String()), slog.String("error", out.budget.Err))
+	return out
+}
+
+// startLearning starts learnBudget when no round has finished it yet, and
+// returns a function that waits for it and keeps what it found.
+func (e *Engine) startLearning(ctx context.Context) (finish func()) {
+	if e.cfg.Kalshi == nil || e.budgetTried {
+		return func() {}
+	}
+	ch := make(chan learned, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				e.log.Error("recovered panic", slog.String("read", "account budget"), slog.Any("panic", r))
+				ch <- learned{}
+			}
+		}()
+		ch <- e.learnBudget(ctx)
+	}()
+	return func() {
+		l := <-ch
+		if !l.done {
+			return
+		}
+		if l.costs != nil {
+			e.costs = *l.costs
+		}
+		e.budget, e.budgetTried = l.budget, true
+	}
 }
 
 // roundBudget is the tokens one round may plan to spend: the share of

@@ -18,7 +18,7 @@ const (
 	fillBytes     = 600
 	minPage       = 25
 	maxBatchPages = 5 // pages one listing follows in a round
-	maxShrinks    = 2 // times a failed listing is read again in smaller pages
+	maxShrinks    = 1 // times a failed listing is read again in smaller pages
 )
 
 // batchOut is what one GetOrders listing returned.

@@ -22,7 +22,7 @@ func (e *Engine) Poll(ctx context.Context) Round {
 	e.round.Lock()
 	defer e.round.Unlock()
 
-	spent := e.learnBudget(ctx)
+	learnt := e.startLearning(ctx)
 	in := e.begin()
 	res := make([]result, len(in.items))
 	for i, it := range in.items {
@@ -35,11 +35,12 @@ func (e *Engine) Poll(ctx context.Context) Round {
 	var op *plan
 	if in.kalshiReady {
 		resolveOrderIDs(in.items, res)
-		op = planOrders(in.items, res, e.roundBudget()-spent, e.costs, e.discoveryFull)
+		op = planOrders(in.items, res, e.roundBudget(), e.costs, e.discoveryFull)
 		e.readOrders(ctx, in.items, res, op)
 		ap := planAux(in.items, res, op, e.auxView(in.start))
 		e.readAux(ctx, in.items, res, ap, op)
 	}
+	learnt()
 	if ctx.Err() != nil {
 		forgetCutShort(res)
 	}
