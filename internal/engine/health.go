@@ -224,4 +224,3 @@ func statusRank(st pipeline.Status) int {
 	}
 	return -1
 }
-

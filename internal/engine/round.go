@@ -87,8 +87,8 @@ type result struct {
 	// intentAnswered is set when the intent service replied at all, so
 	// the token it was sent is cached.
 	intentAnswered bool
-	orderID string
-	order   read[*kalshi.Order]
+	orderID        string
+	order          read[*kalshi.Order]
 	// archived is set when the order was found in Kalshi's historical
 	// orders this round; historyTried when they were searched.
 	archived, historyTried bool
