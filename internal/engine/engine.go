@@ -130,6 +130,10 @@ type kalshiState struct {
 	// discoveryFull is set when the account-wide read of resting orders
 	// had more pages than a round reads.
 	discoveryFull bool
+	// listingFailed is when an order listing last failed even in smaller
+	// pages; for listingPause after it, orders are read one by one
+	// instead of paying for a listing that will fail again.
+	listingFailed time.Time
 	// listsRefused is set once the server answered a ticker list with
 	// 400: fills are then read one market a call, or account-wide.
 	listsRefused bool

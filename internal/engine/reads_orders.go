@@ -68,10 +68,16 @@ func (e *Engine) readOrders(ctx context.Context, items []item, res []result, p *
 
 // applyBatch hands each order of a batch its reply. An order the listing
 // did not return (it stopped resting, or the listing failed) is read singly
-// when the budget allows; one it cannot afford keeps its last data, with
-// the listing's error if there was one.
+// when the budget allows; one it cannot afford keeps its last data, and
+// the round's note names the listing's error.
 func (e *Engine) applyBatch(items []item, res []result, p *plan, b orderBatch, out batchOut) {
 	p.cost += (out.pages - 1) * p.costs.Of(kalshi.OpGetOrders)
+	switch {
+	case out.err == nil:
+		e.listingFailed = time.Time{}
+	case shrinkable(out.err):
+		e.listingFailed, p.listErr = e.now(), out.err
+	}
 	if b.status != "" {
 		// An account with more resting orders than a round can page
 		// through is better read by event from now on.
@@ -91,10 +97,8 @@ func (e *Engine) applyBatch(items []item, res []result, p *plan, b orderBatch, o
 		case p.afford(orderCost):
 			p.single = append(p.single, i)
 		default:
+			// It keeps its last data; the round's note says why.
 			p.deferred = append(p.deferred, i)
-			if out.err != nil {
-				r.order = read[*kalshi.Order]{tried: true, at: out.at, lat: out.lat, err: out.err}
-			}
 		}
 	}
 }

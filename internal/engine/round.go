@@ -35,7 +35,7 @@ func (e *Engine) Poll(ctx context.Context) Round {
 	var op *plan
 	if in.kalshiReady {
 		resolveOrderIDs(in.items, res)
-		op = planOrders(in.items, res, e.roundBudget(), e.costs, e.discoveryFull)
+		op = planOrders(in.items, res, e.roundBudget(), e.costs, e.listView(in.start))
 		e.readOrders(ctx, in.items, res, op)
 		ap := planAux(in.items, res, op, e.auxView(in.start))
 		e.readAux(ctx, in.items, res, ap, op)

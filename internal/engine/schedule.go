@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"ordermon/kalshi"
@@ -24,6 +25,25 @@ type plan struct {
 	// market reads that follow them; released once the orders are read.
 	reserve int
 	costs   kalshi.Costs
+	// listErr is why a listing failed this round, when it did.
+	listErr error
+}
+
+// listView is what planOrders needs of the engine's round state.
+type listView struct {
+	// discoveryFull: the account has more resting orders than a round
+	// pages through, so orders whose event is known are read by event.
+	discoveryFull bool
+	// noListings: listings keep failing, so orders are read one by one.
+	noListings bool
+}
+
+// listingPause is how long orders are read one by one after a listing
+// failed even in smaller pages, before a listing is tried again.
+const listingPause = 30 * time.Second
+
+func (e *Engine) listView(now time.Time) listView {
+	return listView{discoveryFull: e.discoveryFull, noListings: !e.listingFailed.IsZero() && now.Sub(e.listingFailed) < listingPause}
 }
 
 // orderBatch is one GetOrders listing and the watched orders it should
@@ -69,7 +89,7 @@ func (p *plan) affordN(op string, n int) int {
 // reads, which the screen needs as much as the order. When the budget
 // cannot cover every order, the orders refreshed longest ago go first and
 // the rest wait; the order on screen is never deferred.
-func planOrders(items []item, res []result, budget int, costs kalshi.Costs, discoveryFull bool) *plan {
+func planOrders(items []item, res []result, budget int, costs kalshi.Costs, lv listView) *plan {
 	p := &plan{budget: max(budget, 0), costs: costs}
 	if budget > 0 {
 		p.reserve = min(auxReserve(items, costs), p.budget/4)
@@ -90,7 +110,9 @@ func planOrders(items []item, res []result, budget int, costs kalshi.Costs, disc
 		prev := items[i].prev.Order
 		ev := eventOf(items[i])
 		switch {
-		case (prev == nil || prev.Status == kalshi.StatusResting) && (!discoveryFull || ev == ""):
+		case lv.noListings:
+			loose = append(loose, i)
+		case (prev == nil || prev.Status == kalshi.StatusResting) && (!lv.discoveryFull || ev == ""):
 			resting = append(resting, i)
 		case items[i].focused:
 			loose = append(loose, i)
@@ -165,7 +187,8 @@ func byUrgency(items []item, idx []int) {
 
 // auxReserve estimates the queue-position and market reads the orders will
 // need, from the markets their last snapshots name: one call per hundred
-// markets for each, and at least one of each before any market is known.
+// markets for each, and at least one of each before any market is known;
+// and one fills read when fills are due.
 func auxReserve(items []item, costs kalshi.Costs) int {
 	markets := map[string]bool{}
 	for _, it := range items {
@@ -174,7 +197,15 @@ func auxReserve(items []item, costs kalshi.Costs) int {
 		}
 	}
 	calls := max(1, (len(markets)+kalshi.MaxMarketTickers-1)/kalshi.MaxMarketTickers)
-	return calls * (costs.Of(kalshi.OpGetQueuePositions) + costs.Of(kalshi.OpGetMarkets))
+	n := calls * (costs.Of(kalshi.OpGetQueuePositions) + costs.Of(kalshi.OpGetMarkets))
+	for _, it := range items {
+		if it.fillsDue {
+			// Fills a tight budget deferred get one read's room, so they
+			// wait at most a round and are never starved.
+			return n + costs.Of(kalshi.OpGetFills)
+		}
+	}
+	return n
 }
 
 // eventOf returns the event ticker of an order's market, when a market
@@ -205,7 +236,14 @@ func batchMinTs(items []item, idx []int) int64 {
 
 // scheduleNote describes a stretched schedule for the footer, or "".
 func scheduleNote(p *plan, total int, interval time.Duration) string {
-	if p == nil || len(p.deferred) == 0 || total == 0 {
+	if p == nil || total == 0 {
+		return ""
+	}
+	if p.listErr != nil {
+		return fmt.Sprintf("order listing failed (%s); orders are read one by one", shortError(p.listErr)) +
+			strings.TrimPrefix(scheduleNote(&plan{deferred: p.deferred}, total, interval), "rate budget")
+	}
+	if len(p.deferred) == 0 {
 		return ""
 	}
 	refreshed := total - len(p.deferred)

@@ -31,7 +31,7 @@ func TestPlanStretchesWithinBudget(t *testing.T) {
 	for i := range 8 {
 		add(fmt.Sprintf("rest-%02d", i), kalshi.StatusResting, time.Second, false)
 	}
-	p := planOrders(items, res, 18, kalshi.Costs{}, false)
+	p := planOrders(items, res, 18, kalshi.Costs{}, listView{})
 	if p.cost+p.reserve > p.budget {
 		t.Fatalf("planned %d tokens (+%d kept back) over a budget of %d", p.cost, p.reserve, p.budget)
 	}
