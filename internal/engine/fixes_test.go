@@ -261,3 +261,26 @@ func panicKey(t *testing.T, w *hworld) ed25519.PrivateKey {
 	w.x.AddKey("panic-key", pub)
 	return priv
 }
+
+// TestNotFoundIsAnAnswer: a 404 for one order is an answer, not an outage:
+// the order records who answered 404, and the source stays healthy, with
+// no backoff, so the other orders are read every round.
+func TestNotFoundIsAnAnswer(t *testing.T) {
+	w := newHostileWorld(t)
+	w.poll(t)
+	w.x.RemoveOrder("K2")
+	for range 3 {
+		w.clock.Add(2 * time.Second)
+		r := w.poll(t)
+		s := snapOf(t, r, targetKalshi)
+		if !s.Sources.Kalshi.NotFound {
+			t.Errorf("K2 not marked not found: %+v", s.Sources.Kalshi)
+		}
+		if h := r.Health.Kalshi; h.Err != "" || !h.RetryAt.IsZero() || !h.LastSuccess.Equal(r.Finished) {
+			t.Errorf("a 404 changed Kalshi's health: %+v", h)
+		}
+		if o := snapOf(t, r, targetIntent); o.Sources.Kalshi.Err != "" || !o.Sources.Kalshi.LastSuccess.Equal(r.Finished) {
+			t.Errorf("the other order was not read: %+v", o.Sources.Kalshi)
+		}
+	}
+}
