@@ -115,7 +115,8 @@ func foldKalshi(s *Snapshot, prev Snapshot, r result, env foldEnv) {
 		}
 	}
 	if s.Order == nil || s.Order.Status != kalshi.StatusResting {
-		s.QueueAhead, s.PrevQueueAhead = nil, nil
+		// Off the book, an order has no place in a queue, nor a stale one.
+		s.QueueAhead, s.PrevQueueAhead, s.Figures.Queue = nil, nil, Figure{}
 	}
 }
 
