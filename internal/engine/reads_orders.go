@@ -3,6 +3,7 @@ package engine
 import (
 	"cmp"
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -149,14 +150,19 @@ func (e *Engine) listOrders(ctx context.Context, b orderBatch, limit int) batchO
 }
 
 // shrinkable reports whether a listing that failed with err may succeed
-// in smaller pages: not when the credentials were refused, the account is
-// rate-limited, or the caller gave up.
+// in smaller pages: a page over the body cap, a bad reply or cursor, or a
+// 5xx after the client's retries. Not when the credentials were refused,
+// the account is rate-limited, no reply came at all (a timeout or a reset,
+// which the client already retried), or the caller gave up.
 func shrinkable(err error) bool {
-	switch kalshi.StatusOf(err) {
-	case http.StatusUnauthorized, http.StatusForbidden, http.StatusTooManyRequests:
+	switch st := kalshi.StatusOf(err); {
+	case st == http.StatusUnauthorized || st == http.StatusForbidden || st == http.StatusTooManyRequests:
 		return false
+	case st >= 500:
+		return true
 	}
-	return !cutShort(err)
+	var re *kalshi.RequestError
+	return !errors.As(err, &re) && !cutShort(err)
 }
 
 // readHistory searches Kalshi's historical orders, once per order, for
