@@ -115,6 +115,7 @@ type Client struct {
 	http     *http.Client
 	retry    backoff.Retry
 	lastDate atomic.Pointer[time.Time]
+	costs    atomic.Pointer[Costs] // set by UseCosts; nil means Cost
 }
 
 // maxIdlePerHost is how many idle connections the default transport keeps

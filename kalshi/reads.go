@@ -287,30 +287,7 @@ func (q OrdersQuery) values() (url.Values, error) {
 // given markets (GET /portfolio/orders/queue_positions; 10 read tokens).
 // Kalshi requires at least one market.
 func (c *Client) GetQueuePositions(ctx context.Context, marketTickers []string) ([]QueuePosition, error) {
-	if len(marketTickers) == 0 {
-		return nil, errors.New("kalshi: queue positions: no market tickers; Kalshi requires at least one")
-	}
-	if len(marketTickers) > MaxQueueTickers {
-		return nil, fmt.Errorf("kalshi: queue positions: %d market tickers; at most %d per call", len(marketTickers), MaxQueueTickers)
-	}
-	if err := checkTickerList("market ticker", marketTickers); err != nil {
-		return nil, err
-	}
-	q := url.Values{"market_tickers": {strings.Join(marketTickers, ",")}}
-	ep := endpoint{op: OpGetQueuePositions, path: "/portfolio/orders/queue_positions", query: q}
-	var out []QueuePosition
-	err := c.do(ctx, ep, func(b []byte) error {
-		ob, err := newObject("queue positions reply", b)
-		if err != nil {
-			return err
-		}
-		out = decodeList[QueuePosition](ob, "queue_positions")
-		return ob.err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return c.GetQueuePositionsIn(ctx, QueueQuery{MarketTickers: marketTickers})
 }
 
 // UnmarshalJSON decodes one entry of GetQueuePositions' reply

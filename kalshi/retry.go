@@ -36,7 +36,7 @@ const (
 // bodies, and the caller's own cancellation are final. A wait that would
 // outlast ctx's deadline is not started: the last error is returned at once.
 func (c *Client) do(ctx context.Context, ep endpoint, decode func([]byte) error) error {
-	cost := Cost(ep.op)
+	cost := c.cost(ep.op)
 	return c.retry.Do(ctx, func(n int) error {
 		if lim := c.cfg.Limiter; lim != nil {
 			if err := lim.WaitN(ctx, cost); err != nil {

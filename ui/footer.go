@@ -50,6 +50,7 @@ func (m *Model) footerLines(w int) []string {
 			notes = append(notes, st.Warn.Render(GlyphWarn+" intent token expires in "+age(left)))
 		}
 	}
+	notes = append(notes, m.kalshiNotes()...)
 	if n := textsafe.Clean(m.note); n != "" {
 		notes = append(notes, st.Muted.Render(n))
 	}
@@ -172,4 +173,18 @@ func shortErr(s string) string {
 		s = ansi.Truncate(s, 36, "…")
 	}
 	return s
+}
+
+// kalshiNotes are the footer notes about Kalshi as a whole: a trading pause
+// or maintenance, and the read budget when it is not the one Kalshi
+// reports for the account (an override, or Kalshi's could not be read).
+func (m *Model) kalshiNotes() []string {
+	var out []string
+	if p := m.health.Exchange.Pause(); p != "" {
+		out = append(out, m.styles.Warn.Render(GlyphWarn+" "+p))
+	}
+	if b := m.health.Budget; b.Source != "" && b.Source != engine.BudgetFromKalshi {
+		out = append(out, m.styles.Muted.Render("budget "+textsafe.Clean(b.String())))
+	}
+	return out
 }

@@ -3,6 +3,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"crypto"
 	"errors"
@@ -156,11 +157,12 @@ func demoSources(w *demo.World) sources {
 
 // newEngine builds the two clients and the engine that polls them.
 func newEngine(opts *config.Options, s sources, logger *slog.Logger) (*engine.Engine, error) {
-	cfg := engine.Config{Interval: opts.Interval, Thresholds: opts.Thresholds, ReadBudget: opts.KalshiReadRate()}
+	cfg := engine.Config{Interval: opts.Interval, Thresholds: opts.Thresholds, ReadBudget: opts.KalshiReadRate(),
+		TierOverride: opts.File.Kalshi.Tier, Logger: logger}
 	if s.key != nil {
 		// One token bucket paces every Kalshi read, so ordermon never
 		// causes its own 429s.
-		limiter, err := kalshi.NewReadLimiter(opts.File.Kalshi.Tier)
+		limiter, err := kalshi.NewReadLimiter(cmp.Or(opts.File.Kalshi.Tier, "basic"))
 		if err != nil {
 			return nil, err
 		}
@@ -176,7 +178,7 @@ func newEngine(opts *config.Options, s sources, logger *slog.Logger) (*engine.En
 			return nil, err
 		}
 		cfg.Intents = ic
-		cfg.TokenExpiry = func() time.Time { return ic.TokenExpiry(context.Background()) }
+		cfg.TokenExpiry = ic.TokenExpiry
 	}
 	return engine.New(cfg), nil
 }

@@ -136,11 +136,12 @@ func TestJSONContractIntentWithKalshiOrder(t *testing.T) {
 		t.Errorf("the stuck_placed message does not give the queue position: %q", msg)
 	}
 
-	// The queue position came from the queue endpoint, the only place it
-	// can come from (the order's inline field is always 0).
+	// The queue position came from the queue endpoint (read by market),
+	// the only place it can come from (the order's inline field is
+	// always 0).
 	queueReads := 0
 	for _, r := range w.x.Requests() {
-		if strings.HasSuffix(r.Path, "/portfolio/orders/ord-rest/queue_position") {
+		if strings.HasSuffix(r.Path, "/portfolio/orders/queue_positions") {
 			queueReads++
 		}
 	}

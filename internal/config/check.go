@@ -27,7 +27,7 @@ func checkFile(path string, data []byte, f *File) error {
 		return fail("kalshi.env", msg)
 	}
 	tier := strings.ToLower(strings.TrimSpace(f.Kalshi.Tier))
-	if !slices.Contains(Tiers, tier) {
+	if tier != "" && !slices.Contains(Tiers, tier) {
 		return fail("kalshi.tier", fmt.Sprintf("unknown tier %s; use one of %s", quote(f.Kalshi.Tier), strings.Join(Tiers, ", ")))
 	}
 	f.Kalshi.Tier = tier

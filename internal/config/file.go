@@ -39,7 +39,8 @@ type KalshiFile struct {
 	// file's directory, and "~/" is the home directory.
 	PrivateKeyFile string `toml:"private_key_file"`
 	// Tier is the account's API usage tier, which sets the rate budget:
-	// one of Tiers.
+	// one of Tiers. Empty (the default) means the budget Kalshi reports
+	// for the account (GET /account/limits); set, it overrides that.
 	Tier string `toml:"tier"`
 }
 
@@ -107,7 +108,7 @@ func DefaultFile() File {
 	return File{
 		Interval: Duration(2 * time.Second),
 		Timezone: "Local",
-		Kalshi:   KalshiFile{Env: "prod", Tier: "basic"},
+		Kalshi:   KalshiFile{Env: "prod"},
 		Stuck: StuckFile{
 			Pending:   Duration(th.Pending),
 			Validated: Duration(th.Validated),

@@ -284,6 +284,7 @@ func (d *diagnoser) stuckPlaced() {
 			sep = "; "
 		}
 	}
+	fact(d.s.Exchange.Pause())
 	if q := d.s.QueueAhead; q != nil {
 		fact("queue " + q.String() + " contracts ahead")
 	}

@@ -421,6 +421,12 @@ func kalshiRead(path string) string {
 		return "GetFills"
 	case path == p+"/markets":
 		return "GetMarkets"
+	case path == p+"/exchange/status":
+		return "GetExchangeStatus"
+	case path == p+"/account/limits":
+		return "GetAccountLimits"
+	case path == p+"/account/endpoint_costs":
+		return "GetEndpointCosts"
 	case strings.HasSuffix(path, "/queue_position"):
 		return "GetQueuePosition"
 	case strings.HasPrefix(path, p+"/portfolio/orders/"):
@@ -442,7 +448,7 @@ func readMix(x *kalshitest.Exchange, start time.Time, rounds int) string {
 	slices.SortFunc(names, func(a, b string) int { return cmp.Or(cmp.Compare(counts[b], counts[a]), cmp.Compare(a, b)) })
 	var parts []string
 	for _, n := range names {
-		parts = append(parts, fmt.Sprintf("%s %.1f", n, float64(counts[n])/float64(max(1, rounds))))
+		parts = append(parts, fmt.Sprintf("%s %.2g", n, float64(counts[n])/float64(max(1, rounds))))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -2,43 +2,59 @@ package engine
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"ordermon/kalshi"
 )
 
-// budgetShare is the part of the rate budget a round may plan to spend; the
-// rest absorbs extra pages and retries, so ordermon never causes its own
-// 429s.
-const budgetShare = 0.9
-
-// plan is one round's Kalshi reads, chosen by token cost.
+// plan is one round's Kalshi order reads, chosen by token cost. Its
+// slices hold indexes into the round's items.
 type plan struct {
 	// single orders are read one by one (GetOrder, 2 tokens each).
-	single []*fetch
-	// batches read every watched order of up to ten events in one
-	// GetOrders call (10 tokens a page).
+	single []int
+	// batches read many orders in one GetOrders call (10 tokens a page).
 	batches []orderBatch
 	// deferred orders wait for a later round: the budget ran out.
-	deferred []*fetch
+	deferred []int
 	budget   int // tokens this round may spend; 0 means unlimited
 	cost     int // tokens planned so far
 	// reserve is kept back from order reads for the queue-position and
 	// market reads that follow them; released once the orders are read.
 	reserve int
+	costs   kalshi.Costs
+	// listErr is why a listing failed this round, when it did.
+	listErr error
 }
 
-// orderBatch is one GetOrders call and the watched orders it should return.
+// listView is what planOrders needs of the engine's round state.
+type listView struct {
+	// discoveryFull: the account has more resting orders than a round
+	// pages through, so orders whose event is known are read by event.
+	discoveryFull bool
+	// noListings: listings keep failing, so orders are read one by one.
+	noListings bool
+}
+
+// listingPause is how long orders are read one by one after a listing
+// failed even in smaller pages, before a listing is tried again.
+const listingPause = 30 * time.Second
+
+func (e *Engine) listView(now time.Time) listView {
+	return listView{discoveryFull: e.discoveryFull, noListings: !e.listingFailed.IsZero() && now.Sub(e.listingFailed) < listingPause}
+}
+
+// orderBatch is one GetOrders listing and the watched orders it should
+// return.
 type orderBatch struct {
 	events []string
-	// status, when set, asks for every order of the account with that
-	// status instead of by event: the discovery batch for orders whose
-	// event is not known yet.
+	// status, when set, lists every order of the account with that status
+	// instead of by event: the discovery batch for orders whose event is
+	// not known yet.
 	status kalshi.OrderStatus
-	fetch  []*fetch
+	items  []int
 	minTs  int64
 }
 
@@ -52,124 +68,150 @@ func (p *plan) afford(n int) bool {
 	return true
 }
 
-// planKalshi decides how to read this round's orders, cheapest first.
+// affordN returns how many of n calls of op fit the budget, spending them.
+func (p *plan) affordN(op string, n int) int {
+	for i := range n {
+		if !p.afford(p.costs.Of(op)) {
+			return i
+		}
+	}
+	return n
+}
+
+// planOrders decides how to read this round's orders, cheapest first. It
+// is a pure function of the orders, their last snapshots and the budget.
 //
 // Orders that were resting last round, or were never read, are found by one
-// account-wide read of resting orders (10 tokens a page of 1,000), where
-// single reads would cost 2 each. Orders that stopped resting but are still
-// watched (their intent has not finished) are read by event, ten events a
-// call, when more than five share a call, else singly. The order on screen
-// is always read, in the discovery read or singly. Room is kept for the queue-position and market
+// account-wide read of resting orders (10 tokens a page), where single
+// reads would cost 2 each. Orders that stopped resting but are still
+// watched are read by event, ten events a call, when more than five share
+// a call, else singly. Room is kept for the queue-position and market
 // reads, which the screen needs as much as the order. When the budget
 // cannot cover every order, the orders refreshed longest ago go first and
-// the rest wait for a later round. The order on screen is never deferred.
-func (e *Engine) planKalshi(work []*fetch, now time.Time) *plan {
-	p := &plan{}
-	if e.cfg.ReadBudget > 0 {
-		p.budget = int(float64(e.cfg.ReadBudget) * e.cfg.Interval.Seconds() * budgetShare)
-		p.budget = max(p.budget, kalshi.CostDefault)
-		p.reserve = min(2*kalshi.CostDefault, p.budget/4)
+// the rest wait; the order on screen is never deferred.
+func planOrders(items []item, res []result, budget int, costs kalshi.Costs, lv listView) *plan {
+	p := &plan{budget: max(budget, 0), costs: costs}
+	if budget > 0 {
+		p.reserve = min(auxReserve(items, costs), p.budget/4)
 	}
-	var todo []*fetch
-	for _, f := range work {
-		// An order found in Kalshi's historical data is finished; Kalshi
-		// is not asked about it again.
-		if f.orderID != "" && !f.w.archived {
-			todo = append(todo, f)
+	var todo []int
+	for i, it := range items {
+		// An order found in Kalshi's historical data is finished.
+		if res[i].orderID != "" && !it.archived {
+			todo = append(todo, i)
 		}
 	}
-	// Urgency: the focused order first, then the longest unrefreshed.
-	slices.SortStableFunc(todo, func(a, b *fetch) int {
-		if a.focused != b.focused {
-			if a.focused {
-				return -1
-			}
-			return 1
-		}
-		return a.w.snap.Sources.Kalshi.LastSuccess.Compare(b.w.snap.Sources.Kalshi.LastSuccess)
-	})
-
-	var loose, resting []*fetch
-	byEvent := map[string][]*fetch{}
+	byUrgency(items, todo)
+	listCost, orderCost := costs.Of(kalshi.OpGetOrders), costs.Of(kalshi.OpGetOrder)
+	var loose, resting []int
+	byEvent := map[string][]int{}
 	var events []string
-	for _, f := range todo {
-		prev := f.w.snap.Order
-		ev := e.eventOf(f)
+	for _, i := range todo {
+		prev := items[i].prev.Order
+		ev := eventOf(items[i])
 		switch {
-		case (prev == nil || prev.Status == kalshi.StatusResting) && (!e.discoveryFull || ev == ""):
-			// The focused order too: the batch is planned first, so it
-			// is read this round either way, without two extra requests.
-			resting = append(resting, f)
-		case f.focused:
-			loose = append(loose, f)
+		case lv.noListings:
+			loose = append(loose, i)
+		case (prev == nil || prev.Status == kalshi.StatusResting) && (!lv.discoveryFull || ev == ""):
+			resting = append(resting, i)
+		case items[i].focused:
+			loose = append(loose, i)
 		case ev != "":
 			if _, ok := byEvent[ev]; !ok {
 				events = append(events, ev)
 			}
-			byEvent[ev] = append(byEvent[ev], f)
+			byEvent[ev] = append(byEvent[ev], i)
 		default:
-			loose = append(loose, f)
+			loose = append(loose, i)
 		}
 	}
-	if len(resting)*kalshi.CostGetOrder > kalshi.CostDefault && p.afford(kalshi.CostDefault) {
-		p.batches = append(p.batches, orderBatch{status: kalshi.StatusResting, fetch: resting})
+	if len(resting)*orderCost > listCost && p.afford(listCost) {
+		p.batches = append(p.batches, orderBatch{status: kalshi.StatusResting, items: resting})
 	} else {
 		loose = append(loose, resting...)
 	}
+	loose = append(loose, p.planEvents(items, events, byEvent)...)
+	byUrgency(items, loose)
+	for _, i := range loose {
+		switch {
+		case items[i].focused:
+			p.cost += orderCost // the order on screen is always refreshed
+		case !p.afford(orderCost):
+			p.deferred = append(p.deferred, i)
+			continue
+		}
+		p.single = append(p.single, i)
+	}
+	return p
+}
 
+// planEvents batches the orders of busy events, ten events a call, and
+// returns the orders better read singly.
+func (p *plan) planEvents(items []item, events []string, byEvent map[string][]int) (loose []int) {
+	listCost, orderCost := p.costs.Of(kalshi.OpGetOrders), p.costs.Of(kalshi.OpGetOrder)
 	// Busiest events first, so batches cover the most orders.
 	slices.SortStableFunc(events, func(a, b string) int { return cmp.Compare(len(byEvent[b]), len(byEvent[a])) })
 	for len(events) > 0 {
 		n := min(kalshi.MaxEventTickers, len(events))
 		group := events[:n]
 		events = events[n:]
-		var covered []*fetch
+		var covered []int
 		for _, ev := range group {
 			covered = append(covered, byEvent[ev]...)
 		}
-		if len(covered)*kalshi.CostGetOrder <= kalshi.CostDefault {
+		switch {
+		case len(covered)*orderCost <= listCost:
 			loose = append(loose, covered...)
-			continue
-		}
-		if !p.afford(kalshi.CostDefault) {
+		case !p.afford(listCost):
 			p.deferred = append(p.deferred, covered...)
-			continue
+		default:
+			p.batches = append(p.batches, orderBatch{events: slices.Clone(group), items: covered, minTs: batchMinTs(items, covered)})
 		}
-		b := orderBatch{events: slices.Clone(group), fetch: covered}
-		b.minTs = batchMinTs(covered)
-		p.batches = append(p.batches, b)
 	}
+	return loose
+}
 
-	slices.SortStableFunc(loose, func(a, b *fetch) int {
-		if a.focused != b.focused {
-			if a.focused {
+// byUrgency sorts order indexes: the focused order first, then the
+// longest unrefreshed.
+func byUrgency(items []item, idx []int) {
+	slices.SortStableFunc(idx, func(a, b int) int {
+		if items[a].focused != items[b].focused {
+			if items[a].focused {
 				return -1
 			}
 			return 1
 		}
-		return a.w.snap.Sources.Kalshi.LastSuccess.Compare(b.w.snap.Sources.Kalshi.LastSuccess)
+		return items[a].prev.Sources.Kalshi.LastSuccess.Compare(items[b].prev.Sources.Kalshi.LastSuccess)
 	})
-	for _, f := range loose {
-		need := kalshi.CostGetOrder
-		if prev := f.w.snap.Order; prev == nil || prev.Status == kalshi.StatusResting {
-			need += kalshi.CostDefault // its queue position, read with it
+}
+
+// auxReserve estimates the queue-position and market reads the orders will
+// need, from the markets their last snapshots name: one call per hundred
+// markets for each, and at least one of each before any market is known;
+// and one fills read when fills are due.
+func auxReserve(items []item, costs kalshi.Costs) int {
+	markets := map[string]bool{}
+	for _, it := range items {
+		if o := it.prev.Order; o != nil {
+			markets[o.Ticker] = true
 		}
-		switch {
-		case f.focused:
-			p.cost += need // the order on screen is always refreshed
-		case !p.afford(need):
-			p.deferred = append(p.deferred, f)
-			continue
-		}
-		p.single = append(p.single, f)
 	}
-	return p
+	calls := max(1, (len(markets)+kalshi.MaxMarketTickers-1)/kalshi.MaxMarketTickers)
+	n := calls * (costs.Of(kalshi.OpGetQueuePositions) + costs.Of(kalshi.OpGetMarkets))
+	for _, it := range items {
+		if it.fillsDue {
+			// Fills a tight budget deferred get one read's room, so they
+			// wait at most a round and are never starved.
+			return n + costs.Of(kalshi.OpGetFills)
+		}
+	}
+	return n
 }
 
 // eventOf returns the event ticker of an order's market, when a market
 // read has told it.
-func (e *Engine) eventOf(f *fetch) string {
-	if m := f.w.snap.Market; m != nil && m.EventTicker != "" {
+func eventOf(it item) string {
+	if m := it.prev.Market; m != nil && m.EventTicker != "" {
 		return m.EventTicker
 	}
 	return ""
@@ -178,10 +220,10 @@ func (e *Engine) eventOf(f *fetch) string {
 // batchMinTs bounds a batch to orders created since the oldest watched one
 // (less a minute), so Kalshi does not page through the account's history.
 // It is 0 (no bound) when a creation time is unknown.
-func batchMinTs(fs []*fetch) int64 {
+func batchMinTs(items []item, idx []int) int64 {
 	var oldest time.Time
-	for _, f := range fs {
-		o := f.w.snap.Order
+	for _, i := range idx {
+		o := items[i].prev.Order
 		if o == nil || o.CreatedTime.IsZero() {
 			return 0
 		}
@@ -192,55 +234,16 @@ func batchMinTs(fs []*fetch) int64 {
 	return oldest.Add(-time.Minute).Unix()
 }
 
-// maxBatchPages bounds how many pages one batch follows in a round.
-const maxBatchPages = 5
-
-// readBatch runs one GetOrders batch and hands each watched order its
-// reply. Orders the batch did not return (older than Kalshi's live window,
-// say) are returned for a single read.
-func (e *Engine) readBatch(ctx context.Context, b orderBatch) (missing []*fetch, pages int, truncated bool) {
-	kc := e.cfg.Kalshi
-	found := map[string]kalshi.Order{}
-	start := e.now()
-	q := kalshi.OrdersQuery{EventTickers: b.events, Status: b.status, Limit: kalshi.MaxOrdersLimit, MinTs: b.minTs}
-	var err error
-	for pages < maxBatchPages {
-		var res kalshi.OrdersPage
-		pages++
-		res, err = kc.GetOrders(ctx, q)
-		if err != nil {
-			break
-		}
-		for _, o := range res.Orders {
-			found[o.OrderID] = o
-		}
-		if res.Cursor == "" {
-			break
-		}
-		q.Cursor = res.Cursor
-		truncated = pages == maxBatchPages
-	}
-	lat := e.now().Sub(start)
-	for _, f := range b.fetch {
-		f.kalshiTry, f.kalshiAt, f.kalshiLat = true, start, lat
-		// Orders found on the pages that did arrive are good data even
-		// when a later page failed; they still carry the error, since the
-		// listing was cut short.
-		f.orderErr = err
-		if o, ok := found[f.orderID]; ok {
-			f.order = &o
-			continue
-		}
-		if err == nil {
-			missing = append(missing, f)
-		}
-	}
-	return missing, pages, truncated
-}
-
 // scheduleNote describes a stretched schedule for the footer, or "".
 func scheduleNote(p *plan, total int, interval time.Duration) string {
-	if len(p.deferred) == 0 || total == 0 {
+	if p == nil || total == 0 {
+		return ""
+	}
+	if p.listErr != nil {
+		return fmt.Sprintf("order listing failed (%s); orders are read one by one", shortError(p.listErr)) +
+			strings.TrimPrefix(scheduleNote(&plan{deferred: p.deferred}, total, interval), "rate budget")
+	}
+	if len(p.deferred) == 0 {
 		return ""
 	}
 	refreshed := total - len(p.deferred)

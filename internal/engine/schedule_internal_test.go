@@ -17,13 +17,13 @@ import (
 func TestPlanStretchesWithinBudget(t *testing.T) {
 	now := time.Date(2026, 11, 21, 14, 0, 0, 0, time.UTC)
 	// 10 tokens a second at a 2 s interval: 18 tokens a round, 4 kept back.
-	e := New(Config{ReadBudget: 10, Interval: 2 * time.Second, Now: func() time.Time { return now }})
-	var work []*fetch
+	var items []item
+	var res []result
 	add := func(id string, status kalshi.OrderStatus, age time.Duration, focused bool) {
-		o := &kalshi.Order{OrderID: id, Status: status}
-		w := &watch{snap: Snapshot{Order: o}}
-		w.snap.Sources.Kalshi.LastSuccess = now.Add(-age)
-		work = append(work, &fetch{w: w, orderID: id, focused: focused})
+		it := item{prev: Snapshot{Order: &kalshi.Order{OrderID: id, Status: status}}, focused: focused}
+		it.prev.Sources.Kalshi.LastSuccess = now.Add(-age)
+		items = append(items, it)
+		res = append(res, result{orderID: id})
 	}
 	for i := range 12 {
 		add(fmt.Sprintf("done-%02d", i), kalshi.StatusExecuted, time.Duration(i)*time.Second, i == 0)
@@ -31,16 +31,16 @@ func TestPlanStretchesWithinBudget(t *testing.T) {
 	for i := range 8 {
 		add(fmt.Sprintf("rest-%02d", i), kalshi.StatusResting, time.Second, false)
 	}
-	p := e.planKalshi(work, now)
+	p := planOrders(items, res, 18, kalshi.Costs{}, listView{})
 	if p.cost+p.reserve > p.budget {
 		t.Fatalf("planned %d tokens (+%d kept back) over a budget of %d", p.cost, p.reserve, p.budget)
 	}
-	if len(p.batches) != 1 || p.batches[0].status != kalshi.StatusResting || len(p.batches[0].fetch) != 8 {
+	if len(p.batches) != 1 || p.batches[0].status != kalshi.StatusResting || len(p.batches[0].items) != 8 {
 		t.Fatalf("batches %+v", p.batches)
 	}
 	var singles []string
-	for _, f := range p.single {
-		singles = append(singles, f.orderID)
+	for _, i := range p.single {
+		singles = append(singles, res[i].orderID)
 	}
 	if strings.Join(singles, ",") != "done-00,done-11" {
 		t.Errorf("singles %v: want the focused order, then the longest unrefreshed", singles)
@@ -48,7 +48,7 @@ func TestPlanStretchesWithinBudget(t *testing.T) {
 	if len(p.deferred) != 10 {
 		t.Errorf("%d deferred", len(p.deferred))
 	}
-	note := scheduleNote(p, len(work), 2*time.Second)
+	note := scheduleNote(p, len(items), 2*time.Second)
 	if !strings.Contains(note, "10 of 20 orders") || !strings.Contains(note, "every 4s") {
 		t.Errorf("note %q", note)
 	}

@@ -137,3 +137,31 @@ func ageAt(since, now time.Time) (time.Duration, bool) {
 	}
 	return 0, true
 }
+
+// Answered reports whether every source the order involves has answered
+// it since it was added: with data, or with an error of its own (not
+// found, rejected credentials, a failure). An order no round has observed
+// yet is not answered.
+func (s Snapshot) Answered() bool {
+	if s.ObservedAt.IsZero() {
+		return false
+	}
+	have := [...]bool{s.Intent != nil, s.Order != nil}
+	for i, st := range [...]SourceStatus{s.Sources.Intent, s.Sources.Kalshi} {
+		if st.Used && !have[i] && st.Err == "" && !st.NotFound && !st.Halted {
+			return false
+		}
+	}
+	return true
+}
+
+// Waiting returns the status of the source an unanswered order still
+// waits for: the intent service while its intent is unknown, else Kalshi.
+// A caller may write to it, to mark why the order has no data.
+func (s *Snapshot) Waiting() *SourceStatus {
+	in := &s.Sources.Intent
+	if s.Intent == nil && (in.Used || s.Target.Kind == KindIntent) {
+		return in
+	}
+	return &s.Sources.Kalshi
+}

@@ -83,6 +83,39 @@ func (s SourceStatus) Stale(now time.Time, interval time.Duration) bool {
 	return now.Sub(s.LastSuccess) > 3*interval
 }
 
+// Figure is how fresh one of an order's Kalshi figures is (its queue
+// position, market or fills), apart from the order itself: a failed read
+// marks only its own figure, which keeps its last value and age.
+type Figure struct {
+	// At is when the figure was last read; zero if never.
+	At time.Time
+	// Err is the last read's error, sanitized and short, or "" after a
+	// success; ErrAt is when it failed.
+	Err   string
+	ErrAt time.Time
+}
+
+// Stale reports whether the last read of the figure failed, so the value
+// shown is as old as At says.
+func (f Figure) Stale() bool { return f.Err != "" }
+
+// note records one read: its error, or its success at now, which it
+// reports.
+func (f *Figure) note(err error, now time.Time) bool {
+	if err != nil {
+		f.Err, f.ErrAt = shortError(err), now
+		return false
+	}
+	f.At, f.Err = now, ""
+	return true
+}
+
+// Figures holds the freshness of an order's queue position, market and
+// fills.
+type Figures struct {
+	Queue, Market, Fills Figure
+}
+
 // Sources holds the fetch status of both systems for one order.
 type Sources struct {
 	Kalshi SourceStatus
@@ -113,6 +146,10 @@ type Snapshot struct {
 
 	// Sources says how fetching each system is going for this order.
 	Sources Sources
+	// Figures says how fresh the queue position, market and fills are.
+	Figures Figures
+	// Exchange is Kalshi's exchange status as last read (zero before).
+	Exchange ExchangeState
 
 	// KalshiArchived is true when Kalshi no longer serves the order live
 	// and it was found in Kalshi's historical orders instead.

@@ -139,7 +139,7 @@ func intentSnap(id string, st pipeline.Status, at time.Time) engine.Snapshot {
 			ID: id, Status: st, CreatedAt: t0,
 			IsComplete: st == pipeline.StatusCompleted || st == pipeline.StatusFailed,
 		},
-		Sources: engine.Sources{Intent: okSource, Kalshi: okSource},
+		Sources: engine.Sources{Intent: okSource},
 	}
 	if st == pipeline.StatusFailed {
 		s.Intent.TerminationReason = "insufficient balance"

@@ -15,10 +15,14 @@ import (
 
 // Mode selects what Run prints. Modes combine with |: JSON|Once prints one
 // JSON line per order and exits.
+//
+// Once polls as many rounds as the rate budget needs for every order to be
+// answered, with data or an error of its own; it never prints an order as
+// a silent null.
 type Mode uint8
 
 // The modes. Plain, the zero value, watches and prints one line per
-// change. Once polls one round, prints it and exits. JSON prints NDJSON
+// change. Once polls until every order is answered, prints them and exits. JSON prints NDJSON
 // (report.Order) instead of text.
 const (
 	Plain Mode = 0
@@ -51,13 +55,22 @@ const (
 //     (whether or not ExitStatus is set, so a script can tell "gave up"
 //     from "done"), or, with ExitStatus, --once or Ctrl+C found an order
 //     not finished.
+//   - 130 Only with Once: ctx ended (Ctrl+C, SIGTERM) before every order
+//     was answered. What was known is printed, each unanswered order with
+//     the error Interrupted. The command maps it to 130 for SIGINT and 143
+//     for SIGTERM; it outranks every other code.
 const (
-	ExitOK         = 0
-	ExitFailed     = 1
-	ExitUsage      = 2
-	ExitUnknown    = 3
-	ExitInProgress = 4
+	ExitOK          = 0
+	ExitFailed      = 1
+	ExitUsage       = 2
+	ExitUnknown     = 3
+	ExitInProgress  = 4
+	ExitInterrupted = 130
 )
+
+// Interrupted is the error --once prints for an order it had not read
+// when it was interrupted.
+const Interrupted = "interrupted"
 
 // DefaultInterval is the refresh interval when Options.Interval is zero.
 const DefaultInterval = 2 * time.Second

@@ -136,3 +136,60 @@ func TestRunWithoutEngine(t *testing.T) {
 		t.Error("want a message on stderr")
 	}
 }
+
+// pending is a Kalshi-only order that no source has answered yet: the
+// budget deferred it.
+func pending(id string) engine.Snapshot {
+	s := kalshiSnap(id, kalshi.StatusExecuted, t0)
+	s.Order, s.Sources.Kalshi = nil, engine.SourceStatus{Used: true}
+	return s
+}
+
+// TestOnceWaitsForEveryOrder: an order the first round could not afford is
+// read by a later round, an interval later, before anything is printed;
+// no order is printed as a silent null.
+func TestOnceWaitsForEveryOrder(t *testing.T) {
+	a := kalshiSnap("K1", kalshi.StatusExecuted, t0)
+	h, code := runScript(t, context.Background(), []engine.Round{
+		round(1, a, pending("K2")),
+		round(2, a, pending("K2")),
+		round(3, a, kalshiSnap("K2", kalshi.StatusExecuted, t0)),
+	}, nil, Options{Mode: Once | JSON, ExitStatus: true})
+	if code != ExitOK || h.script.polls != 3 {
+		t.Errorf("exit code %d after %d polls; want %d after 3", code, h.script.polls, ExitOK)
+	}
+	if len(h.tick.asked) != 2 || h.tick.asked[0] != interval {
+		t.Errorf("waited %v between rounds; want two intervals", h.tick.asked)
+	}
+	if out := h.stdout.String(); strings.Count(out, "\n") != 2 || strings.Count(out, `"kalshi":{`) != 2 {
+		t.Errorf("stdout %s", out)
+	}
+}
+
+// TestOnceInterrupted: Ctrl+C during a round that hangs ends --once at
+// once, prints what it has, marks the unanswered order "interrupted" in
+// JSON and in plain text, and returns ExitInterrupted.
+func TestOnceInterrupted(t *testing.T) {
+	for _, mode := range []Mode{Once | JSON, Once} {
+		ctx, cancel := context.WithCancel(context.Background())
+		a := kalshiSnap("K1", kalshi.StatusExecuted, t0)
+		hooks := map[int]func(context.Context){1: func(context.Context) { cancel() }}
+		h, code := runScript(t, ctx, []engine.Round{round(1, a, pending("K2")), round(2, a, pending("K2"))}, hooks, Options{Mode: mode})
+		cancel()
+		if code != ExitInterrupted {
+			t.Errorf("mode %d: exit code %d, want %d", mode, code, ExitInterrupted)
+		}
+		out := h.stdout.String()
+		if mode&JSON != 0 {
+			lines := strings.Split(strings.TrimSpace(out), "\n")
+			if len(lines) != 2 || !strings.Contains(lines[1], `"kalshi":"interrupted"`) || strings.Contains(lines[0], "interrupted") {
+				t.Errorf("JSON output:\n%s", out)
+			}
+		} else if strings.Count(out, Interrupted) != 1 {
+			t.Errorf("plain output does not mark the one unread order interrupted:\n%s", out)
+		}
+		if !strings.Contains(h.stderr.String(), "interrupted") {
+			t.Errorf("stderr %q", h.stderr.String())
+		}
+	}
+}

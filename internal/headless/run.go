@@ -12,9 +12,24 @@ import (
 	"ordermon/internal/textsafe"
 )
 
-// once polls one round, prints every order and returns the exit code.
+// once polls until every order is answered (with data, or with an error
+// of its own), waiting an interval between rounds for the rate budget to
+// refill, then prints every order and returns the exit code. When ctx
+// ends first (Ctrl+C, SIGTERM), it prints what it has at once, each order
+// still unanswered marked "interrupted", and returns ExitInterrupted.
 func once(ctx context.Context, src source, o Options) int {
 	r := src.poll(ctx)
+	for ctx.Err() == nil && !allAnswered(r.Snapshots) {
+		select {
+		case <-o.Tick(o.Interval):
+			r = src.poll(ctx)
+		case <-ctx.Done():
+		}
+	}
+	interrupted := ctx.Err() != nil && !allAnswered(r.Snapshots)
+	if interrupted {
+		r.Snapshots = markInterrupted(r.Snapshots)
+	}
 	out := &errWriter{w: o.Stdout}
 	note(o.Stderr, "", r.Note)
 	now := o.Now()
@@ -28,7 +43,36 @@ func once(ctx context.Context, src source, o Options) int {
 		}
 		out.write(report.Status(s, o.Location, now) + "\n")
 	}
+	if interrupted {
+		fmt.Fprintln(o.Stderr, "ordermon: interrupted before every order was read")
+		return ExitInterrupted
+	}
 	return exitCode(r.Snapshots, src.count(), endOnce, o.ExitStatus)
+}
+
+// allAnswered reports whether every order has been answered by each
+// source it involves.
+func allAnswered(snaps []engine.Snapshot) bool {
+	for _, s := range snaps {
+		if !s.Answered() {
+			return false
+		}
+	}
+	return true
+}
+
+// markInterrupted gives every unanswered order the error "interrupted" on
+// the source it still waits for, so no order is printed as a silent null.
+func markInterrupted(snaps []engine.Snapshot) []engine.Snapshot {
+	out := make([]engine.Snapshot, len(snaps))
+	for i, s := range snaps {
+		if !s.Answered() {
+			st := s.Waiting()
+			st.Used, st.Err = true, Interrupted
+		}
+		out[i] = s
+	}
+	return out
 }
 
 // watch polls every interval and prints changes until every order has

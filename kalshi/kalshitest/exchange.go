@@ -64,6 +64,14 @@ type Options struct {
 	// heartbeats wait on it. nil means time.After. Pass a Timers' After to
 	// run heartbeats on a test's clock.
 	After func(time.Duration) <-chan time.Time
+	// RefuseTickerLists makes GET /portfolio/fills answer a
+	// comma-separated ticker list with 400, as servers older than Kalshi's
+	// changelog of 8 October 2026 do; by default a list of up to 100 is
+	// accepted.
+	RefuseTickerLists bool
+	// Tier is the usage tier GET /account/limits names; empty means
+	// "basic".
+	Tier string
 }
 
 // Exchange is a running fake exchange. All methods are safe for concurrent

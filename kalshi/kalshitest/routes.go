@@ -71,6 +71,12 @@ func match(r *http.Request) route {
 		return route{cost: costDefault, serve: (*Exchange).serveMarkets}
 	case is("markets", "*"):
 		return route{cost: costDefault, serve: (*Exchange).serveMarket, args: seg[1:2]}
+	case is("account", "limits"):
+		return route{cost: costDefault, serve: (*Exchange).serveAccountLimits}
+	case is("account", "endpoint_costs"):
+		return route{cost: costDefault, serve: (*Exchange).serveEndpointCosts}
+	case is("exchange", "status"):
+		return route{cost: costDefault, serve: (*Exchange).serveExchangeStatus}
 	}
 	return notFound
 }
@@ -186,11 +192,15 @@ func (x *Exchange) serveQueuePositions(r *http.Request, _ []string) reply {
 	if len(markets) == 0 && event == "" {
 		return badRequest("one of market_tickers and event_ticker is required")
 	}
+	sub, err := parseSubaccount(q.Get("subaccount"))
+	if err != nil {
+		return badRequest(err.Error())
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	var list []*orderEntry
 	for _, e := range x.state.orders {
-		if e.Status != StatusResting {
+		if e.Status != StatusResting || e.SubaccountNumber != sub {
 			continue
 		}
 		if len(markets) > 0 && !slices.Contains(markets, e.Ticker) {
@@ -221,7 +231,11 @@ func (x *Exchange) serveFills(r *http.Request, _ []string) reply {
 	if err != nil {
 		return badRequest(err.Error())
 	}
-	orderID, ticker := q.Get("order_id"), q.Get("ticker")
+	orderID := q.Get("order_id")
+	tickers, refused := x.tickerFilter(q.Get("ticker"))
+	if refused != nil {
+		return *refused
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	var list []*fillEntry
@@ -229,7 +243,7 @@ func (x *Exchange) serveFills(r *http.Request, _ []string) reply {
 		f := &x.state.fills[i]
 		switch {
 		case orderID != "" && f.OrderID != orderID,
-			ticker != "" && f.Ticker != ticker,
+			tickers != nil && !tickers[f.Ticker],
 			!inRange(f.CreatedTime.Unix(), f.CreatedTime.IsZero(), minTs, maxTs):
 			continue
 		}

@@ -99,6 +99,8 @@ type state struct {
 	markets  map[string]MarketState
 	fills    []fillEntry
 	seq      uint64 // last sequence number handed out
+	// exchange is what GET /exchange/status serves; nil means active.
+	exchange *ExchangeStatus
 }
 
 func newState() state {

@@ -1,0 +1,195 @@
+package engine
+
+import (
+	"slices"
+	"time"
+
+	"ordermon/kalshi"
+	"ordermon/pipeline"
+)
+
+// foldEnv is what folding needs besides the order itself: the time, the
+// thresholds, what is configured, each source's health after this round,
+// and the exchange status.
+type foldEnv struct {
+	now                  time.Time
+	th                   Thresholds
+	intents, kalshi      bool // configured
+	kalshiSrc, intentSrc SourceStatus
+	exchange             ExchangeState
+}
+
+// memo is what the engine remembers of an order between rounds besides
+// its snapshot.
+type memo struct {
+	fillsDue               bool
+	fillsThrough           time.Time
+	terminalRounds         int
+	historyTried, archived bool
+}
+
+// maxFills bounds the fills kept per order, newest first.
+const maxFills = 5000
+
+// fold merges one order's results into its last snapshot. It is pure: the
+// same item, result and environment always give the same snapshot.
+func fold(it item, r result, m memo, env foldEnv) (Snapshot, memo) {
+	s := it.prev
+	s.ObservedAt = env.now
+	s.Target = r.target
+	foldIntent(&s, r, env)
+	foldKalshi(&s, it.prev, r, env)
+	m = foldFills(&s, it, r, m, env.now)
+	foldFigures(&s, it.prev, r, env.now)
+	noteBackoff(&s, env)
+	m.historyTried = m.historyTried || r.historyTried
+	m.archived = m.archived || r.archived
+	s.KalshiArchived = m.archived
+	s.Exchange = env.exchange
+	s.Diagnosis = Diagnose(s, env.th, env.now)
+	// A terminal state counts toward confirmation only when every source
+	// the order involves answered this round (an archived order is
+	// finished, so its Kalshi side needs no answer), so an order is never
+	// left frozen on stale data from a source that was failing.
+	fresh := (!s.Sources.Intent.Used || (r.intent.tried && r.intent.err == nil)) &&
+		(!s.Sources.Kalshi.Used || m.archived || (r.order.tried && r.order.val != nil && r.order.err == nil))
+	switch {
+	case !s.Terminal():
+		m.terminalRounds = 0
+	case fresh:
+		m.terminalRounds++
+	}
+	return s, m
+}
+
+// foldIntent applies the intent read. A 404 is an answer: it is recorded
+// as not found, and the source is not failing.
+func foldIntent(s *Snapshot, r result, env foldEnv) {
+	src := &s.Sources.Intent
+	src.Used = s.Target.Kind != KindKalshi && env.intents
+	if s.Target.Kind == KindIntent && !env.intents {
+		src.Used, src.Err = true, "the intent service is not configured"
+	}
+	if r.intent.tried {
+		src.LastAttempt, src.Latency = r.intent.at, r.intent.lat
+		if r.intent.err != nil {
+			src.Err = shortError(r.intent.err)
+			src.NotFound = pipeline.IsIntentNotFound(r.intent.err)
+		} else {
+			src.Err, src.NotFound = "", false
+			src.LastSuccess = env.now
+			s.Intent = r.intent.val
+		}
+	}
+	if s.Intent != nil && (s.PeakStatus == "" || statusRank(s.Intent.Status) > statusRank(s.PeakStatus)) {
+		s.PeakStatus = s.Intent.Status
+	}
+}
+
+// foldKalshi applies the order read. Only the order read decides the
+// order's Kalshi status; queue, market and fill reads have their own
+// freshness (Snapshot.Figures).
+func foldKalshi(s *Snapshot, prev Snapshot, r result, env foldEnv) {
+	src := &s.Sources.Kalshi
+	src.Used = s.Target.Kind == KindKalshi || (s.Intent != nil && s.Intent.KalshiOrderID != "")
+	if src.Used && !env.kalshi {
+		src.Err = "Kalshi is not configured"
+	}
+	if r.order.tried {
+		src.LastAttempt, src.Latency = r.order.at, r.order.lat
+		if r.order.val != nil {
+			src.LastSuccess, src.NotFound = env.now, false
+			s.Order = r.order.val
+		}
+		switch err := r.order.err; {
+		case err != nil:
+			src.Err = shortError(err)
+			src.NotFound = r.order.val == nil && kalshi.IsNotFound(err)
+			if src.NotFound {
+				s.Order, s.QueueAhead, s.PrevQueueAhead = nil, nil, nil
+			}
+		case r.tickerErr != nil:
+			src.Err = shortError(r.tickerErr)
+		default:
+			src.Err = ""
+		}
+	}
+	if s.Order == nil || s.Order.Status != kalshi.StatusResting {
+		// Off the book, an order has no place in a queue, nor a stale one.
+		s.QueueAhead, s.PrevQueueAhead, s.Figures.Queue = nil, nil, Figure{}
+	}
+}
+
+// foldFigures applies the queue-position and market reads. A failed read
+// marks only its own figure, keeping the last value and its age.
+func foldFigures(s *Snapshot, prev Snapshot, r result, now time.Time) {
+	resting := s.Order != nil && s.Order.Status == kalshi.StatusResting
+	if r.queue.tried && resting && s.Figures.Queue.note(r.queue.err, now) && r.queue.val != nil {
+		s.PrevQueueAhead, s.QueueAhead = prev.QueueAhead, r.queue.val
+	}
+	if r.market.tried && s.Figures.Market.note(r.market.err, now) && r.market.val != nil {
+		s.Market = r.market.val
+	}
+}
+
+// foldFills merges the fills read this round with those known, newest
+// first, and decides whether a read is still due.
+func foldFills(s *Snapshot, it item, r result, m memo, now time.Time) memo {
+	needed := fillsNeeded(it, r)
+	if !r.fills.tried {
+		m.fillsDue = m.fillsDue || needed
+		return m
+	}
+	s.Fills = mergeFills(s.Fills, r.fills.val)
+	s.Figures.Fills.note(r.fills.err, now)
+	for _, f := range r.fills.val {
+		if f.CreatedTime.After(m.fillsThrough) {
+			m.fillsThrough = f.CreatedTime
+		}
+	}
+	if o := r.order.val; r.fillsDone && m.fillsThrough.IsZero() && o != nil {
+		m.fillsThrough = o.CreatedTime.Add(-time.Minute)
+	}
+	m.fillsDue = !r.fillsDone
+	return m
+}
+
+// mergeFills adds fills to known, dropping repeats by fill ID, newest
+// first, at most maxFills.
+func mergeFills(known, more []kalshi.Fill) []kalshi.Fill {
+	if len(more) == 0 {
+		return known
+	}
+	seen := map[string]bool{}
+	var out []kalshi.Fill
+	for _, f := range slices.Concat(more, known) {
+		if f.FillID != "" && seen[f.FillID] {
+			continue
+		}
+		seen[f.FillID] = true
+		out = append(out, f)
+	}
+	slices.SortStableFunc(out, func(a, b kalshi.Fill) int { return b.CreatedTime.Compare(a.CreatedTime) })
+	return out[:min(len(out), maxFills)]
+}
+
+// noteBackoff copies a source's engine-level backoff into the order's
+// status, so the order shows when its data will next be refreshed.
+func noteBackoff(s *Snapshot, env foldEnv) {
+	for _, p := range []struct {
+		st  SourceStatus
+		src *SourceStatus
+	}{{env.kalshiSrc, &s.Sources.Kalshi}, {env.intentSrc, &s.Sources.Intent}} {
+		src := p.src
+		src.RetryAt, src.RateLimited, src.Halted = time.Time{}, false, false
+		if !src.Used {
+			continue
+		}
+		if p.st.Halted {
+			src.Halted, src.Err = true, p.st.Err
+		}
+		if !p.st.RetryAt.IsZero() && env.now.Before(p.st.RetryAt) {
+			src.RetryAt, src.RateLimited = p.st.RetryAt, p.st.RateLimited
+		}
+	}
+}

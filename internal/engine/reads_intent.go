@@ -1,0 +1,41 @@
+package engine
+
+import (
+	"context"
+
+	"ordermon/pipeline"
+)
+
+// readIntents reads the intent of every order that has or may have one,
+// and resolves bare IDs: an intent if the service knows it, else Kalshi.
+func (e *Engine) readIntents(ctx context.Context, items []item, res []result) {
+	panics := e.parallel(ctx, "intent read", len(items), e.cfg.IntentConcurrency, func(i int) {
+		r := &res[i]
+		if r.target.Kind == KindKalshi {
+			return
+		}
+		r.intent.tried, r.intent.at = true, e.now()
+		in, err := e.cfg.Intents.GetIntent(ctx, r.target.ID)
+		r.intent.lat = e.now().Sub(r.intent.at)
+		r.intentAnswered = err == nil || pipeline.IntentStatusOf(err) != 0
+		switch {
+		case err == nil:
+			if r.target.Kind == KindAuto {
+				r.target.Kind = KindIntent
+			}
+			r.intent.val = &in
+		case r.target.Kind == KindAuto && pipeline.IsIntentNotFound(err):
+			// A bare ID the intent service does not know is a Kalshi
+			// order: not an intent error.
+			r.target.Kind = KindKalshi
+			r.intent = read[*pipeline.Intent]{}
+		default:
+			r.intent.err = err
+		}
+	})
+	for i, err := range panics {
+		if err != nil {
+			res[i].intent.tried, res[i].intent.err = true, err
+		}
+	}
+}
