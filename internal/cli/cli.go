@@ -160,7 +160,7 @@ func newEngine(opts *config.Options, s sources, logger *slog.Logger) (*engine.En
 	if s.key != nil {
 		// One token bucket paces every Kalshi read, so ordermon never
 		// causes its own 429s.
-		limiter, err := kalshi.NewReadLimiter(opts.File.Kalshi.Tier)
+		limiter, err := kalshi.NewReadLimiter(opts.KalshiTierOrLowest())
 		if err != nil {
 			return nil, err
 		}

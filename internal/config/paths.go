@@ -1,10 +1,7 @@
 package config
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -84,30 +81,4 @@ func resolvePath(p, configFile string, env func(string) string) string {
 		p = filepath.Join(filepath.Dir(configFile), p)
 	}
 	return p
-}
-
-// checkSecretFile makes sure a file holding a secret exists and is a
-// regular file, and warns on stderr, as ssh does, when others can read it.
-// It reads only the file's metadata. kind names the file in the warning.
-func checkSecretFile(path, kind string, stderr io.Writer) error {
-	st, err := os.Stat(path)
-	if err != nil {
-		return errors.New(cleanMsg(path) + ": " + pathErrorMsg(err))
-	}
-	if !st.Mode().IsRegular() {
-		return errors.New(cleanMsg(path) + ": not a regular file")
-	}
-	warnIfShared(path, st, kind, stderr)
-	return nil
-}
-
-// warnIfShared warns when a file holding a secret is readable by group or
-// others. Windows has no such mode bits.
-func warnIfShared(path string, st fs.FileInfo, kind string, stderr io.Writer) {
-	if runtime.GOOS == "windows" {
-		return
-	}
-	if perm := st.Mode().Perm(); perm&0o077 != 0 {
-		fmt.Fprintf(stderr, "WARNING: %s %s is readable by others (mode %04o); chmod 600 it\n", kind, cleanMsg(path), perm)
-	}
 }
