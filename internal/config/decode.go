@@ -73,9 +73,8 @@ func decodeFile(path string, data []byte, f *File) error {
 // make the parser slow, and indexes the keys of the top level and of the
 // known tables.
 func newDoc(path string, data []byte) (*doc, error) {
-	if line := tooDeep(data); line > 0 {
-		return nil, &ConfigError{Path: path, Line: line, Msg: fmt.Sprintf(
-			"nested more than %d levels deep (tables, arrays or dotted keys); ordermon's keys are two levels deep", maxNesting)}
+	if line, msg := tooDeep(data); line > 0 {
+		return nil, &ConfigError{Path: path, Line: line, Msg: msg}
 	}
 	d := &doc{path: path, at: map[string]toml.Primitive{}}
 	md, err := toml.Decode(string(data), &d.top)

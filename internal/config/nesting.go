@@ -1,6 +1,9 @@
 package config
 
-import "bytes"
+import (
+	"bytes"
+	"fmt"
+)
 
 // maxNesting is how deep tables, arrays and dotted keys may nest in the
 // configuration file. ordermon's own keys are two levels deep; the TOML
@@ -9,12 +12,18 @@ import "bytes"
 // refused before it is parsed.
 const maxNesting = 12
 
+// maxEntries caps the keys and table headers of the file: ordermon has two
+// dozen, and each costs the parser a map, so a file of a hundred thousand
+// "[[a]]" would cost tens of megabytes.
+const maxEntries = 1000
+
 // tooDeep scans TOML cheaply, skipping strings and comments, and returns
-// the line where nesting first passes maxNesting, or 0. It over-counts
-// rather than under-counts: every '[' or '{' is a level, and so is every
-// '.' outside a string (a dotted key's part, or a float's point).
-func tooDeep(data []byte) int {
-	line := 1
+// the line where nesting first passes maxNesting, or where the keys and
+// tables pass maxEntries, with what is wrong; 0 when neither does. It
+// over-counts rather than under-counts: every '[' or '{' is a level, and
+// so is every part of a dotted key and a float's point.
+func tooDeep(data []byte) (int, string) {
+	line, entries := 1, 0
 	var levels []int // what each open bracket adds: 1, plus its key's dots
 	sum, dots, keyDots, header := 0, 0, 0, 0
 	lineStart := true
@@ -36,12 +45,14 @@ func tooDeep(data []byte) int {
 			line += n
 		case '=':
 			keyDots, dots = dots, 0
+			entries++
 		case ',':
 			dots, keyDots = 0, 0
 		case '[', '{':
 			if c == '[' && wasStart && len(levels) == 0 {
 				// A table header: its parts count for the keys under it.
 				header = -1
+				entries++
 			}
 			levels = append(levels, 1+keyDots)
 			sum += 1 + keyDots
@@ -61,11 +72,15 @@ func tooDeep(data []byte) int {
 		case '.':
 			dots++
 		}
-		if sum+max(header, 0)+dots > maxNesting {
-			return line
+		if sum+max(header, 0)+dots+1 > maxNesting {
+			return line, fmt.Sprintf("nested more than %d levels deep (tables, arrays or dotted keys); "+
+				"ordermon's keys are two levels deep", maxNesting)
+		}
+		if entries > maxEntries {
+			return line, fmt.Sprintf("more than %d keys and tables; is this really the configuration file?", maxEntries)
 		}
 	}
-	return 0
+	return 0, ""
 }
 
 // skipString returns the index of the last byte of the string starting at
