@@ -43,6 +43,11 @@ type sources struct {
 }
 
 func run(args []string, env func(string) string, stdout, stderr io.Writer) (code int) {
+	if stdoutClosed(stdout) {
+		fmt.Fprintln(stderr, "ordermon: standard output is closed, so nothing printed could be seen; "+
+			"to discard it, redirect it with >/dev/null")
+		return headless.ExitOutput
+	}
 	opts, err := config.Parse(args, env, stderr)
 	var outErr *config.OutputError
 	switch {
@@ -55,12 +60,7 @@ func run(args []string, env func(string) string, stdout, stderr io.Writer) (code
 		fmt.Fprintln(stderr, "ordermon:", err)
 		return headless.ExitUsage
 	}
-	screen := !opts.Once && !opts.JSON && isTerminal(stdout) && !opts.Version && !opts.Man && opts.Completion == ""
-	if !screen && stdoutClosed(stdout) {
-		fmt.Fprintln(stderr, "ordermon: standard output is closed, so nothing printed could be seen; "+
-			"to discard it, redirect it with >/dev/null")
-		return headless.ExitOutput
-	}
+	screen := !opts.Once && !opts.JSON && isTerminal(stdout)
 	if text, ok := printOnly(opts); ok {
 		if _, err := io.WriteString(stdout, text); err != nil {
 			fmt.Fprintln(stderr, "ordermon: cannot write output:", textsafe.Clean(err.Error()))
