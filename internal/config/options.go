@@ -121,7 +121,7 @@ func (o *Options) KalshiTierOrLowest() string {
 }
 
 // kalshiURLs returns the REST and WebSocket URLs of a Kalshi environment
-// (../shared/reference/kalshi-api.md, section 5).
+// (Kalshi's API environments page: the recommended hosts).
 func kalshiURLs(env string) (rest, ws string) {
 	if env == "demo" {
 		return kalshi.DemoBaseURL, "wss://external-api-ws.demo.kalshi.co/trade-api/ws/v2"
