@@ -178,7 +178,7 @@ func start(ctx context.Context, opts *config.Options, logger *slog.Logger, stder
 			return nil, nil, nil, headless.ExitUsage
 		}
 	}
-	eng, err := newEngine(opts, src, logger)
+	eng, err := newEngine(ctx, opts, src, logger)
 	if err != nil {
 		cleanup()
 		fmt.Fprintln(stderr, "ordermon:", err)
@@ -219,8 +219,10 @@ func demoSources(w *demo.World) sources {
 	}
 }
 
-// newEngine builds the two clients and the engine that polls them.
-func newEngine(opts *config.Options, s sources, logger *slog.Logger) (*engine.Engine, error) {
+// newEngine builds the two clients and the engine that polls them. ctx
+// ends with the run, so a token command started to read the token's expiry
+// is killed by Ctrl+C like any other.
+func newEngine(ctx context.Context, opts *config.Options, s sources, logger *slog.Logger) (*engine.Engine, error) {
 	cfg := engine.Config{Interval: opts.Interval, Thresholds: opts.Thresholds, ReadBudget: opts.KalshiReadRate()}
 	if s.key != nil {
 		// One token bucket paces every Kalshi read, so ordermon never
@@ -241,7 +243,7 @@ func newEngine(opts *config.Options, s sources, logger *slog.Logger) (*engine.En
 			return nil, err
 		}
 		cfg.Intents = ic
-		cfg.TokenExpiry = func() time.Time { return ic.TokenExpiry(context.Background()) }
+		cfg.TokenExpiry = func() time.Time { return ic.TokenExpiry(ctx) }
 	}
 	return engine.New(cfg), nil
 }
