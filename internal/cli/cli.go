@@ -43,31 +43,11 @@ type sources struct {
 }
 
 func run(args []string, env func(string) string, stdout, stderr io.Writer) (code int) {
-	if stdoutClosed(stdout) {
-		fmt.Fprintln(stderr, "ordermon: standard output is closed, so nothing printed could be seen; "+
-			"to discard it, redirect it with >/dev/null")
-		return headless.ExitOutput
-	}
-	opts, err := config.Parse(args, env, stderr)
-	var outErr *config.OutputError
-	switch {
-	case errors.Is(err, config.ErrHelp):
-		return 0
-	case errors.As(err, &outErr):
-		fmt.Fprintln(stderr, "ordermon:", err)
-		return headless.ExitOutput
-	case err != nil:
-		fmt.Fprintln(stderr, "ordermon:", err)
-		return headless.ExitUsage
+	opts, code, done := prepare(args, env, stdout, stderr)
+	if done {
+		return code
 	}
 	screen := !opts.Once && !opts.JSON && isTerminal(stdout)
-	if text, ok := printOnly(opts); ok {
-		if _, err := io.WriteString(stdout, text); err != nil {
-			fmt.Fprintln(stderr, "ordermon: cannot write output:", textsafe.Clean(err.Error()))
-			return headless.ExitOutput
-		}
-		return 0
-	}
 	logger, closeLog, err := openLog(opts.LogFile)
 	if err != nil {
 		fmt.Fprintln(stderr, "ordermon:", err)
@@ -122,6 +102,38 @@ func run(args []string, env func(string) string, stdout, stderr io.Writer) (code
 		return c
 	}
 	return code
+}
+
+// prepare refuses a closed standard output, parses the command line and
+// configuration, and does what needs neither an engine nor the network:
+// --help, --version, --man and `completion`. done says the run is over,
+// with code.
+func prepare(args []string, env func(string) string, stdout, stderr io.Writer) (opts *config.Options, code int, done bool) {
+	if stdoutClosed(stdout) {
+		fmt.Fprintln(stderr, "ordermon: standard output is closed, so nothing printed could be seen; "+
+			"to discard it, redirect it with >/dev/null")
+		return nil, headless.ExitOutput, true
+	}
+	opts, err := config.Parse(args, env, stderr)
+	var outErr *config.OutputError
+	switch {
+	case errors.Is(err, config.ErrHelp):
+		return nil, 0, true
+	case errors.As(err, &outErr):
+		fmt.Fprintln(stderr, "ordermon:", err)
+		return nil, headless.ExitOutput, true
+	case err != nil:
+		fmt.Fprintln(stderr, "ordermon:", err)
+		return nil, headless.ExitUsage, true
+	}
+	if text, ok := printOnly(opts); ok {
+		if _, err := io.WriteString(stdout, text); err != nil {
+			fmt.Fprintln(stderr, "ordermon: cannot write output:", textsafe.Clean(err.Error()))
+			return nil, headless.ExitOutput, true
+		}
+		return nil, 0, true
+	}
+	return opts, 0, false
 }
 
 // printOnly returns what --version, --man or `completion` print, and

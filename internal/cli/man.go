@@ -12,37 +12,7 @@ import (
 func manPage(version string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, ".TH ORDERMON 1 \"\" %s \"User Commands\"\n", roffQuote("ordermon "+version))
-	b.WriteString(`.SH NAME
-ordermon \- watch orders move through the intent service and Kalshi, live, and see why one is stuck
-.SH SYNOPSIS
-.B ordermon
-[\fIflags\fR] [\fIID\fR ...]
-.br
-.B ordermon completion
-.BR bash | zsh | fish
-.SH DESCRIPTION
-ordermon joins an order's state at the intent service and at Kalshi into one
-timeline, with its fills, fees, queue position and a diagnosis of what is wrong.
-When standard output is a terminal it shows a live screen; otherwise it prints
-a plain line for every change until the orders end.
-.B \-\-once
-prints the current state and exits;
-.B \-\-json
-prints newline-delimited JSON.
-.PP
-An
-.I ID
-is
-.BI intent: id
-(an order of the intent service),
-.BI kalshi: id
-(a Kalshi order), or a bare
-.IR id ,
-looked up as an intent when the intent service is configured, else as a Kalshi
-order. An ID is at most 128 characters, with no slash, whitespace or control
-characters, and is not . or ..; a bad one is refused before anything is sent.
-.SH OPTIONS
-`)
+	b.WriteString(manHead)
 	for _, f := range config.Flags() {
 		b.WriteString(".TP\n")
 		names := []string{`\fB\-\-` + roffEscape(f.Long) + `\fR`}
@@ -84,6 +54,39 @@ ordermon \-\-demo
 `)
 	return b.String()
 }
+
+// manHead is the manual from NAME to the OPTIONS heading.
+const manHead = `.SH NAME
+ordermon \- watch orders move through the intent service and Kalshi, live, and see why one is stuck
+.SH SYNOPSIS
+.B ordermon
+[\fIflags\fR] [\fIID\fR ...]
+.br
+.B ordermon completion
+.BR bash | zsh | fish
+.SH DESCRIPTION
+ordermon joins an order's state at the intent service and at Kalshi into one
+timeline, with its fills, fees, queue position and a diagnosis of what is wrong.
+When standard output is a terminal it shows a live screen; otherwise it prints
+a plain line for every change until the orders end.
+.B \-\-once
+prints the current state and exits;
+.B \-\-json
+prints newline-delimited JSON.
+.PP
+An
+.I ID
+is
+.BI intent: id
+(an order of the intent service),
+.BI kalshi: id
+(a Kalshi order), or a bare
+.IR id ,
+looked up as an intent when the intent service is configured, else as a Kalshi
+order. An ID is at most 128 characters, with no slash, whitespace or control
+characters, and is not . or ..; a bad one is refused before anything is sent.
+.SH OPTIONS
+`
 
 // roffEscape makes text safe inside a roff line: backslashes doubled and
 // hyphens made minus signs, as option names need.

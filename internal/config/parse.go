@@ -53,30 +53,9 @@ func parse(args []string, env func(string) string, stdout, stderr io.Writer) (*O
 		return nil, &UsageError{Msg: "--config -: reading the configuration from standard input is not supported; " +
 			"name a file (--config /dev/stdin works when standard input is redirected from one)"}
 	}
-	path, namedBy, err := configPath(v.config, env)
+	f, err := o.readConfig(v.config, env, stderr)
 	if err != nil {
-		// Without a home directory there is no default file; that only
-		// matters if nothing else configures a source, which the checks
-		// below report.
-		path = ""
-	}
-	f := DefaultFile()
-	if path != "" {
-		o.ConfigPath = path
-		o.ConfigFound, err = readFile(path, namedBy, &f)
-		if err != nil {
-			return nil, err
-		}
-		if o.ConfigFound {
-			for _, k := range keys {
-				if k.path != nil {
-					*k.path(&f) = resolvePath(*k.path(&f), path, env)
-				}
-			}
-			if f.Pipeline.Token != "" || f.Pipeline.APIKey != "" {
-				warnSharedConfig(path, stderr)
-			}
-		}
+		return nil, err
 	}
 	if err := applyEnv(&f, env); err != nil {
 		return nil, err
@@ -92,6 +71,32 @@ func parse(args []string, env func(string) string, stdout, stderr io.Writer) (*O
 		return nil, err
 	}
 	return o, nil
+}
+
+// readConfig reads the configuration file (--config, $ORDERMON_CONFIG or
+// the default location) over the defaults, with its paths resolved.
+func (o *Options) readConfig(flagPath string, env func(string) string, stderr io.Writer) (File, error) {
+	f := DefaultFile()
+	path, namedBy, err := configPath(flagPath, env)
+	if err != nil {
+		// Without a home directory there is no default file; that only
+		// matters if nothing else configures a source, which the checks
+		// report.
+		return f, nil
+	}
+	o.ConfigPath = path
+	if o.ConfigFound, err = readFile(path, namedBy, &f); err != nil || !o.ConfigFound {
+		return f, err
+	}
+	for _, k := range keys {
+		if k.path != nil {
+			*k.path(&f) = resolvePath(*k.path(&f), path, env)
+		}
+	}
+	if f.Pipeline.Token != "" || f.Pipeline.APIKey != "" {
+		warnSharedConfig(path, stderr)
+	}
+	return f, nil
 }
 
 // parseArgs parses flags and IDs. Flags may come before, between or after
