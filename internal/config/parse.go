@@ -77,14 +77,12 @@ func parse(args []string, env func(string) string, stdout, stderr io.Writer) (*O
 // the default location) over the defaults, with its paths resolved.
 func (o *Options) readConfig(flagPath string, env func(string) string, stderr io.Writer) (File, error) {
 	f := DefaultFile()
-	path, namedBy, err := configPath(flagPath, env)
-	if err != nil {
-		// Without a home directory there is no default file; that only
-		// matters if nothing else configures a source, which the checks
-		// report.
+	path, namedBy := configPath(flagPath, env)
+	if path == "" {
 		return f, nil
 	}
 	o.ConfigPath = path
+	var err error
 	if o.ConfigFound, err = readFile(path, namedBy, &f); err != nil || !o.ConfigFound {
 		return f, err
 	}

@@ -40,18 +40,20 @@ func userConfigDir(env func(string) string) (string, error) {
 // configPath picks the configuration file: --config, else
 // $ORDERMON_CONFIG, else the default location. namedBy says which of the
 // first two named it, and is "" for the default, which may be missing.
-func configPath(flagPath string, env func(string) string) (path, namedBy string, err error) {
+// Without a home directory there is no default, and path is "": that only
+// matters if nothing else configures a source, which the checks report.
+func configPath(flagPath string, env func(string) string) (path, namedBy string) {
 	if flagPath != "" {
-		return expandHome(flagPath, env), "--config", nil
+		return expandHome(flagPath, env), "--config"
 	}
 	if p := env("ORDERMON_CONFIG"); p != "" {
-		return expandHome(p, env), "ORDERMON_CONFIG", nil
+		return expandHome(p, env), "ORDERMON_CONFIG"
 	}
 	dir, err := userConfigDir(env)
 	if err != nil {
-		return "", "", err
+		return "", ""
 	}
-	return filepath.Join(dir, "ordermon", "config.toml"), "", nil
+	return filepath.Join(dir, "ordermon", "config.toml"), ""
 }
 
 // expandHome replaces a leading "~/" with the home directory, since a

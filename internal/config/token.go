@@ -146,8 +146,10 @@ func runGrouped(cmd *exec.Cmd, stdout, stderr io.Writer) error {
 		copies.Go(func() { _, _ = io.Copy(p.dst, r) })
 	}
 	err := cmd.Start()
-	cmd.Stdout.(*os.File).Close()
-	cmd.Stderr.(*os.File).Close()
+	// The child has its own copies of the write ends; closing ours lets
+	// the readers see the end of the output.
+	_ = cmd.Stdout.(*os.File).Close()
+	_ = cmd.Stderr.(*os.File).Close()
 	if err == nil {
 		err = cmd.Wait()
 		killGroup(cmd)

@@ -65,7 +65,7 @@ func open(path string, flag int, perm fs.FileMode) (*os.File, error) {
 		err = kind(st.Mode())
 	}
 	if err != nil {
-		f.Close()
+		_ = f.Close() // opened for nothing; the kind is the error
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
 	return f, nil
