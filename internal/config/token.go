@@ -154,16 +154,15 @@ func runGrouped(cmd *exec.Cmd, stdout, stderr io.Writer) error {
 		err = cmd.Wait()
 		killGroup(cmd)
 	}
-	stop := time.AfterFunc(time.Second, func() {
+	closeAll := func() {
 		for _, r := range readers {
-			r.Close()
+			_ = r.Close() // a read end: nothing was written to lose
 		}
-	})
+	}
+	stop := time.AfterFunc(time.Second, closeAll)
 	copies.Wait()
 	stop.Stop()
-	for _, r := range readers {
-		r.Close()
-	}
+	closeAll()
 	return err
 }
 
