@@ -107,7 +107,7 @@ func TestConfigAndClientDoNotPrintSecrets(t *testing.T) {
 }
 
 func TestValidateID(t *testing.T) {
-	good := []string{"ee4f2c2d-5b4e-4c3a-9a8e-1f2d3c4b5a69", "KXHIGHNY-26AUG24-B85.5", "a", "a%b", "a?b", "a#b", "ümlaut", strings.Repeat("x", 128)}
+	good := []string{"ee4f2c2d-5b4e-4c3a-9a8e-1f2d3c4b5a69", "KXHIGHNY-26AUG24-B85.5", "a", "a%b", "a?b", "a#b", "ümlaut", strings.Repeat("x", 128), strings.Repeat("é", 128)}
 	for _, id := range good {
 		if err := ValidateID("order ID", id); err != nil {
 			t.Errorf("%q rejected: %v", id, err)
@@ -115,7 +115,8 @@ func TestValidateID(t *testing.T) {
 	}
 	bad := map[string]string{
 		"":                        "empty",
-		strings.Repeat("x", 129):  "129 bytes",
+		strings.Repeat("x", 129):  "longer than 128 characters",
+		strings.Repeat("é", 129):  "longer than 128 characters",
 		"a b":                     "whitespace",
 		" abc":                    "whitespace",
 		"abc\n":                   "whitespace",

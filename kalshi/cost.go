@@ -2,6 +2,8 @@ package kalshi
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"golang.org/x/time/rate"
@@ -47,6 +49,14 @@ func TierBudget(tier string) (tokensPerSecond int, err error) {
 		return 0, fmt.Errorf("kalshi: unknown usage tier %q; want basic, advanced, expert, premier, paragon, prime or prestige", bound(tier, 40))
 	}
 	return t.perSecond, nil
+}
+
+// Tiers returns the names of Kalshi's API usage tiers, lowest budget first,
+// for messages that list them.
+func Tiers() []string {
+	names := slices.Collect(maps.Keys(tiers))
+	slices.SortFunc(names, func(a, b string) int { return tiers[a].perSecond - tiers[b].perSecond })
+	return names
 }
 
 // NewReadLimiter returns a token bucket matching a tier's read bucket: it

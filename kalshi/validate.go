@@ -9,14 +9,16 @@ import (
 	"ordermon/internal/textsafe"
 )
 
-// MaxIDBytes is the longest order ID or ticker ValidateID accepts. Kalshi's
-// order IDs are UUIDs and its tickers are a few dozen bytes.
-const MaxIDBytes = 128
+// MaxIDLen is the longest order ID or ticker ValidateID accepts, in
+// characters. Kalshi's order IDs are UUIDs and its tickers are a few dozen
+// characters; the limit leaves room for other schemes while keeping a
+// pasted paragraph from becoming a URL.
+const MaxIDLen = 128
 
 // ValidateID checks an order ID, ticker or similar value before it goes
 // into a request URL. kind names it in the error ("order ID", "ticker").
 //
-// It must be non-empty, at most 128 bytes of valid UTF-8, free of
+// It must be non-empty, at most 128 characters of valid UTF-8, free of
 // whitespace, control and invisible formatting characters, free of '/', and
 // not "." or "..". Those rules keep a pasted value from silently becoming a
 // different path (a '/' or ".." would address another endpoint) and turn a
@@ -29,8 +31,8 @@ func ValidateID(kind, id string) error {
 	switch {
 	case id == "":
 		return fmt.Errorf("kalshi: %w: empty %s", ErrInvalidID, kind)
-	case len(id) > MaxIDBytes:
-		return bad(fmt.Sprintf("is %d bytes long; the limit is %d", len(id), MaxIDBytes))
+	case len(id) > MaxIDLen && utf8.RuneCountInString(id[:min(len(id), 4*MaxIDLen+4)]) > MaxIDLen:
+		return bad(fmt.Sprintf("is longer than %d characters", MaxIDLen))
 	case !utf8.ValidString(id):
 		return bad("is not valid UTF-8")
 	case id == "." || id == "..":

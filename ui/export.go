@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"ordermon/internal/report"
+	"ordermon/internal/safefile"
 )
 
 // exportedMsg reports where an export went, or why it failed.
@@ -48,7 +49,7 @@ func (m *Model) exportSelected() tea.Cmd {
 
 // writeExport creates path (never overwriting) and writes body to it.
 func writeExport(path, body string) tea.Msg {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := safefile.OpenWrite(path, os.O_EXCL, 0o644)
 	if err != nil {
 		return exportedMsg{err: err}
 	}

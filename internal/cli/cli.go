@@ -3,7 +3,6 @@
 package cli
 
 import (
-	"cmp"
 	"context"
 	"crypto"
 	"errors"
@@ -11,17 +10,17 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/signal"
-	"runtime/debug"
-	"syscall"
 	"time"
 
 	"github.com/charmbracelet/x/term"
+	"github.com/xo/terminfo"
 
 	"ordermon/internal/config"
 	"ordermon/internal/demo"
 	"ordermon/internal/engine"
 	"ordermon/internal/headless"
+	"ordermon/internal/safefile"
+	"ordermon/internal/textsafe"
 	"ordermon/kalshi"
 	"ordermon/pipeline"
 	"ordermon/ui"
@@ -44,60 +43,40 @@ type sources struct {
 }
 
 func run(args []string, env func(string) string, stdout, stderr io.Writer) (code int) {
-	opts, err := config.Parse(args, env, stderr)
-	switch {
-	case errors.Is(err, config.ErrHelp):
-		return 0
-	case err != nil:
-		fmt.Fprintln(stderr, "ordermon:", err)
-		return headless.ExitUsage
-	case opts.Version:
-		fmt.Fprintln(stdout, "ordermon", version())
-		return 0
+	opts, code, done := prepare(args, env, stdout, stderr)
+	if done {
+		return code
 	}
+	screen := !opts.Once && !opts.JSON && isTerminal(stdout)
 	logger, closeLog, err := openLog(opts.LogFile)
 	if err != nil {
 		fmt.Fprintln(stderr, "ordermon:", err)
 		return headless.ExitUsage
 	}
 	defer closeLog()
-	logger.Debug("starting", "version", version(), "config", opts)
+	full, title := version()
+	logger.Debug("starting", "version", full, "config", opts)
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, sig, stop := watchSignals(context.Background())
 	defer stop()
 	defer crashGuard(&code, stderr, opts)
 
-	var src sources
-	targets := opts.Targets
-	if opts.Demo {
-		world, err := demo.Start()
-		if err != nil {
-			fmt.Fprintln(stderr, "ordermon:", err)
-			return headless.ExitUnknown
+	eng, targets, cleanup, code := start(ctx, opts, logger, stderr)
+	if eng == nil {
+		return code
+	}
+	defer cleanup()
+	if screen {
+		if reason := plainTerminal(env("TERM")); reason != "" {
+			fmt.Fprintf(stderr, "ordermon: %s, so plain lines instead of the live screen\n", reason)
+			screen = false
 		}
-		defer world.Close()
-		go world.Run(ctx, 2*time.Second)
-		src = demoSources(world)
-		if len(targets) == 0 {
-			targets = world.Targets
-		}
-	} else if src, err = configSources(opts); err != nil {
-		fmt.Fprintln(stderr, "ordermon:", err)
-		return headless.ExitUsage
 	}
-	eng, err := newEngine(opts, src, logger)
-	if err != nil {
-		fmt.Fprintln(stderr, "ordermon:", err)
-		return headless.ExitUsage
-	}
-	for _, t := range targets {
-		eng.Add(t)
-	}
-
-	if !opts.Once && !opts.JSON && isTerminal(stdout) {
+	if screen {
 		err := ui.Run(ctx, ui.Options{
 			Engine: eng, Interval: opts.Interval, Location: opts.Location,
-			Bell: opts.File.Bell, Demo: opts.Demo, Version: version(), Stuck: opts.Thresholds,
+			Bell: opts.File.Bell, Demo: opts.Demo, Version: title, Stuck: opts.Thresholds,
+			ExportDir: opts.ExportDir,
 		})
 		var pe *ui.PanicError
 		if errors.As(err, &pe) {
@@ -109,28 +88,125 @@ func run(args []string, env func(string) string, stdout, stderr io.Writer) (code
 		}
 		return 0
 	}
-	mode := headless.Plain
-	if opts.Once {
-		mode |= headless.Once
-	}
-	if opts.JSON {
-		mode |= headless.JSON
-	}
-	if len(targets) == 0 {
+	if len(targets) == 0 && !opts.All {
 		fmt.Fprintln(stderr, "ordermon: no order IDs given; name one or more (see --help)")
 		return headless.ExitUsage
 	}
-	return headless.Run(ctx, eng, headless.Options{
-		Mode: mode, Interval: opts.Interval, Timeout: opts.Timeout, ExitStatus: opts.ExitStatus,
+	code = headless.Run(ctx, eng, headless.Options{
+		Mode: mode(opts), Interval: opts.Interval, Timeout: opts.Timeout, ExitStatus: opts.ExitStatus,
 		Location: opts.Location, Stdout: stdout, Stderr: stderr,
 	})
+	if c := sig.exitCode(); c != 0 && opts.Once {
+		// --once was cut short: a script must not take what it printed
+		// for a full answer.
+		return c
+	}
+	return code
+}
+
+// prepare refuses a closed standard output, parses the command line and
+// configuration, and does what needs neither an engine nor the network:
+// --help, --version, --man and `completion`. done says the run is over,
+// with code.
+func prepare(args []string, env func(string) string, stdout, stderr io.Writer) (opts *config.Options, code int, done bool) {
+	if stdoutClosed(stdout) {
+		fmt.Fprintln(stderr, "ordermon: standard output is closed, so nothing printed could be seen; "+
+			"to discard it, redirect it with >/dev/null")
+		return nil, headless.ExitOutput, true
+	}
+	opts, err := config.Parse(args, env, stderr)
+	var outErr *config.OutputError
+	switch {
+	case errors.Is(err, config.ErrHelp):
+		return nil, 0, true
+	case errors.As(err, &outErr):
+		fmt.Fprintln(stderr, "ordermon:", err)
+		return nil, headless.ExitOutput, true
+	case err != nil:
+		fmt.Fprintln(stderr, "ordermon:", err)
+		return nil, headless.ExitUsage, true
+	}
+	if text, ok := printOnly(opts); ok {
+		if _, err := io.WriteString(stdout, text); err != nil {
+			fmt.Fprintln(stderr, "ordermon: cannot write output:", textsafe.Clean(err.Error()))
+			return nil, headless.ExitOutput, true
+		}
+		return nil, 0, true
+	}
+	return opts, 0, false
+}
+
+// printOnly returns what --version, --man or `completion` print, and
+// whether one of them was asked for.
+func printOnly(opts *config.Options) (string, bool) {
+	switch {
+	case opts.Version:
+		full, _ := version()
+		return "ordermon " + full + "\n", true
+	case opts.Man:
+		full, _ := version()
+		return manPage(full), true
+	case opts.Completion != "":
+		return completionScript(opts.Completion), true
+	}
+	return "", false
+}
+
+// mode picks the headless mode from the flags.
+func mode(opts *config.Options) headless.Mode {
+	m := headless.Plain
+	if opts.Once {
+		m |= headless.Once
+	}
+	if opts.JSON {
+		m |= headless.JSON
+	}
+	return m
+}
+
+// start makes the engine from the demo or the configuration and adds the
+// targets; on failure it has said why and returns a nil engine with the
+// exit code.
+func start(ctx context.Context, opts *config.Options, logger *slog.Logger, stderr io.Writer) (*engine.Engine, []engine.Target, func(), int) {
+	var src sources
+	targets := opts.Targets
+	cleanup := func() {}
+	if opts.Demo {
+		world, err := demo.Start()
+		if err != nil {
+			fmt.Fprintln(stderr, "ordermon:", err)
+			return nil, nil, nil, headless.ExitUnknown
+		}
+		cleanup = world.Close
+		go world.Run(ctx, 2*time.Second)
+		src = demoSources(world)
+		if len(targets) == 0 {
+			targets = world.Targets
+		}
+	} else {
+		var err error
+		if src, err = configSources(opts); err != nil {
+			fmt.Fprintln(stderr, "ordermon:", err)
+			return nil, nil, nil, headless.ExitUsage
+		}
+	}
+	eng, err := newEngine(opts, src, logger)
+	if err != nil {
+		cleanup()
+		fmt.Fprintln(stderr, "ordermon:", err)
+		return nil, nil, nil, headless.ExitUsage
+	}
+	for _, t := range targets {
+		eng.Add(t)
+	}
+	return eng, targets, cleanup, 0
 }
 
 // configSources reads the credentials the configuration names.
 func configSources(opts *config.Options) (sources, error) {
 	var s sources
 	if opts.KalshiEnabled() {
-		key, err := kalshi.LoadPrivateKey(opts.File.Kalshi.PrivateKeyFile)
+		key, err := loadKey(opts.File.Kalshi.PrivateKeyFile)
 		if err != nil {
 			return s, err
 		}
@@ -158,11 +234,11 @@ func demoSources(w *demo.World) sources {
 // newEngine builds the two clients and the engine that polls them.
 func newEngine(opts *config.Options, s sources, logger *slog.Logger) (*engine.Engine, error) {
 	cfg := engine.Config{Interval: opts.Interval, Thresholds: opts.Thresholds, ReadBudget: opts.KalshiReadRate(),
-		TierOverride: opts.File.Kalshi.Tier, Logger: logger}
+		TierOverride: opts.KalshiTier, Logger: logger}
 	if s.key != nil {
 		// One token bucket paces every Kalshi read, so ordermon never
 		// causes its own 429s.
-		limiter, err := kalshi.NewReadLimiter(cmp.Or(opts.File.Kalshi.Tier, "basic"))
+		limiter, err := kalshi.NewReadLimiter(opts.KalshiTierOrLowest())
 		if err != nil {
 			return nil, err
 		}
@@ -183,16 +259,32 @@ func newEngine(opts *config.Options, s sources, logger *slog.Logger) (*engine.En
 	return engine.New(cfg), nil
 }
 
+// maxKeyFile caps the private key file: a PEM key is a few kilobytes.
+const maxKeyFile = 64 << 10
+
+// loadKey reads the private key file (only a regular file, without
+// blocking on a FIFO or reading a device forever) and parses it.
+func loadKey(path string) (crypto.Signer, error) {
+	b, err := safefile.ReadFile(path, maxKeyFile)
+	switch {
+	case errors.Is(err, safefile.ErrTooLarge):
+		return nil, fmt.Errorf("private key file %s: larger than 64 KiB, so not a private key", textsafe.Clean(path))
+	case err != nil:
+		return nil, fmt.Errorf("private key file: %s", textsafe.Clean(err.Error()))
+	}
+	return kalshi.ParsePrivateKey(b, path)
+}
+
 // openLog opens the --log file for a debug log, or discards logging.
 func openLog(path string) (*slog.Logger, func(), error) {
 	if path == "" {
 		return slog.New(slog.DiscardHandler), func() {}, nil
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	f, err := safefile.OpenWrite(path, os.O_APPEND, 0o600)
 	if err != nil {
-		return nil, nil, fmt.Errorf("opening the log file: %w", err)
+		return nil, nil, fmt.Errorf("--log: %s", textsafe.Clean(err.Error()))
 	}
-	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug})), func() { f.Close() }, nil
+	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug})), func() { _ = f.Close() }, nil
 }
 
 func isTerminal(w io.Writer) bool {
@@ -200,18 +292,14 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(f.Fd())
 }
 
-// version reports the module version and VCS revision the binary was built
-// from.
-func version() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(unknown)"
+// plainTerminal says why the terminal cannot show the live screen (TERM
+// is dumb, or its terminfo entry cannot move the cursor), or "".
+func plainTerminal(term string) string {
+	if term == "dumb" {
+		return "TERM=dumb"
 	}
-	v := bi.Main.Version
-	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " " + s.Value[:12]
-		}
+	if ti, err := terminfo.Load(term); err == nil && len(ti.Strings[terminfo.CursorAddress]) == 0 {
+		return "the terminal (TERM=" + textsafe.Truncate(textsafe.Clean(term), 40) + ") cannot move the cursor"
 	}
-	return v
+	return ""
 }

@@ -1,10 +1,10 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -26,15 +26,23 @@ func crashGuard(code *int, stderr io.Writer, opts *config.Options) {
 // crashed writes a crash report with every configured secret removed and
 // tells the user where it is.
 func crashed(stderr io.Writer, value any, stack []byte, opts *config.Options) int {
+	full, _ := version()
 	report := fmt.Sprintf("ordermon %s crashed at %s\n\npanic: %v\n\n%s\nconfiguration:\n%s\n",
-		version(), time.Now().UTC().Format(time.RFC3339), value, stack, opts.Redacted())
+		full, time.Now().UTC().Format(time.RFC3339), value, stack, opts.Redacted())
 	report = redact(report, opts)
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("ordermon-crash-%d.txt", time.Now().Unix()))
-	if err := os.WriteFile(path, []byte(report), 0o600); err != nil {
+	// A new file with a random name (O_EXCL, mode 0600): a name another
+	// user of the temporary directory could guess and plant a symlink at
+	// would let them aim the report at a file of ours.
+	f, err := os.CreateTemp("", "ordermon-crash-*.txt")
+	if err == nil {
+		_, err = f.WriteString(report)
+		err = errors.Join(err, f.Close())
+	}
+	if err != nil {
 		fmt.Fprintln(stderr, "ordermon: internal error; the crash report could not be written:", err)
 		return headless.ExitUnknown
 	}
-	fmt.Fprintf(stderr, "ordermon: internal error, sorry. A crash report is at %s — please attach it to a bug report.\n", path)
+	fmt.Fprintf(stderr, "ordermon: internal error, sorry. A crash report is at %s — please attach it to a bug report.\n", f.Name())
 	return headless.ExitUnknown
 }
 

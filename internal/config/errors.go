@@ -59,3 +59,16 @@ func (e *ConfigError) Error() string {
 	b.WriteString(e.Msg)
 	return b.String()
 }
+
+// OutputError is returned when --help could not be written to standard
+// output (a full disk, a closed stdout); the program should say so and
+// exit with the lost-output code.
+type OutputError struct {
+	Err error
+}
+
+// Error says what could not be written.
+func (e *OutputError) Error() string { return "cannot write the help: " + cleanMsg(e.Err.Error()) }
+
+// Unwrap returns the write error.
+func (e *OutputError) Unwrap() error { return e.Err }

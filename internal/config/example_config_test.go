@@ -5,13 +5,11 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/BurntSushi/toml"
 )
 
 // TestConfigExampleFile keeps config.example.toml honest: it parses with
-// no unknown keys, documents every key of File with a comment, and shows
-// the defaults it claims to show.
+// no unknown keys, documents every key of the table with a comment, and
+// shows the defaults it claims to show.
 func TestConfigExampleFile(t *testing.T) {
 	data, err := os.ReadFile("../../config.example.toml")
 	if err != nil {
@@ -25,26 +23,25 @@ func TestConfigExampleFile(t *testing.T) {
 		t.Errorf("config.example.toml's values are not the defaults:\n got %+v\nwant %+v", f, DefaultFile())
 	}
 
-	md, err := toml.Decode(string(data), new(File))
+	d, err := newDoc("config.example.toml", data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u := md.Undecoded(); len(u) > 0 {
-		t.Errorf("unknown keys in config.example.toml: %v", u)
+	if err := d.unknownKeys(); err != nil {
+		t.Errorf("unknown keys in config.example.toml: %v", err)
 	}
 
 	lines := strings.Split(string(data), "\n")
-	for _, k := range fileKeys() {
-		key := toml.Key(strings.Split(k.Name, "."))
-		if !md.IsDefined(key...) {
-			t.Errorf("config.example.toml does not set %s", k.Name)
+	for _, k := range keys {
+		if !d.md.IsDefined(strings.Split(k.name, ".")...) {
+			t.Errorf("config.example.toml does not set %s", k.name)
 			continue
 		}
-		n := lineOf(data, key)
+		n := d.line(k.name)
 		if n < 2 || !strings.HasPrefix(strings.TrimSpace(lines[n-2]), "#") {
 			// The [stuck] keys share one comment above the first.
-			if !strings.HasPrefix(k.Name, "stuck.") {
-				t.Errorf("%s (line %d) has no comment right above it", k.Name, n)
+			if !strings.HasPrefix(k.name, "stuck.") {
+				t.Errorf("%s (line %d) has no comment right above it", k.name, n)
 			}
 		}
 	}
@@ -54,21 +51,23 @@ func TestConfigExampleFile(t *testing.T) {
 // ordermon's interface: renaming one breaks users' files.
 func TestConfigKeysAreExactlyThese(t *testing.T) {
 	var got []string
-	for _, k := range fileKeys() {
-		got = append(got, k.Name)
+	for _, k := range keys {
+		got = append(got, k.name)
 	}
 	want := []string{
-		"interval", "timezone", "bell",
-		"kalshi.env", "kalshi.base_url", "kalshi.api_key_id", "kalshi.private_key_file", "kalshi.tier",
+		"interval", "timezone", "bell", "export_dir", "keep_finished",
+		"kalshi.env", "kalshi.base_url", "kalshi.ws_url", "kalshi.api_key_id", "kalshi.private_key_file", "kalshi.tier",
+		"kalshi.push", "kalshi.reconcile_interval",
 		"pipeline.base_url", "pipeline.token", "pipeline.token_file", "pipeline.token_command", "pipeline.api_key",
+		"pipeline.wallet_address",
 		"stuck.pending", "stuck.validated", "stuck.placed", "stuck.filled", "stuck.txn_filled",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("keys = %v\nwant   %v", got, want)
 	}
-	for _, k := range want {
-		if _, ok := envVars[k]; ok && !strings.Contains(usage, envVars[k]) {
-			t.Errorf("usage does not document %s", envVars[k])
+	for _, v := range EnvVars() {
+		if !strings.Contains(usage(), v.Name) {
+			t.Errorf("usage does not document %s", v.Name)
 		}
 	}
 }

@@ -1,77 +1,95 @@
 package config
 
 import (
-	"ordermon/internal/engine"
 	"time"
+
+	"ordermon/internal/engine"
 )
 
-// File is the configuration file, config.toml. Every key is optional;
-// DefaultFile holds the values of keys that are left out. The TOML key of
-// each field is in its tag, and config.example.toml at the repository
-// root documents them all.
+// File is the configuration file, config.toml, after decoding. Every key is
+// optional; DefaultFile holds the values of keys that are left out. The
+// keys themselves, their types and their checks are in the table in
+// keys.go, and config.example.toml documents them all.
 type File struct {
 	// Interval is how often every watched order is refreshed; at least
 	// MinInterval.
-	Interval Duration `toml:"interval"`
+	Interval Duration
 	// Timezone is "Local", "UTC" or an IANA zone such as
 	// "America/New_York"; every time shown is in it, and says so.
-	Timezone string `toml:"timezone"`
+	Timezone string
 	// Bell rings the terminal bell when a watched order completes or
 	// fails on the live screen.
-	Bell     bool         `toml:"bell"`
-	Kalshi   KalshiFile   `toml:"kalshi"`
-	Pipeline PipelineFile `toml:"pipeline"`
-	Stuck    StuckFile    `toml:"stuck"`
+	Bell bool
+	// ExportDir is where the screen's export (e) writes its reports: ""
+	// for the current directory. From the file, a relative path is taken
+	// relative to the file's directory.
+	ExportDir string
+	// KeepFinished is how long an order found by --all stays listed after
+	// it finishes.
+	KeepFinished Duration
+	Kalshi       KalshiFile
+	Pipeline     PipelineFile
+	Stuck        StuckFile
 }
 
 // KalshiFile is the [kalshi] table: where Kalshi is and how to sign in.
 type KalshiFile struct {
 	// Env is "prod" or "demo"; it picks the base URL unless BaseURL is set.
-	Env string `toml:"env"`
+	Env string
 	// BaseURL overrides Env, e.g.
 	// "https://external-api.kalshi.com/trade-api/v2".
-	BaseURL string `toml:"base_url"`
+	BaseURL string
+	// WSURL is the WebSocket's URL: "" derives it from Env or a loopback
+	// BaseURL (see Options.KalshiWSURL).
+	WSURL string
 	// APIKeyID is the key ID Kalshi shows next to the API key. It names
 	// the key and is not itself a secret.
-	APIKeyID string `toml:"api_key_id"`
+	APIKeyID string
 	// PrivateKeyFile is the path of the PEM private key (RSA, PKCS#1 or
 	// PKCS#8, or Ed25519). In the file a relative path is relative to the
 	// file's directory, and "~/" is the home directory.
-	PrivateKeyFile string `toml:"private_key_file"`
-	// Tier is the account's API usage tier, which sets the rate budget:
-	// one of Tiers. Empty (the default) means the budget Kalshi reports
-	// for the account (GET /account/limits); set, it overrides that.
-	Tier string `toml:"tier"`
+	PrivateKeyFile string
+	// Tier is the account's API usage tier, lower case, or "" when not
+	// set: Kalshi then says which budget the account has.
+	Tier string
+	// Push uses Kalshi's WebSocket for order updates, fills and prices.
+	Push bool
+	// ReconcileInterval is how often the watched orders are read over REST
+	// while push is up, to catch what a dropped message would hide.
+	ReconcileInterval Duration
 }
 
 // PipelineFile is the [pipeline] table: the intent service. At most one
 // of Token, TokenFile and TokenCommand may be set.
 type PipelineFile struct {
 	// BaseURL is the intent service's root, e.g. "https://swap-api.flux.fun".
-	BaseURL string `toml:"base_url"`
+	BaseURL string
 	// Token is a JWT sent as "Authorization: Bearer".
-	Token Secret `toml:"token"`
+	Token Secret
 	// TokenFile is a file holding the JWT, read each time a token is
 	// needed so a refreshed token is picked up without a restart.
-	TokenFile string `toml:"token_file"`
+	TokenFile string
 	// TokenCommand is a shell command that prints the JWT, such as a
 	// password manager's CLI.
-	TokenCommand string `toml:"token_command"`
+	TokenCommand string
 	// APIKey is sent as x-api-key.
-	APIKey Secret `toml:"api_key"`
+	APIKey Secret
+	// WalletAddress narrows --all to the intents of one wallet: "0x" and
+	// 40 hex digits, or "".
+	WalletAddress string
 }
 
 // StuckFile is the [stuck] table: how long an intent may stay in each
 // stage before it is flagged as stuck.
 type StuckFile struct {
-	Pending   Duration `toml:"pending"`
-	Validated Duration `toml:"validated"`
-	Placed    Duration `toml:"placed"`
-	Filled    Duration `toml:"filled"`
-	TxnFilled Duration `toml:"txn_filled"`
+	Pending   Duration
+	Validated Duration
+	Placed    Duration
+	Filled    Duration
+	TxnFilled Duration
 }
 
-// Thresholds converts the table to the pipeline's type.
+// Thresholds converts the table to the engine's type.
 func (s StuckFile) Thresholds() engine.Thresholds {
 	return engine.Thresholds{
 		Pending:   time.Duration(s.Pending),
@@ -86,29 +104,20 @@ func (s StuckFile) Thresholds() engine.Thresholds {
 // the rate budget without showing anything a person could act on.
 const MinInterval = 500 * time.Millisecond
 
-// Tiers lists Kalshi's API usage tiers, lowest first.
-var Tiers = []string{"basic", "advanced", "expert", "premier", "paragon", "prime", "prestige"}
-
-// readBudgets are the read tokens per second of each tier, from Kalshi's
-// rate limit page (the scheme live since April 2026).
-var readBudgets = map[string]int{
-	"basic":    200,
-	"advanced": 300,
-	"expert":   600,
-	"premier":  1000,
-	"paragon":  2000,
-	"prime":    4000,
-	"prestige": 10000,
-}
+// DefaultInterval is the refresh interval when neither the file nor
+// --interval sets one. It is the one default: the engine, the headless
+// modes and the screen should take it from Options.Interval.
+const DefaultInterval = 2 * time.Second
 
 // DefaultFile returns the configuration used for every key the file
 // leaves out.
 func DefaultFile() File {
 	th := engine.DefaultThresholds
 	return File{
-		Interval: Duration(2 * time.Second),
-		Timezone: "Local",
-		Kalshi:   KalshiFile{Env: "prod"},
+		Interval:     Duration(DefaultInterval),
+		Timezone:     "Local",
+		KeepFinished: Duration(10 * time.Minute),
+		Kalshi:       KalshiFile{Env: "prod", Push: true, ReconcileInterval: Duration(30 * time.Second)},
 		Stuck: StuckFile{
 			Pending:   Duration(th.Pending),
 			Validated: Duration(th.Validated),

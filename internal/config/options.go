@@ -44,8 +44,16 @@ type Options struct {
 	Demo bool
 	// Version asks for the version; Parse then checks nothing else.
 	Version bool
+	// Man asks for the manual page; Parse then checks nothing else.
+	Man bool
+	// Completion is the shell `ordermon completion SHELL` asks a script
+	// for ("bash", "zsh" or "fish"), or ""; Parse then checks nothing else.
+	Completion string
 	// Help is true when Parse returned ErrHelp.
 	Help bool
+	// All watches every resting order on the Kalshi account and the
+	// intent service's unfinished ones; Targets may then be empty.
+	All bool
 	// UTC is --utc; Location is then UTC.
 	UTC bool
 	// Env is --env as given ("prod" or "demo"), or "" when not given.
@@ -62,6 +70,23 @@ type Options struct {
 	Location *time.Location
 	// KalshiBaseURL is the Kalshi API root, including /trade-api/v2.
 	KalshiBaseURL string
+	// KalshiWSURL is Kalshi's WebSocket: kalshi.ws_url, else derived from a
+	// loopback base URL (ws://host:port/trade-api/ws/v2), else the
+	// environment's.
+	KalshiWSURL string
+	// KalshiTier is the usage tier kalshi.tier names, or "" when it is not
+	// set and the budget should be read from Kalshi's /account/limits.
+	KalshiTier string
+	// Push uses Kalshi's WebSocket: kalshi.push, and not --no-push.
+	Push bool
+	// ReconcileInterval is how often orders are read over REST while push
+	// is up; at least Interval.
+	ReconcileInterval time.Duration
+	// KeepFinished is how long an order found by --all stays listed after
+	// it finishes.
+	KeepFinished time.Duration
+	// ExportDir is the absolute directory the screen's export writes to.
+	ExportDir string
 	// Thresholds say when an order counts as stuck, from [stuck].
 	Thresholds engine.Thresholds
 }
@@ -74,20 +99,32 @@ func (o *Options) KalshiEnabled() bool {
 // PipelineEnabled reports whether the intent service is configured.
 func (o *Options) PipelineEnabled() bool { return o.File.Pipeline.BaseURL != "" }
 
-// KalshiReadRate returns the read tokens per second the configured usage
-// tier allows (Basic: 200). A GetOrder costs 2 tokens and most other reads
-// 10, so a rate limiter should spend this budget, not a request count.
+// KalshiReadRate returns the read tokens per second of the configured
+// usage tier, or of the lowest tier when none is set (Basic: 200). A
+// GetOrder costs 2 tokens and most other reads 10, so a rate limiter
+// should spend this budget, not a request count.
 func (o *Options) KalshiReadRate() int {
-	if r, ok := readBudgets[o.File.Kalshi.Tier]; ok {
-		return r
+	r, err := kalshi.TierBudget(o.KalshiTierOrLowest())
+	if err != nil {
+		return 0
 	}
-	return readBudgets["basic"]
+	return r
 }
 
-// kalshiURL returns the base URL of a Kalshi environment.
-func kalshiURL(env string) string {
-	if env == "demo" {
-		return kalshi.DemoBaseURL
+// KalshiTierOrLowest returns KalshiTier, or the lowest tier when it is not
+// set, for a rate limiter built before Kalshi says which tier applies.
+func (o *Options) KalshiTierOrLowest() string {
+	if o.KalshiTier != "" {
+		return o.KalshiTier
 	}
-	return kalshi.ProdBaseURL
+	return kalshi.Tiers()[0]
+}
+
+// kalshiURLs returns the REST and WebSocket URLs of a Kalshi environment
+// (Kalshi's API environments page: the recommended hosts).
+func kalshiURLs(env string) (rest, ws string) {
+	if env == "demo" {
+		return kalshi.DemoBaseURL, "wss://external-api-ws.demo.kalshi.co/trade-api/ws/v2"
+	}
+	return kalshi.ProdBaseURL, "wss://external-api-ws.kalshi.com/trade-api/ws/v2"
 }

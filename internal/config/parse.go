@@ -1,15 +1,18 @@
 package config
 
 import (
-	"flag"
 	"fmt"
 	"io"
-	"ordermon/internal/engine"
+	"net/url"
 	"os"
+	"path/filepath"
 	"runtime"
-	"strconv"
+	"slices"
 	"strings"
 	"time"
+
+	"ordermon/internal/engine"
+	"ordermon/internal/safefile"
 )
 
 // Parse reads the command line (args without the program name), the
@@ -17,9 +20,10 @@ import (
 // configuration file, and returns the checked result. Warnings, such as a
 // private key file others can read, go to stderr.
 //
-// For --help it prints the usage to standard output and returns ErrHelp;
-// for --version it returns Options with Version set and checks nothing
-// else. Any other error is a *UsageError or a *ConfigError.
+// For --help it prints the usage to standard output and returns ErrHelp
+// (or an *OutputError if that failed); for --version, --man and
+// `completion` it returns Options saying so and checks nothing else. Any
+// other error is a *UsageError or a *ConfigError.
 func Parse(args []string, env func(string) string, stderr io.Writer) (*Options, error) {
 	return parse(args, env, os.Stdout, stderr)
 }
@@ -29,44 +33,34 @@ func parse(args []string, env func(string) string, stdout, stderr io.Writer) (*O
 	if env == nil {
 		env = os.Getenv
 	}
-	o, configFlag, err := parseArgs(args)
+	o, v, err := parseArgs(args)
 	if err != nil {
 		return nil, err
 	}
 	if o.Help {
-		writeUsage(stdout)
+		if err := writeUsage(stdout); err != nil {
+			return o, &OutputError{Err: err}
+		}
 		return o, ErrHelp
 	}
-	if o.Version {
+	if o.Version || o.Man || o.Completion != "" {
 		return o, nil
 	}
 
-	path, namedBy, err := configPath(configFlag, env)
-	if err != nil {
-		// Without a home directory there is no default file; that only
-		// matters if nothing else configures a source, which the checks
-		// below report.
-		path = ""
+	if v.config == "-" {
+		// Standard input is the live screen's keyboard, and a pipe that
+		// nobody closes would hang the start: a file it must be.
+		return nil, &UsageError{Msg: "--config -: reading the configuration from standard input is not supported; " +
+			"name a file (--config /dev/stdin works when standard input is redirected from one)"}
 	}
-	f := DefaultFile()
-	if path != "" {
-		o.ConfigPath = path
-		o.ConfigFound, err = readFile(path, namedBy, &f)
-		if err != nil {
-			return nil, err
-		}
-		if o.ConfigFound {
-			f.Kalshi.PrivateKeyFile = resolvePath(f.Kalshi.PrivateKeyFile, path, env)
-			f.Pipeline.TokenFile = resolvePath(f.Pipeline.TokenFile, path, env)
-			if f.Pipeline.Token != "" || f.Pipeline.APIKey != "" {
-				warnSharedConfig(path, stderr)
-			}
-		}
+	f, err := o.readConfig(v.config, env, stderr)
+	if err != nil {
+		return nil, err
 	}
 	if err := applyEnv(&f, env); err != nil {
 		return nil, err
 	}
-	o.applyFlags(&f)
+	o.applyFlags(&f, v.noPush)
 	if err := o.resolve(f); err != nil {
 		return nil, err
 	}
@@ -79,37 +73,47 @@ func parse(args []string, env func(string) string, stdout, stderr io.Writer) (*O
 	return o, nil
 }
 
+// readConfig reads the configuration file (--config, $ORDERMON_CONFIG or
+// the default location) over the defaults, with its paths resolved.
+func (o *Options) readConfig(flagPath string, env func(string) string, stderr io.Writer) (File, error) {
+	f := DefaultFile()
+	path, namedBy := configPath(flagPath, env)
+	if path == "" {
+		return f, nil
+	}
+	o.ConfigPath = path
+	var err error
+	if o.ConfigFound, err = readFile(path, namedBy, &f); err != nil || !o.ConfigFound {
+		return f, err
+	}
+	for _, k := range keys {
+		if k.path != nil {
+			*k.path(&f) = resolvePath(*k.path(&f), path, env)
+		}
+	}
+	if f.Pipeline.Token != "" || f.Pipeline.APIKey != "" {
+		warnSharedConfig(path, stderr)
+	}
+	return f, nil
+}
+
 // parseArgs parses flags and IDs. Flags may come before, between or after
 // IDs, as in most modern CLIs; "--" ends the flags.
-func parseArgs(args []string) (o *Options, configFlag string, err error) {
-	o = &Options{}
-	fs := flag.NewFlagSet("ordermon", flag.ContinueOnError)
-	// The usage is hand-written (usage.go) and errors are returned, so the
-	// flag package prints nothing itself.
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-
-	var interval, timeout durationValue
-	fs.Var(&interval, "interval", "poll interval")
-	fs.Var(&interval, "i", "poll interval")
-	fs.Var(&timeout, "timeout", "stop after this long")
-	fs.BoolVar(&o.Once, "once", false, "print once and exit")
-	fs.BoolVar(&o.JSON, "json", false, "print NDJSON")
-	fs.BoolVar(&o.ExitStatus, "exit-status", false, "exit code tells how the orders ended")
-	fs.BoolVar(&o.Demo, "demo", false, "watch simulated orders")
-	fs.BoolVar(&o.UTC, "utc", false, "show times in UTC")
-	fs.BoolVar(&o.Version, "version", false, "print the version")
-	fs.BoolVar(&o.Help, "help", false, "show help")
-	fs.BoolVar(&o.Help, "h", false, "show help")
-	fs.StringVar(&o.Env, "env", "", "Kalshi environment")
-	fs.StringVar(&o.LogFile, "log", "", "debug log file")
-	fs.StringVar(&configFlag, "config", "", "configuration file")
-
+func parseArgs(args []string) (*Options, *flagValues, error) {
+	o, v := &Options{}, &flagValues{}
+	if len(args) > 0 && args[0] == Completion {
+		if len(args) != 2 || !slices.Contains(CompletionShells, args[1]) {
+			return nil, nil, &UsageError{Msg: "use: ordermon completion " + strings.Join(CompletionShells, "|")}
+		}
+		o.Completion = args[1]
+		return o, v, nil
+	}
+	fs := flagSet(o, v)
 	var ids []string
 	rest := args
 	for {
 		if err := fs.Parse(rest); err != nil {
-			return nil, "", &UsageError{Msg: flagErrorMsg(err)}
+			return nil, nil, &UsageError{Msg: flagErrorMsg(err)}
 		}
 		left := fs.Args()
 		if len(left) == 0 {
@@ -123,131 +127,65 @@ func parseArgs(args []string) (o *Options, configFlag string, err error) {
 		ids = append(ids, left[0])
 		rest = left[1:]
 	}
-	if o.Help || o.Version {
-		return o, configFlag, nil
+	if o.Help || o.Version || o.Man {
+		return o, v, nil
 	}
 
-	if interval.set {
-		if interval.d < MinInterval {
-			return nil, "", &UsageError{Msg: fmt.Sprintf("--interval %s is shorter than the minimum of %s", interval.d, MinInterval)}
+	if v.interval.set {
+		if v.interval.d < MinInterval {
+			return nil, nil, &UsageError{Msg: fmt.Sprintf("--interval %s is shorter than the minimum of %s", v.interval.d, MinInterval)}
 		}
-		o.Interval = interval.d
+		o.Interval = v.interval.d
 	}
-	o.Timeout = timeout.d
+	o.Timeout = v.timeout.d
 	if o.Env != "" {
-		if msg := checkEnv(o.Env); msg != "" {
-			return nil, "", &UsageError{Msg: "--env: " + msg}
+		if _, msg := checkEnv(o.Env); msg != "" {
+			return nil, nil, &UsageError{Msg: "--env: " + msg}
 		}
 	}
 	for _, id := range ids {
 		t, err := engine.ParseTarget(id)
 		if err != nil {
-			return nil, "", &UsageError{Msg: err.Error()}
+			return nil, nil, &UsageError{Msg: err.Error()}
 		}
 		o.Targets = append(o.Targets, t)
 	}
-	if o.Once && len(o.Targets) == 0 && !o.Demo {
-		return nil, "", &UsageError{Msg: "--once needs at least one order ID, like ordermon --once intent:123"}
+	if o.Once && len(o.Targets) == 0 && !o.Demo && !o.All {
+		return nil, nil, &UsageError{Msg: "--once needs at least one order ID, like ordermon --once intent:123 (or --all)"}
 	}
-	return o, configFlag, nil
+	return o, v, nil
 }
 
-// flagErrorMsg rewords the flag package's errors: flags are named the
-// way they are documented (--interval, -i), and a rejected value is not
-// repeated in full, since it can be arbitrarily long; the value's own
-// error quotes a sanitized excerpt.
-func flagErrorMsg(err error) string {
-	msg := err.Error()
-	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-		msg = "unknown flag " + dashes(name)
-	} else if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
-		if q, err := strconv.QuotedPrefix(rest); err == nil {
-			if name, ok := strings.CutPrefix(rest[len(q):], " for flag "); ok {
-				msg = "invalid value for " + dashes(name)
-			}
-		}
-	} else if rest, ok := strings.CutPrefix(msg, "invalid boolean value "); ok {
-		if q, err := strconv.QuotedPrefix(rest); err == nil {
-			if name, ok := strings.CutPrefix(rest[len(q):], " for "); ok {
-				name, _, _ = strings.Cut(name, ":")
-				msg = "invalid value for " + dashes(name) + ": use true or false (or leave the value out)"
-			}
-		}
-	} else if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
-		msg = dashes(name) + " needs a value"
-	}
-	return cleanMsg(msg)
-}
-
-// dashes writes "-name..." with two dashes when the name is a word.
-func dashes(s string) string {
-	name, rest, _ := strings.Cut(strings.TrimLeft(s, "-"), ":")
-	if rest != "" {
-		rest = ":" + rest
-	}
-	if len(name) > 1 {
-		return "--" + name + rest
-	}
-	return "-" + name + rest
-}
-
-// durationValue is a flag.Value for durations that also takes a bare
-// number of seconds ("-i 5").
-type durationValue struct {
-	d   time.Duration
-	set bool
-}
-
-// String returns the value for the flag package's defaults.
-func (v *durationValue) String() string { return v.d.String() }
-
-// Set parses one occurrence of the flag.
-func (v *durationValue) Set(s string) error {
-	d, err := ParseDuration(s)
-	if err != nil {
-		return err
-	}
-	v.d, v.set = d, true
-	return nil
-}
-
-// applyEnv lets the environment override the file. A token from the
-// environment replaces any token source of the file, since the
-// environment is the more specific choice.
+// applyEnv lets the environment override the file, through the same
+// checks as the file's values.
 func applyEnv(f *File, env func(string) string) error {
-	get := func(name string) string { return strings.TrimSpace(env(name)) }
-	if v := get("KALSHI_API_KEY_ID"); v != "" {
-		f.Kalshi.APIKeyID = v
-	}
-	if v := get("KALSHI_PRIVATE_KEY_FILE"); v != "" {
-		f.Kalshi.PrivateKeyFile = expandHome(v, env)
-	}
-	if v := get("ORDERMON_PIPELINE_URL"); v != "" {
-		norm, msg := checkURL(v)
-		if msg != "" {
-			return &ConfigError{Key: "ORDERMON_PIPELINE_URL", Msg: msg}
+	for _, k := range keys {
+		v := ""
+		if k.env != "" {
+			v = strings.TrimSpace(env(k.env))
 		}
-		f.Pipeline.BaseURL = norm
-	}
-	if v := get("ORDERMON_PIPELINE_TOKEN"); v != "" {
-		if msg := checkToken(v); msg != "" {
-			return &ConfigError{Key: "ORDERMON_PIPELINE_TOKEN", Msg: msg}
+		if v == "" {
+			continue
 		}
-		f.Pipeline.Token, f.Pipeline.TokenFile, f.Pipeline.TokenCommand = Secret(v), "", ""
-	}
-	if v := get("ORDERMON_PIPELINE_API_KEY"); v != "" {
-		if msg := checkToken(v); msg != "" {
-			return &ConfigError{Key: "ORDERMON_PIPELINE_API_KEY", Msg: msg}
+		if err := k.decode(f, v); err != nil {
+			return &ConfigError{Key: k.env, Msg: err.Error()}
 		}
-		f.Pipeline.APIKey = Secret(v)
+		if k.path != nil {
+			*k.path(f) = expandHome(*k.path(f), env)
+		}
+	}
+	if strings.TrimSpace(env("ORDERMON_PIPELINE_TOKEN")) != "" {
+		// A token from the environment replaces every token source of the
+		// file: it is the more specific choice.
+		f.Pipeline.TokenFile, f.Pipeline.TokenCommand = "", ""
 	}
 	return nil
 }
 
 // applyFlags lets the flags override the file and the environment.
-// --env picks the environment's URL even over kalshi.base_url: it is the
-// more specific choice.
-func (o *Options) applyFlags(f *File) {
+// --env picks the environment's URLs even over kalshi.base_url and
+// kalshi.ws_url: it is the more specific choice.
+func (o *Options) applyFlags(f *File, noPush bool) {
 	if o.Interval != 0 {
 		f.Interval = Duration(o.Interval)
 	}
@@ -255,7 +193,10 @@ func (o *Options) applyFlags(f *File) {
 		f.Timezone = "UTC"
 	}
 	if o.Env != "" {
-		f.Kalshi.Env, f.Kalshi.BaseURL = o.Env, ""
+		f.Kalshi.Env, f.Kalshi.BaseURL, f.Kalshi.WSURL = o.Env, "", ""
+	}
+	if noPush {
+		f.Kalshi.Push = false
 	}
 }
 
@@ -265,26 +206,77 @@ func (o *Options) resolve(f File) error {
 	if err != nil {
 		return &ConfigError{Key: "timezone", Msg: err.Error()}
 	}
+	rest, ws := kalshiURLs(f.Kalshi.Env)
+	if f.Kalshi.WSURL == "" {
+		f.Kalshi.WSURL = ws
+		if f.Kalshi.BaseURL != "" && isLoopback(f.Kalshi.BaseURL) {
+			// A local test server serves both on one port.
+			u, _ := url.Parse(f.Kalshi.BaseURL)
+			f.Kalshi.WSURL = strings.Replace(u.Scheme, "http", "ws", 1) + "://" + u.Host + "/trade-api/ws/v2"
+		}
+	}
 	if f.Kalshi.BaseURL == "" {
-		f.Kalshi.BaseURL = kalshiURL(f.Kalshi.Env)
+		f.Kalshi.BaseURL = rest
+	}
+	if f.ExportDir, err = exportDir(f.ExportDir); err != nil {
+		return err
 	}
 	o.File = f
 	o.Interval = time.Duration(f.Interval)
 	o.Location = loc
-	o.KalshiBaseURL = f.Kalshi.BaseURL
+	o.KalshiBaseURL, o.KalshiWSURL, o.KalshiTier = f.Kalshi.BaseURL, f.Kalshi.WSURL, f.Kalshi.Tier
+	o.Push = f.Kalshi.Push
+	o.ReconcileInterval = max(time.Duration(f.Kalshi.ReconcileInterval), o.Interval)
+	o.KeepFinished = time.Duration(f.KeepFinished)
+	o.ExportDir = f.ExportDir
 	o.Thresholds = f.Stuck.Thresholds()
 	return nil
+}
+
+// exportDir makes the export directory absolute ("" is the current one)
+// and checks that it is a directory.
+func exportDir(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", &ConfigError{Key: "export_dir", Msg: pathErrorMsg(err)}
+	}
+	st, err := os.Stat(abs)
+	switch {
+	case err != nil:
+		return "", &ConfigError{Key: "export_dir", Msg: cleanMsg(abs) + ": " + pathErrorMsg(err)}
+	case !st.IsDir():
+		return "", &ConfigError{Key: "export_dir", Msg: cleanMsg(abs) + ": not a directory"}
+	}
+	return abs, nil
 }
 
 // warnSharedConfig warns when a configuration file holding a secret can be
 // read by others.
 func warnSharedConfig(path string, stderr io.Writer) {
-	st, err := os.Stat(path)
-	if err != nil || runtime.GOOS == "windows" {
-		return
+	if st, err := os.Stat(path); err == nil {
+		warnIfShared(path, st.Mode(), "configuration file", "holds a secret and ", stderr)
 	}
-	if perm := st.Mode().Perm(); perm&0o077 != 0 {
-		fmt.Fprintf(stderr, "WARNING: configuration file %s holds a secret and is readable by others (mode %04o); chmod 600 it\n",
-			cleanMsg(path), perm)
+}
+
+// checkSecretFile makes sure a file holding a secret is a regular file
+// that can be opened, and warns on stderr, as ssh does, when others can
+// read it. kind names the file in the warning.
+func checkSecretFile(path, kind string, stderr io.Writer) error {
+	f, err := safefile.OpenRead(path)
+	if err != nil {
+		return fmt.Errorf("%s: %s", cleanMsg(path), pathErrorMsg(err))
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil {
+		warnIfShared(path, st.Mode(), kind, "", stderr)
+	}
+	return nil
+}
+
+// warnIfShared warns when a file holding a secret is readable by group or
+// others. Windows has no such mode bits.
+func warnIfShared(path string, mode os.FileMode, kind, what string, stderr io.Writer) {
+	if perm := mode.Perm(); perm&0o077 != 0 && runtime.GOOS != "windows" {
+		fmt.Fprintf(stderr, "WARNING: %s %s %sis readable by others (mode %04o); chmod 600 it\n", kind, cleanMsg(path), what, perm)
 	}
 }

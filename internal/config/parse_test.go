@@ -56,7 +56,7 @@ func TestParseHelp(t *testing.T) {
 // TestParseHelpFitsTerminal keeps the usage readable in an 80-column
 // terminal.
 func TestParseHelpFitsTerminal(t *testing.T) {
-	for i, line := range strings.Split(usage, "\n") {
+	for i, line := range strings.Split(usage(), "\n") {
 		if n := len([]rune(line)); n > 80 {
 			t.Errorf("usage line %d is %d columns: %q", i+1, n, line)
 		}

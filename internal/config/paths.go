@@ -1,10 +1,7 @@
 package config
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -43,18 +40,20 @@ func userConfigDir(env func(string) string) (string, error) {
 // configPath picks the configuration file: --config, else
 // $ORDERMON_CONFIG, else the default location. namedBy says which of the
 // first two named it, and is "" for the default, which may be missing.
-func configPath(flagPath string, env func(string) string) (path, namedBy string, err error) {
+// Without a home directory there is no default, and path is "": that only
+// matters if nothing else configures a source, which the checks report.
+func configPath(flagPath string, env func(string) string) (path, namedBy string) {
 	if flagPath != "" {
-		return expandHome(flagPath, env), "--config", nil
+		return expandHome(flagPath, env), "--config"
 	}
 	if p := env("ORDERMON_CONFIG"); p != "" {
-		return expandHome(p, env), "ORDERMON_CONFIG", nil
+		return expandHome(p, env), "ORDERMON_CONFIG"
 	}
 	dir, err := userConfigDir(env)
 	if err != nil {
-		return "", "", err
+		return "", ""
 	}
-	return filepath.Join(dir, "ordermon", "config.toml"), "", nil
+	return filepath.Join(dir, "ordermon", "config.toml"), ""
 }
 
 // expandHome replaces a leading "~/" with the home directory, since a
@@ -84,30 +83,4 @@ func resolvePath(p, configFile string, env func(string) string) string {
 		p = filepath.Join(filepath.Dir(configFile), p)
 	}
 	return p
-}
-
-// checkSecretFile makes sure a file holding a secret exists and is a
-// regular file, and warns on stderr, as ssh does, when others can read it.
-// It reads only the file's metadata. kind names the file in the warning.
-func checkSecretFile(path, kind string, stderr io.Writer) error {
-	st, err := os.Stat(path)
-	if err != nil {
-		return errors.New(cleanMsg(path) + ": " + pathErrorMsg(err))
-	}
-	if !st.Mode().IsRegular() {
-		return errors.New(cleanMsg(path) + ": not a regular file")
-	}
-	warnIfShared(path, st, kind, stderr)
-	return nil
-}
-
-// warnIfShared warns when a file holding a secret is readable by group or
-// others. Windows has no such mode bits.
-func warnIfShared(path string, st fs.FileInfo, kind string, stderr io.Writer) {
-	if runtime.GOOS == "windows" {
-		return
-	}
-	if perm := st.Mode().Perm(); perm&0o077 != 0 {
-		fmt.Fprintf(stderr, "WARNING: %s %s is readable by others (mode %04o); chmod 600 it\n", kind, cleanMsg(path), perm)
-	}
 }

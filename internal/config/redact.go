@@ -15,43 +15,24 @@ type setting struct {
 	value string
 }
 
-// settings lists the configuration in force with every secret replaced by
-// "[redacted]" (or "" when it is not set, so that "is it set?" can still
-// be answered). The private key file's path is shown; its contents are
-// never read by this package.
+// settings lists the configuration in force, from the key table, with
+// every secret replaced by "[redacted]" (or "" when it is not set, so that
+// "is it set?" can still be answered). The private key file's path is
+// shown; its contents are never read by this package.
 func (o *Options) settings() []setting {
-	f := o.File
 	cfg := o.ConfigPath
 	if cfg != "" && !o.ConfigFound {
 		cfg += " (not found)"
+	}
+	ss := []setting{{"config", cfg}}
+	for _, k := range keys {
+		ss = append(ss, setting{k.name, k.show(&o.File)})
 	}
 	targets := make([]string, len(o.Targets))
 	for i, t := range o.Targets {
 		targets[i] = t.String()
 	}
-	return []setting{
-		{"config", cfg},
-		{"interval", o.Interval.String()},
-		{"timezone", f.Timezone},
-		{"bell", strconv.FormatBool(f.Bell)},
-		{"kalshi.env", f.Kalshi.Env},
-		{"kalshi.base_url", o.KalshiBaseURL},
-		{"kalshi.api_key_id", f.Kalshi.APIKeyID},
-		{"kalshi.private_key_file", f.Kalshi.PrivateKeyFile},
-		{"kalshi.tier", f.Kalshi.Tier},
-		{"pipeline.base_url", f.Pipeline.BaseURL},
-		{"pipeline.token", f.Pipeline.Token.String()},
-		{"pipeline.token_file", f.Pipeline.TokenFile},
-		{"pipeline.token_command", f.Pipeline.TokenCommand},
-		{"pipeline.api_key", f.Pipeline.APIKey.String()},
-		{"stuck.pending", o.Thresholds.Pending.String()},
-		{"stuck.validated", o.Thresholds.Validated.String()},
-		{"stuck.placed", o.Thresholds.Placed.String()},
-		{"stuck.filled", o.Thresholds.Filled.String()},
-		{"stuck.txn_filled", o.Thresholds.TxnFilled.String()},
-		{"targets", strings.Join(targets, " ")},
-		{"flags", o.flagSummary()},
-	}
+	return append(ss, setting{"targets", strings.Join(targets, " ")}, setting{"flags", o.flagSummary()})
 }
 
 // flagSummary lists the mode flags that are on.
@@ -60,7 +41,7 @@ func (o *Options) flagSummary() string {
 	for _, f := range []struct {
 		name string
 		set  bool
-	}{{"--once", o.Once}, {"--json", o.JSON}, {"--exit-status", o.ExitStatus}, {"--demo", o.Demo}, {"--utc", o.UTC}} {
+	}{{"--once", o.Once}, {"--json", o.JSON}, {"--exit-status", o.ExitStatus}, {"--demo", o.Demo}, {"--utc", o.UTC}, {"--all", o.All}} {
 		if f.set {
 			on = append(on, f.name)
 		}

@@ -7,16 +7,6 @@ import (
 	"strings"
 )
 
-// envVars maps the TOML keys the environment can override to their
-// variables.
-var envVars = map[string]string{
-	"kalshi.api_key_id":       "KALSHI_API_KEY_ID",
-	"kalshi.private_key_file": "KALSHI_PRIVATE_KEY_FILE",
-	"pipeline.base_url":       "ORDERMON_PIPELINE_URL",
-	"pipeline.token":          "ORDERMON_PIPELINE_TOKEN",
-	"pipeline.api_key":        "ORDERMON_PIPELINE_API_KEY",
-}
-
 // checkSources checks that the configured sources are complete and usable
 // and that each target can be looked up in one of them, before anything
 // is sent.
@@ -67,8 +57,8 @@ func (o *Options) checkSources(env func(string) string, stderr io.Writer) error 
 // errAt builds an error about a setting, naming the environment variable
 // when that is where the value came from and the file otherwise.
 func (o *Options) errAt(key string, env func(string) string, msg string) error {
-	if v, ok := envVars[key]; ok && strings.TrimSpace(env(v)) != "" {
-		return &ConfigError{Key: v, Msg: msg}
+	if k, _ := lookupKey(key); k.env != "" && strings.TrimSpace(env(k.env)) != "" {
+		return &ConfigError{Key: k.env, Msg: msg}
 	}
 	if o.ConfigFound {
 		return &ConfigError{Path: o.ConfigPath, Key: key, Msg: msg}

@@ -10,8 +10,10 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
+	"ordermon/internal/safefile"
 	"ordermon/internal/textsafe"
 )
 
@@ -30,7 +32,9 @@ const maxTokenSize = 64 << 10
 //
 // The file is read and the command run on every call, so a refreshed
 // token is picked up; callers cache. The function is safe for concurrent
-// use. Errors never contain the token, nor
+// use: callers that ask while the command runs share its one run, and a
+// run that failed is not repeated for failureReuse after it ended, so one
+// need never runs the command twice. Errors never contain the token, nor
 // anything the command printed on standard output.
 func (o *Options) TokenFetcher() func(context.Context) (string, error) {
 	p := o.File.Pipeline
@@ -43,26 +47,21 @@ func (o *Options) TokenFetcher() func(context.Context) (string, error) {
 		return func(context.Context) (string, error) { return readTokenFile(path) }
 	case p.TokenCommand != "":
 		command := p.TokenCommand
-		return func(ctx context.Context) (string, error) {
+		return (&sharedRun{run: func(ctx context.Context) (string, error) {
 			return runTokenCommand(ctx, command, TokenCommandTimeout)
-		}
+		}, now: time.Now}).get
 	}
 	return nil
 }
 
 // readTokenFile reads a JWT from a file, ignoring surrounding whitespace.
 func readTokenFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", fmt.Errorf("pipeline.token_file %s: %s", cleanMsg(path), pathErrorMsg(err))
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxTokenSize+1))
-	if err != nil {
-		return "", fmt.Errorf("pipeline.token_file %s: %s", cleanMsg(path), pathErrorMsg(err))
-	}
-	if len(b) > maxTokenSize {
+	b, err := safefile.ReadFile(path, maxTokenSize)
+	if errors.Is(err, safefile.ErrTooLarge) {
 		return "", fmt.Errorf("pipeline.token_file %s: larger than 64 KiB; it should hold only the token", cleanMsg(path))
+	}
+	if err != nil {
+		return "", fmt.Errorf("pipeline.token_file %s: %s", cleanMsg(path), pathErrorMsg(err))
 	}
 	tok := strings.TrimSpace(string(b))
 	if msg := checkToken(tok); msg != "" {
@@ -81,12 +80,12 @@ func runTokenCommand(ctx context.Context, command string, timeout time.Duration)
 	cmd := exec.CommandContext(ctx, "sh", "-c", command)
 	stdout := &capBuffer{max: maxTokenSize}
 	stderr := &capBuffer{max: 4 << 10}
-	cmd.Stdout, cmd.Stderr = stdout, stderr
 	// Stdin stays empty so the command cannot steal the live screen's
-	// keystrokes. WaitDelay stops a grandchild that keeps the pipes open
-	// from holding Run past the deadline.
-	cmd.WaitDelay = time.Second
-	runErr := cmd.Run()
+	// keystrokes. The command gets its own process group, which is killed
+	// whole on timeout, on cancel and as soon as the command ends, so no
+	// child it started outlives it or holds its output open.
+	ownGroup(cmd)
+	runErr := runGrouped(cmd, stdout, stderr)
 
 	tok := strings.TrimSpace(stdout.buf.String())
 	excerpt := func() string {
@@ -123,6 +122,108 @@ func runTokenCommand(ctx context.Context, command string, timeout time.Duration)
 		return "", fmt.Errorf("pipeline.token_command's output %s; it should print only the token", msg)
 	}
 	return tok, nil
+}
+
+// runGrouped runs cmd with its output going to stdout and stderr through
+// pipes of its own, so that Wait returns when the command itself ends;
+// then it kills the command's group, whose members would otherwise keep
+// the pipes open, and collects the output. A child that left the group
+// gets a second before its pipes are closed under it.
+func runGrouped(cmd *exec.Cmd, stdout, stderr io.Writer) error {
+	var readers []*os.File
+	var copies sync.WaitGroup
+	for _, p := range []struct {
+		to  *io.Writer
+		dst io.Writer
+	}{{&cmd.Stdout, stdout}, {&cmd.Stderr, stderr}} {
+		r, w, err := os.Pipe()
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		*p.to = w
+		readers = append(readers, r)
+		copies.Go(func() { _, _ = io.Copy(p.dst, r) })
+	}
+	err := cmd.Start()
+	// The child has its own copies of the write ends; closing ours lets
+	// the readers see the end of the output.
+	_ = cmd.Stdout.(*os.File).Close()
+	_ = cmd.Stderr.(*os.File).Close()
+	if err == nil {
+		err = cmd.Wait()
+		killGroup(cmd)
+	}
+	closeAll := func() {
+		for _, r := range readers {
+			_ = r.Close() // a read end: nothing was written to lose
+		}
+	}
+	stop := time.AfterFunc(time.Second, closeAll)
+	copies.Wait()
+	stop.Stop()
+	closeAll()
+	return err
+}
+
+// failureReuse is how long a failed token_command's error is given to
+// callers instead of running the command again: long enough that the
+// checks of one round share one run, short enough that the next round
+// tries again.
+const failureReuse = time.Second
+
+// sharedRun runs a fetch at most once at a time: callers that arrive while
+// it runs wait for its result (or their own context), and a failure is
+// handed out again for failureReuse after the run ended.
+type sharedRun struct {
+	run func(context.Context) (string, error)
+	now func() time.Time
+
+	mu      sync.Mutex
+	running chan struct{} // closed when the run in flight ends; nil when none
+	tok     string
+	err     error
+	failed  time.Time // when the last run failed
+}
+
+func (s *sharedRun) get(ctx context.Context) (string, error) {
+	s.mu.Lock()
+	if s.running == nil && s.err != nil && s.now().Sub(s.failed) < failureReuse {
+		err := s.err
+		s.mu.Unlock()
+		return "", err
+	}
+	done := s.running
+	if done == nil {
+		done = make(chan struct{})
+		s.running = done
+		go s.fetch(ctx, done)
+	}
+	s.mu.Unlock()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return "", fmt.Errorf("pipeline.token_command: %w", ctx.Err())
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tok, s.err
+}
+
+// fetch runs the command with the context of the caller that started it
+// (so its Ctrl+C kills the command at once) and publishes the result.
+func (s *sharedRun) fetch(ctx context.Context, done chan struct{}) {
+	tok, err := s.run(ctx)
+	s.mu.Lock()
+	s.tok, s.err, s.running = tok, err, nil
+	s.failed = time.Time{}
+	if err != nil && ctx.Err() == nil {
+		// A run its caller canceled is not a failure the next caller
+		// should inherit.
+		s.failed = s.now()
+	}
+	s.mu.Unlock()
+	close(done)
 }
 
 // jwtShaped matches a JWT, or a long start of one cut short: every JWT

@@ -1,14 +1,21 @@
 package config
 
-import "io"
+import (
+	"fmt"
+	"io"
+	"strings"
+)
 
-// usage is the --help text. It is written by hand, like gh's, because the
-// flag package's generated list cannot explain IDs, modes or exit codes.
-const usage = `Watch orders move through the intent service and Kalshi, live, and see
+// The --help text is written by hand, like gh's, because the flag
+// package's generated list cannot explain IDs, modes or exit codes; the
+// flags, the environment variables and the exit codes come from their
+// tables.
+const usageHead = `Watch orders move through the intent service and Kalshi, live, and see
 why one is stuck.
 
 USAGE
   ordermon [flags] [ID...]
+  ordermon completion bash|zsh|fish
 
 IDS
   intent:<id>   an order of the intent service, followed onto Kalshi
@@ -17,7 +24,8 @@ IDS
                 is configured (then as a Kalshi order if it is not found),
                 otherwise as a Kalshi order
 
-  Flags and IDs may come in any order.
+  Flags and IDs may come in any order. An ID is at most 128 characters,
+  with no slash, whitespace or control characters, and is not . or ..
 
 MODES
   When standard output is a terminal, ordermon shows a live screen.
@@ -26,22 +34,9 @@ MODES
   newline-delimited JSON (one object per line).
 
 FLAGS
-  -i, --interval DURATION  Refresh every DURATION, like 2s or 750ms; a bare
-                           number is seconds (default 2s, minimum 500ms)
-      --once               Print the current state once and exit
-      --json               Print newline-delimited JSON instead of text
-      --exit-status        Make the exit code say how the orders ended
-                           (see EXIT CODES)
-      --timeout DURATION   Stop after DURATION, like 10m
-      --demo               Watch simulated orders: no credentials, no network
-      --env prod|demo      Kalshi environment; overrides kalshi.env and
-                           kalshi.base_url
-      --utc                Show times in UTC instead of the configured zone
-      --log FILE           Write a debug log to FILE
-      --config FILE        Read the configuration from FILE
-      --version            Print the version and exit
-  -h, --help               Show this help
+`
 
+const usageConfig = `
 CONFIGURATION
   The configuration file is --config FILE, else $ORDERMON_CONFIG, else
   config.toml in the ordermon directory of your user configuration
@@ -49,12 +44,9 @@ CONFIGURATION
   documents every key. The environment overrides the file, and flags
   override both:
 
-    KALSHI_API_KEY_ID           kalshi.api_key_id
-    KALSHI_PRIVATE_KEY_FILE     kalshi.private_key_file
-    ORDERMON_PIPELINE_URL       pipeline.base_url
-    ORDERMON_PIPELINE_TOKEN     pipeline.token
-    ORDERMON_PIPELINE_API_KEY   pipeline.api_key
+`
 
+const usageExamples = `
 EXAMPLES
   # Watch one intent on the live screen
   $ ordermon intent:123
@@ -69,16 +61,84 @@ EXAMPLES
   $ ordermon --exit-status --timeout 10m intent:123 && notify-send done
 
 EXIT CODES
-  0  Fine; with --exit-status, every order ended successfully
-  1  With --exit-status: an order failed
-  2  Usage or configuration error; nothing was sent
-  3  A source could not be reached, or rejected the credentials, after
-     retries, so the state is unknown
-  4  ordermon stopped (--timeout, or --once --exit-status) while an order
-     was still in progress
 `
 
+// ExitCode is one documented exit code.
+type ExitCode struct {
+	Code string // "0", or "130, 143"
+	Text string // what it means, one sentence without a final period
+}
+
+// ExitCodes are the documented exit codes. When several apply, 2 comes
+// first (nothing ran), then a signal's, then 6, 3, 5, 1, 4 and 0.
+var ExitCodes = []ExitCode{
+	{"0", "Fine; with --exit-status, every order ended successfully"},
+	{"1", "With --exit-status: an order failed"},
+	{"2", "Usage or configuration error; nothing was sent"},
+	{"3", "A source could not be reached, or rejected the credentials, after retries, so the state is unknown"},
+	{"4", "ordermon stopped (--timeout, or --once --exit-status) while an order was still in progress"},
+	{"5", "An order is not known to either system (--once, or a watch with --exit-status)"},
+	{"6", "The output could not be written (a full disk, a closed standard output); what was printed is incomplete"},
+	{"130, 143", "--once was stopped by Ctrl+C (SIGINT: 130), or by SIGTERM or SIGHUP (143); what it had is printed, the unfinished orders marked interrupted"},
+}
+
+// usage returns the --help text.
+func usage() string {
+	var b strings.Builder
+	b.WriteString(usageHead)
+	writeFlags(&b)
+	b.WriteString(usageConfig)
+	for _, v := range EnvVars() {
+		fmt.Fprintf(&b, "    %-27s %s\n", v.Name, v.Key)
+	}
+	b.WriteString(usageExamples)
+	for _, c := range ExitCodes {
+		writeWrapped(&b, "  "+c.Code, c.Text, 5)
+	}
+	return b.String()
+}
+
+// writeWrapped writes text after label, starting at column col (or two
+// spaces after a longer label), wrapped before column 78 with following
+// lines indented to col.
+func writeWrapped(b *strings.Builder, label, text string, col int) {
+	line := label + strings.Repeat(" ", max(col-len(label), 2))
+	first := true
+	for _, word := range strings.Fields(text) {
+		switch {
+		case first:
+			line += word
+			first = false
+		case len(line)+1+len(word) > 78:
+			b.WriteString(line + "\n")
+			line = strings.Repeat(" ", col) + word
+		default:
+			line += " " + word
+		}
+	}
+	b.WriteString(line + "\n")
+}
+
+// EnvVar is an environment variable that overrides a key of the file.
+type EnvVar struct {
+	Name string // "KALSHI_API_KEY_ID"
+	Key  string // "kalshi.api_key_id"
+}
+
+// EnvVars lists the environment variables that override keys, from the
+// key table.
+func EnvVars() []EnvVar {
+	var vs []EnvVar
+	for _, k := range keys {
+		if k.env != "" {
+			vs = append(vs, EnvVar{k.env, k.name})
+		}
+	}
+	return vs
+}
+
 // writeUsage prints the --help text.
-func writeUsage(w io.Writer) {
-	_, _ = io.WriteString(w, usage)
+func writeUsage(w io.Writer) error {
+	_, err := io.WriteString(w, usage())
+	return err
 }

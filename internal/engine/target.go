@@ -9,12 +9,13 @@ import (
 	"unicode/utf8"
 
 	"ordermon/internal/textsafe"
+	"ordermon/kalshi"
 )
 
-// MaxIDLen is the longest order ID ParseTarget accepts, in characters.
-// Kalshi order IDs are UUIDs (36 characters); the limit leaves room for
-// other schemes while keeping a pasted paragraph from becoming a URL.
-const MaxIDLen = 128
+// MaxIDLen is the longest order ID ParseTarget accepts, in characters:
+// the Kalshi client's own limit, so an ID accepted here is never refused
+// there.
+const MaxIDLen = kalshi.MaxIDLen
 
 // ErrInvalidTarget is wrapped by every error ParseTarget returns, so a
 // caller can tell a bad ID from other failures with errors.Is.
@@ -25,10 +26,11 @@ var ErrInvalidTarget = errors.New("invalid order ID")
 // regard to case.
 //
 // The ID ends up in a URL path and on the screen, so it is refused when it
-// is empty, longer than MaxIDLen characters, not valid UTF-8, or contains a
-// path separator ('/' or '\'), "..", whitespace (Unicode spaces included),
-// control characters, or invisible formatting characters (zero-width
-// spaces, bidirectional overrides). A bare ID may not contain ':' (real
+// is empty, longer than MaxIDLen characters, not valid UTF-8, is "." or
+// contains a path separator ('/' or '\'), "..", whitespace (Unicode spaces
+// included), control characters, or invisible formatting characters
+// (zero-width spaces, bidirectional overrides): whatever would make the
+// request's path another one than the order's. A bare ID may not contain ':' (real
 // IDs have none, so "foo:bar" is almost certainly a mistyped prefix) nor
 // start with '-' (it would be a mistyped flag). The error quotes the input
 // sanitized and truncated, and names the rule that was broken.
@@ -68,6 +70,9 @@ func badIDRule(id string) string {
 	}
 	if strings.Contains(id, "..") {
 		return `the ID contains ".."`
+	}
+	if id == "." {
+		return `the ID is ".", which would name another URL path`
 	}
 	pos := 0
 	for _, r := range id {

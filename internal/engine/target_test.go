@@ -2,9 +2,13 @@ package engine
 
 import (
 	"errors"
+	"net/url"
+	"path"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"ordermon/kalshi"
 )
 
 func TestParseTargetAccepts(t *testing.T) {
@@ -146,6 +150,12 @@ func FuzzParseTarget(f *testing.F) {
 		if rule := badIDRule(got.ID); rule != "" {
 			t.Fatalf("accepted %q with ID breaking %q", arg, rule)
 		}
+		if p := "/v1/order/" + url.PathEscape(got.ID); path.Clean(p) != p {
+			t.Fatalf("accepted %q, which changes the path to %s", arg, path.Clean(p))
+		}
+		if err := kalshi.ValidateID("order ID", got.ID); err != nil {
+			t.Fatalf("accepted %q, which the Kalshi client refuses: %v", arg, err)
+		}
 		if again, err := ParseTarget(got.String()); err != nil || again != got {
 			t.Fatalf("%q: canonical form %q parses to %+v, %v", arg, got.String(), again, err)
 		}
@@ -157,5 +167,44 @@ func BenchmarkParseTargetHuge(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_, _ = ParseTarget(arg)
+	}
+}
+
+// TestParseTargetMatchesREADME checks the rules README states, by
+// characters, and that nothing accepted could change the request's path
+// or be refused by the Kalshi client (issue 13).
+func TestParseTargetMatchesREADME(t *testing.T) {
+	for _, id := range []string{strings.Repeat("é", 100), strings.Repeat("é", MaxIDLen), strings.Repeat("日", MaxIDLen), "a.b", ".a", "a.", "%2e%2e", "a%2Fb"} {
+		got, err := ParseTarget("kalshi:" + id)
+		if err != nil {
+			t.Errorf("%q refused: %v", id, err)
+			continue
+		}
+		if err := kalshi.ValidateID("order ID", got.ID); err != nil {
+			t.Errorf("%q accepted here but refused by the Kalshi client: %v", id, err)
+		}
+		if p := "/v1/order/" + url.PathEscape(got.ID); path.Clean(p) != p {
+			t.Errorf("%q changes the path: %s cleans to %s", id, p, path.Clean(p))
+		}
+	}
+	for id, rule := range map[string]string{
+		".":                             `is "."`,
+		"..":                            `".."`,
+		strings.Repeat("é", MaxIDLen+1): "longer than 128 characters",
+		strings.Repeat("x", MaxIDLen+1): "longer than 128 characters",
+		"a/b":                           "path separator",
+		"a b":                           "whitespace",
+		"a\x00":                         "control character",
+		"":                              "empty",
+	} {
+		for _, prefix := range []string{"kalshi:", "intent:", ""} {
+			if prefix == "" && (id == "" || strings.ContainsAny(id, ":")) {
+				continue
+			}
+			_, err := ParseTarget(prefix + id)
+			if err == nil || !errors.Is(err, ErrInvalidTarget) || !strings.Contains(err.Error(), rule) {
+				t.Errorf("%q: err = %v, want it refused saying %q", prefix+id, err, rule)
+			}
+		}
 	}
 }

@@ -123,10 +123,12 @@ type source struct {
 
 func run(ctx context.Context, src source, opts Options) int {
 	o := opts.withDefaults()
+	out := &checkedWriter{w: o.Stdout}
+	o.Stdout = out
 	if o.Mode&Once != 0 {
-		return once(ctx, src, o)
+		return out.exitCode(once(ctx, src, o), o.Stderr)
 	}
-	return watch(ctx, src, o)
+	return out.exitCode(watch(ctx, src, o), o.Stderr)
 }
 
 func (o Options) withDefaults() Options {

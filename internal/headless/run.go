@@ -131,8 +131,7 @@ loop:
 			fmt.Fprintln(o.Stderr, "ordermon: stopped: the credentials were rejected, so nothing more can be learned; fix them and run again")
 			break loop
 		case out.err != nil:
-			fmt.Fprintf(o.Stderr, "ordermon: stopped: cannot write output: %s\n", textsafe.Clean(out.err.Error()))
-			break loop
+			break loop // run says so, once
 		case ctx.Err() != nil:
 			break loop
 		}

@@ -332,10 +332,10 @@ func TestWatchStopsWhenStdoutCloses(t *testing.T) {
 	if bp.n != 1 {
 		t.Errorf("wrote %d times to a closed stdout, want 1", bp.n)
 	}
-	if code != ExitInProgress {
-		t.Errorf("exit code %d, want %d", code, ExitInProgress)
+	if code != ExitOutput {
+		t.Errorf("exit code %d, want %d (output lost)", code, ExitOutput)
 	}
-	if !strings.Contains(stderr.String(), "cannot write output") {
+	if strings.Count(stderr.String(), "cannot write output") != 1 {
 		t.Errorf("stderr %q", stderr.String())
 	}
 }

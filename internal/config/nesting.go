@@ -1,0 +1,124 @@
+package config
+
+import (
+	"bytes"
+	"fmt"
+)
+
+// maxNesting is how deep tables, arrays and dotted keys may nest in the
+// configuration file. ordermon's own keys are two levels deep; the TOML
+// parser's time and memory grow with the square of the depth (an 8 KB file
+// of nested inline tables took 255 MB to refuse), so a deeper file is
+// refused before it is parsed.
+const maxNesting = 12
+
+// maxEntries caps the keys and table headers of the file: ordermon has two
+// dozen, and each costs the parser a map, so a file of a hundred thousand
+// "[[a]]" would cost tens of megabytes.
+const maxEntries = 1000
+
+// tooDeep scans TOML cheaply, skipping strings and comments, and returns
+// the line where nesting first passes maxNesting, or where the keys and
+// tables pass maxEntries, with what is wrong; 0 when neither does. It
+// over-counts rather than under-counts: every '[' or '{' is a level, and
+// so is every part of a dotted key and a float's point.
+func tooDeep(data []byte) (int, string) {
+	line, entries := 1, 0
+	var levels []int // what each open bracket adds: 1, plus its key's dots
+	sum, dots, keyDots, header := 0, 0, 0, 0
+	lineStart := true
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		wasStart := lineStart
+		lineStart = c == '\n' || (lineStart && (c == ' ' || c == '\t' || c == '\r'))
+		switch c {
+		case '\n':
+			line++
+			dots, keyDots = 0, 0
+		case '#':
+			for i+1 < len(data) && data[i+1] != '\n' {
+				i++
+			}
+		case '"', '\'':
+			var n int
+			i, n = skipString(data, i)
+			line += n
+		case '=':
+			keyDots, dots = dots, 0
+			entries++
+		case ',':
+			dots, keyDots = 0, 0
+		case '[', '{':
+			if c == '[' && wasStart && len(levels) == 0 {
+				// A table header: its parts count for the keys under it.
+				header = -1
+				entries++
+			}
+			levels = append(levels, 1+keyDots)
+			sum += 1 + keyDots
+			dots, keyDots = 0, 0
+		case ']', '}':
+			if len(levels) > 0 {
+				sum -= levels[len(levels)-1]
+				levels = levels[:len(levels)-1]
+			}
+			if header < 0 && len(levels) > 0 {
+				continue // inside "[[" a header's parts are still being counted
+			}
+			if header < 0 {
+				header = dots + 1
+			}
+			dots = 0
+		case '.':
+			dots++
+		}
+		if sum+max(header, 0)+dots+1 > maxNesting {
+			return line, fmt.Sprintf("nested more than %d levels deep (tables, arrays or dotted keys); "+
+				"ordermon's keys are two levels deep", maxNesting)
+		}
+		if entries > maxEntries {
+			return line, fmt.Sprintf("more than %d keys and tables; is this really the configuration file?", maxEntries)
+		}
+	}
+	return 0, ""
+}
+
+// skipString returns the index of the last byte of the string starting at
+// data[i] (a basic or literal string, on one line or many) and how many
+// newlines it holds. An unterminated string ends at the end of its line,
+// or of the data for a multi-line one; the parser reports it.
+func skipString(data []byte, i int) (end, newlines int) {
+	q := data[i]
+	if i+2 < len(data) && data[i+1] == q && data[i+2] == q {
+		delim := []byte{q, q, q}
+		for j := i + 3; j < len(data); j++ {
+			switch {
+			case data[j] == '\\' && q == '"':
+				j++
+				if j < len(data) && data[j] == '\n' {
+					newlines++
+				}
+			case data[j] == '\n':
+				newlines++
+			case bytes.HasPrefix(data[j:], delim):
+				// Up to two more quotes may belong to the string.
+				for j+3 < len(data) && data[j+3] == q {
+					j++
+				}
+				return j + 2, newlines
+			}
+		}
+		return len(data) - 1, newlines
+	}
+	for j := i + 1; j < len(data); j++ {
+		switch {
+		case data[j] == '\\' && q == '"':
+			j++
+		case data[j] == q:
+			return j, 0
+		case data[j] == '\n':
+			return j - 1, 0
+		}
+	}
+	return len(data) - 1, 0
+}

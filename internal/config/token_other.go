@@ -1,0 +1,11 @@
+//go:build !unix
+
+package config
+
+import "os/exec"
+
+// ownGroup leaves the command as it is: process groups are a Unix idea.
+func ownGroup(*exec.Cmd) {}
+
+// killGroup does nothing where there are no process groups.
+func killGroup(*exec.Cmd) {}
