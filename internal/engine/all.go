@@ -1,0 +1,150 @@
+package engine
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"ordermon/kalshi"
+)
+
+// Watching everything (Config.All, WatchAll). Besides the orders added by
+// hand, the engine watches every resting order on the Kalshi account: a
+// round lists the account's resting orders (the same listing it reads
+// watched orders with) and watches the ones it did not know, every round
+// while push is down and at each reconciliation while it is live; and,
+// while it is live, every order user_orders announces is watched from its
+// first message. An order found so stays watched for KeepFinished after it
+// finishes, then leaves; an order added by hand never leaves by itself.
+
+// WatchAll turns watching every resting order on the account on or off.
+// Turning it off stops watching the orders it found; turning it on finds
+// them at the next round. It does nothing without Kalshi.
+func (e *Engine) WatchAll(on bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	on = on && e.cfg.Kalshi != nil
+	if on == e.all {
+		return
+	}
+	e.all = on
+	if !on {
+		for i := len(e.orders) - 1; i >= 0; i-- {
+			if e.orders[i].found {
+				e.removeLocked(i)
+			}
+		}
+	}
+	e.publishLocked(nil)
+	e.syncMarketsLocked()
+}
+
+// allPlanLocked says whether this round looks for new resting orders, and
+// which Kalshi orders are known already (watched, or removed by the user
+// after being found). e.mu must be held.
+func (e *Engine) allPlanLocked(p pushPlan) (bool, map[string]bool) {
+	if !e.all || (p.live && !p.reconcile) {
+		return false, nil
+	}
+	known := make(map[string]bool, len(e.orders)+len(e.dismissed))
+	for id := range e.dismissed {
+		known[id] = true
+	}
+	for _, w := range e.orders {
+		for _, id := range orderIDsOf(w) {
+			known[id] = true
+		}
+	}
+	return true, known
+}
+
+// orderIDsOf lists every Kalshi order ID a watched order goes by: the ID
+// it was added as (a bare ID may be one), the order its intent names, and
+// the order Kalshi returned.
+func orderIDsOf(w *watch) []string {
+	ids := []string{w.target.ID}
+	if in := w.snap.Intent; in != nil && in.KalshiOrderID != "" {
+		ids = append(ids, in.KalshiOrderID)
+	}
+	if o := w.snap.Order; o != nil {
+		ids = append(ids, o.OrderID)
+	}
+	return ids
+}
+
+// watchesOrderLocked reports whether a Kalshi order is watched already,
+// or was found and then removed by the user. e.mu must be held.
+func (e *Engine) watchesOrderLocked(id string) bool {
+	if e.dismissed[id] {
+		return true
+	}
+	for _, w := range e.orders {
+		if slices.Contains(orderIDsOf(w), id) {
+			return true
+		}
+	}
+	return false
+}
+
+// found adds to the round the resting orders its listing returned that
+// nobody watches yet, oldest first, each with the order as read, so the
+// queue, market and fill reads that follow cover them too and commit
+// starts watching them.
+func found(in roundIn, res []result, p *plan) ([]item, []result) {
+	if !in.all || p == nil || p.resting == nil {
+		return in.items, res
+	}
+	known := in.known
+	for _, r := range res {
+		known[r.orderID] = true
+	}
+	var fresh []kalshi.Order
+	for id, o := range p.resting.found {
+		if !known[id] && id != "" {
+			fresh = append(fresh, o)
+		}
+	}
+	slices.SortFunc(fresh, func(a, b kalshi.Order) int {
+		return cmp.Or(a.CreatedTime.Compare(b.CreatedTime), cmp.Compare(a.OrderID, b.OrderID))
+	})
+	items := in.items
+	for _, o := range fresh {
+		t := Target{Kind: KindKalshi, ID: o.OrderID}
+		items = append(items, item{target: t, prev: Snapshot{Target: t}})
+		res = append(res, result{target: t, orderID: o.OrderID,
+			order: read[*kalshi.Order]{tried: true, at: p.resting.at, lat: p.resting.lat, val: &o}})
+	}
+	return items, res
+}
+
+// adoptLocked starts watching an order found on the account, unless it is
+// watched already or the user removed it; it returns the new watch, or
+// nil. e.mu must be held.
+func (e *Engine) adoptLocked(t Target) *watch {
+	if _, ok := e.index[t.String()]; ok || e.dismissed[t.ID] {
+		return nil
+	}
+	w := &watch{key: t.String(), target: t, snap: Snapshot{Target: t}, found: true}
+	e.orders = append(e.orders, w)
+	e.index[w.key] = w
+	return w
+}
+
+// expireLocked stops watching the found orders that finished KeepFinished
+// ago. e.mu must be held.
+func (e *Engine) expireLocked(now time.Time) {
+	for i := len(e.orders) - 1; i >= 0; i-- {
+		w := e.orders[i]
+		if w.found && !w.finishedAt.IsZero() && now.Sub(w.finishedAt) >= e.cfg.KeepFinished {
+			e.removeLocked(i)
+		}
+	}
+}
+
+// removeLocked stops watching e.orders[i]. e.mu must be held.
+func (e *Engine) removeLocked(i int) {
+	w := e.orders[i]
+	e.orders = append(e.orders[:i:i], e.orders[i+1:]...)
+	delete(e.index, w.key)
+	e.tracker.Forget(w.target)
+}
