@@ -89,8 +89,12 @@ func (e *Engine) pushStateLocked() PushState {
 	if e.cfg.Stream == nil || e.cfg.Kalshi == nil {
 		return PushState{}
 	}
+	st := e.cfg.Stream.State()
+	// Live only once the engine has taken the Stream's EventLive, and
+	// with it the reconciliation going live asks for.
+	st.Live = st.Live && e.push.live
 	return PushState{
-		On: true, Stream: e.cfg.Stream.State(), LastPush: e.push.lastAt, LastPushSent: e.push.lastSent,
+		On: true, Stream: st, LastPush: e.push.lastAt, LastPushSent: e.push.lastSent,
 		Reconciled: e.push.reconciled, Differences: e.push.differences, Interval: e.cfg.Interval,
 	}
 }

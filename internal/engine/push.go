@@ -26,6 +26,10 @@ import (
 
 // pushMemo is what the engine remembers of push; guarded by Engine.mu.
 type pushMemo struct {
+	// live is set by the Stream's EventLive and cleared when the
+	// connection changes: the engine has taken the reconciliation that
+	// going live asks for, so rounds may trust push.
+	live bool
 	// markets and all are what SetMarkets was last given.
 	markets map[string]bool
 	all     bool
@@ -83,7 +87,7 @@ func (e *Engine) onPush(ev kalshi.StreamEvent) {
 		e.pushTickerLocked(ev)
 	case kalshi.EventLive:
 		if ev.Markets == nil {
-			e.push.reconcileAll = true
+			e.push.live, e.push.reconcileAll = true, true
 		}
 		for _, m := range ev.Markets {
 			if e.push.reconcileMarkets == nil {
@@ -93,7 +97,9 @@ func (e *Engine) onPush(ev kalshi.StreamEvent) {
 		}
 		e.publishLocked(nil)
 	case kalshi.EventConnected, kalshi.EventDisconnected:
-		// The footer says so at once.
+		// Until the next EventLive, rounds read everything; the footer
+		// says so at once.
+		e.push.live = false
 		e.publishLocked(nil)
 	}
 }

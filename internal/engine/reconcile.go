@@ -21,7 +21,7 @@ type pushPlan struct {
 // pushPlanLocked decides the round's reconciliation and takes the
 // requests for it. e.mu must be held.
 func (e *Engine) pushPlanLocked(now time.Time) pushPlan {
-	if e.cfg.Stream == nil || e.cfg.Kalshi == nil || !e.cfg.Stream.State().Live {
+	if !e.pushStateLocked().Live() {
 		return pushPlan{}
 	}
 	p := pushPlan{live: true, markets: e.push.reconcileMarkets}
