@@ -146,6 +146,22 @@ func (w *pushWorld) await(t *testing.T, what string, cond func(engine.Round) boo
 	}
 }
 
+// watchLive puts resting orders in market A and watches them: a first
+// round reads them (and so learns their market), push starts with that
+// market, and a second round makes the reconciliation going live asks
+// for.
+func (w *pushWorld) watchLive(t *testing.T, ids ...string) {
+	t.Helper()
+	for _, id := range ids {
+		w.putOrder(id, pushMarketA)
+		w.eng.Add(engine.Target{Kind: engine.KindKalshi, ID: id})
+	}
+	w.poll(t)
+	w.start(t)
+	w.live(t)
+	w.poll(t)
+}
+
 // heartbeats moves the clock n heartbeats on, waiting for each to be
 // answered, so the Stream hears every one before its watchdog looks.
 func (w *pushWorld) heartbeats(t *testing.T, n int) {
@@ -215,13 +231,8 @@ func hasSnap(r engine.Round, id string) bool {
 // orders, until the reconcile interval has passed.
 func TestPushFoldsAtOnce(t *testing.T) {
 	w := newPushWorld(t, nil)
-	w.putOrder("ord-a", pushMarketA)
-	w.eng.Add(engine.Target{Kind: engine.KindKalshi, ID: "ord-a"})
-	w.start(t)
-	w.live(t)
-	w.poll(t) // the first read finds the order's market, which push then subscribes to
+	w.watchLive(t, "ord-a")
 	w.wantSubs(t, "the watched order's market", pushMarketA)
-	w.poll(t) // the reconciliation going live asks for
 
 	before := len(w.x.Requests())
 	w.x.Fill("ord-a", fixed.FromInt(3), fixed.MustParse("0.41"), fixed.MustParse("0.02"), false)
@@ -291,11 +302,7 @@ func subsOfStream(st kalshitest.WSStats) map[string]string {
 // a reconcile difference.
 func TestPushReconcilesAfterDrop(t *testing.T) {
 	w := newPushWorld(t, nil)
-	w.putOrder("ord-a", pushMarketA)
-	w.eng.Add(engine.Target{Kind: engine.KindKalshi, ID: "ord-a"})
-	w.start(t)
-	w.live(t)
-	w.poll(t)
+	w.watchLive(t, "ord-a")
 
 	dropped := w.clk.Now()
 	w.x.DropConnections()
@@ -332,11 +339,7 @@ func TestPushReconcilesAfterDrop(t *testing.T) {
 // and the engine polls again meanwhile.
 func TestPushSilenceIsDetected(t *testing.T) {
 	w := newPushWorld(t, nil)
-	w.putOrder("ord-a", pushMarketA)
-	w.eng.Add(engine.Target{Kind: engine.KindKalshi, ID: "ord-a"})
-	w.start(t)
-	w.live(t)
-	w.poll(t)
+	w.watchLive(t, "ord-a")
 
 	// One heartbeat arrives (at T0+10 s), then none.
 	w.heartbeats(t, 1)
@@ -403,12 +406,8 @@ func TestPushRefusedFallsBackToPolling(t *testing.T) {
 // of the watched orders, and follow as orders come and go.
 func TestPushMarketsFollowWatchedOrders(t *testing.T) {
 	w := newPushWorld(t, nil)
-	w.putOrder("ord-a", pushMarketA)
 	w.putOrder("ord-b", pushMarketB)
-	w.eng.Add(engine.Target{Kind: engine.KindKalshi, ID: "ord-a"})
-	w.start(t)
-	w.live(t)
-	w.poll(t)
+	w.watchLive(t, "ord-a")
 	w.wantSubs(t, "one order", pushMarketA)
 	w.eng.Add(engine.Target{Kind: engine.KindKalshi, ID: "ord-b"})
 	w.poll(t)
