@@ -211,8 +211,8 @@ func (w *watcher) show(r engine.Round) (bool, ending) {
 	return false, endInterrupted
 }
 
-// notePush says on stderr when Kalshi's push goes live, or falls back to
-// polling and why.
+// notePush says on stderr when Kalshi's push falls back to polling and
+// why, and when it is live again after that.
 func (w *watcher) notePush(p engine.PushState) {
 	mode := ""
 	switch {
@@ -224,10 +224,12 @@ func (w *watcher) notePush(p engine.PushState) {
 	case !p.Stream.ReconnectAt.IsZero():
 		mode = "down"
 	}
-	if mode != "" && mode != w.push {
+	if mode != "" && mode != w.push && (mode != "live" || w.push != "") {
 		fmt.Fprintf(w.o.Stderr, "note: %s\n", textsafe.Clean(p.Line(w.o.Now())))
 	}
-	w.push = mode
+	if mode != "" {
+		w.push = mode
+	}
 }
 
 // allEnded reports whether no order can change any more. No snapshots at
