@@ -78,9 +78,9 @@ func planAux(items []item, res []result, p *plan, v auxView) auxPlan {
 			k := queueKey{sub: subaccountOf(o), ticker: o.Ticker}
 			ap.queueItems[k] = append(ap.queueItems[k], i)
 		}
-		// Push carries a covered order's prices; its market's other
-		// fields are read when it is reconciled.
-		if items[i].covered && items[i].prev.Market != nil {
+		// Push carries the prices; the market's other fields are read
+		// when the order is reconciled.
+		if items[i].pricesPushed {
 			continue
 		}
 		if t := marketOf(items[i], res[i]); t != "" {

@@ -31,15 +31,18 @@ func (e *Engine) pushPlanLocked(now time.Time) pushPlan {
 }
 
 // coveredLocked reports whether push carries an order's changes this
-// round, so the round need not read it: push is live and not
+// round, so the round need not read it (push is live and not
 // reconciling, and the order is known, in a market the subscriptions
-// carry and not one they have only just started to. e.mu must be held.
-func (e *Engine) coveredLocked(p pushPlan, s Snapshot) bool {
-	o := s.Order
-	if !p.live || p.reconcile || o == nil || p.markets[o.Ticker] {
-		return false
+// carry and not one they have only just started to), and whether it
+// carries the prices of its market, which has been read. e.mu must be
+// held.
+func (e *Engine) coveredLocked(p pushPlan, s Snapshot) (order, prices bool) {
+	if !p.live || p.reconcile {
+		return false, false
 	}
-	return e.push.all || e.push.markets[o.Ticker]
+	carried := func(t string) bool { return !p.markets[t] && (e.push.all || e.push.markets[t]) }
+	prices = s.Market != nil && e.push.markets[s.Market.Ticker] && !p.markets[s.Market.Ticker]
+	return s.Order != nil && carried(s.Order.Ticker), prices
 }
 
 // settleReconcile records a reconciliation done, or asks for it again when

@@ -59,8 +59,9 @@ type item struct {
 	prev    Snapshot
 	focused bool
 	// covered is set when push carries the order's changes, so the round
-	// does not read it (see push.go).
-	covered bool
+	// does not read it; pricesPushed when push carries its market's
+	// prices, so the market is read only to reconcile (see push.go).
+	covered, pricesPushed bool
 
 	fillsDue     bool
 	fillsThrough time.Time
@@ -129,7 +130,8 @@ func (e *Engine) begin() roundIn {
 			continue
 		}
 		it := item{w: w, target: w.target, prev: w.snap, fillsDue: w.fillsDue, fillsThrough: w.fillsThrough,
-			historyTried: w.historyTried, archived: w.archived, covered: e.coveredLocked(in.push, w.snap)}
+			historyTried: w.historyTried, archived: w.archived}
+		it.covered, it.pricesPushed = e.coveredLocked(in.push, w.snap)
 		if w.key == e.focus || w.target.String() == e.focus {
 			it.focused = true
 			in.items = append([]item{it}, in.items...)
