@@ -40,18 +40,28 @@ var intentKeys = []string{
 var ErrNoIntent = errors.New("the reply holds no intent")
 
 func (d *intentDecoder) decode(body []byte) (Intent, error) {
-	top, err := d.root(body)
+	top, err := d.intentObject(body)
 	if err != nil {
 		return Intent{}, err
 	}
-	if raw, ok := top.m["success"]; ok && bytes.Equal(bytes.TrimSpace(raw), []byte("false")) {
-		return Intent{}, serviceFailure(body, d.scrub)
+	return d.intent(top)
+}
+
+// intentObject parses body and returns the intent object in it, bare or
+// in one of the envelopes DecodeIntent accepts.
+func (d *intentDecoder) intentObject(body []byte) (jsonObject, error) {
+	top, err := d.root(body)
+	if err != nil {
+		return jsonObject{}, err
+	}
+	if top.failed() {
+		return jsonObject{}, serviceFailure(body, d.scrub)
 	}
 	if !top.hasAny(intentKeys) {
 		for _, k := range []string{"intent", "order", "data"} {
 			inner, ok, err := top.object(k)
 			if err != nil {
-				return Intent{}, err
+				return jsonObject{}, err
 			}
 			if ok {
 				top = inner
@@ -61,9 +71,15 @@ func (d *intentDecoder) decode(body []byte) (Intent, error) {
 		}
 	}
 	if !top.hasAny(intentKeys) {
-		return Intent{}, ErrNoIntent
+		return jsonObject{}, ErrNoIntent
 	}
-	return d.intent(top)
+	return top, nil
+}
+
+// failed reports whether the object says {"success":false}.
+func (o jsonObject) failed() bool {
+	raw, ok := o.m["success"]
+	return ok && bytes.Equal(bytes.TrimSpace(raw), []byte("false"))
 }
 
 // root parses body as a JSON object.
