@@ -90,7 +90,7 @@ func (d *intentDecoder) root(body []byte) (jsonObject, error) {
 		if errors.As(err, &ute) {
 			return jsonObject{}, fmt.Errorf("the reply is JSON %s, not an intent object", ute.Value)
 		}
-		return jsonObject{}, fmt.Errorf("the reply is not valid JSON: %s", textsafe.Truncate(textsafe.Clean(err.Error()), 120))
+		return jsonObject{}, notJSON(err)
 	}
 	if m == nil {
 		return jsonObject{}, ErrNoIntent // the body was null

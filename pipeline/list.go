@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
 	"strconv"
@@ -145,7 +146,7 @@ func (d *intentDecoder) list(body []byte) (IntentList, error) {
 		}
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			return IntentList{}, fmt.Errorf("the reply is not valid JSON: %s", textsafe.Truncate(textsafe.Clean(err.Error()), 120))
+			return IntentList{}, notJSON(err)
 		}
 		in, problem, isOrder := d.listElement(raw)
 		switch {
@@ -161,24 +162,49 @@ func (d *intentDecoder) list(body []byte) (IntentList, error) {
 			out.Intents = append(out.Intents, in)
 		}
 	}
+	if !out.Truncated {
+		if err := arrayEnd(dec); err != nil {
+			return IntentList{}, err
+		}
+	}
 	return out, nil
+}
+
+// arrayEnd checks that the array ends, and the body with it: More stops
+// at the end of the input as it does at ']', so a reply cut short would
+// otherwise pass for a shorter list.
+func arrayEnd(dec *json.Decoder) error {
+	tok, err := dec.Token()
+	if err == nil && tok != json.Delim(']') {
+		err = errors.New("invalid character after an element")
+	}
+	if err == nil {
+		if _, err = dec.Token(); err == io.EOF {
+			return nil
+		} else if err == nil {
+			err = errors.New("invalid character after the list")
+		}
+	}
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return notJSON(err)
 }
 
 // listArray finds the array in a list reply; nil (and no error) means the
 // list field was null: no orders.
 func (d *intentDecoder) listArray(body []byte) (json.RawMessage, error) {
+	// An array is checked as it is streamed, an object by root; only
+	// another body needs checking here, to say which it is.
 	body = bytes.TrimSpace(body)
-	if !json.Valid(body) {
-		// Unmarshal checks the whole body before it decodes anything, so
-		// this only finds the syntax error to quote.
-		var probe json.RawMessage
-		err := json.Unmarshal(body, &probe)
-		return nil, fmt.Errorf("the reply is not valid JSON: %s", textsafe.Truncate(textsafe.Clean(fmt.Sprint(err)), 120))
-	}
 	switch {
-	case body[0] == '[':
+	case len(body) > 0 && body[0] == '[':
 		return body, nil
-	case body[0] != '{':
+	case len(body) == 0 || body[0] != '{':
+		var probe json.RawMessage
+		if err := json.Unmarshal(body, &probe); err != nil {
+			return nil, notJSON(err)
+		}
 		return nil, ErrNoIntentList
 	}
 	top, err := d.root(body)
@@ -219,6 +245,11 @@ func (o jsonObject) listField() (json.RawMessage, bool, error) {
 		}
 	}
 	return nil, false, nil
+}
+
+// notJSON is the error for a reply that does not parse.
+func notJSON(err error) error {
+	return fmt.Errorf("the reply is not valid JSON: %s", textsafe.Truncate(textsafe.Clean(err.Error()), 120))
 }
 
 // listElement decodes one element of a list. isOrder is false for an

@@ -135,6 +135,10 @@ func TestListIntentsCredentialsAndErrors(t *testing.T) {
 		{`"orders"`, ErrNoIntentList.Error()},
 		{`null`, ErrNoIntentList.Error()},
 		{`[{"id":"1","status":"pending"}`, "not valid JSON"},
+		{`[{"id":"1","status":"pending"}] [`, "not valid JSON"},
+		{`[{"id":"1","status":"pending"} {"id":"2","status":"pending"}]`, "not valid JSON"},
+		{`[{"id":"1","status":"pending"},]`, "not valid JSON"},
+		{``, "not valid JSON"},
 		{`<html><body>Bad gateway</body></html>`, "not valid JSON"},
 	} {
 		svc.InjectFault(pipelinetest.Fault{Path: "/v1/order", Body: []byte(tc.body), Times: 1})

@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -48,4 +50,38 @@ func FuzzDecodeIntentList(f *testing.F) {
 			t.Errorf("decoding is not deterministic")
 		}
 	})
+}
+
+// BenchmarkDecodeIntentList decodes the service's full list (100 orders
+// in the newer shape) and a 1 MiB array of tiny values, which the cap
+// stops at MaxListedIntents elements.
+func BenchmarkDecodeIntentList(b *testing.B) {
+	one := readIntentFixture(b, "intent_current_executing.json")
+	var full bytes.Buffer
+	full.WriteString(`{"success":true,"orders":[`)
+	for i := range 100 {
+		if i > 0 {
+			full.WriteByte(',')
+		}
+		full.Write(bytes.Replace(one, []byte(`"intent_abc123xyz"`), fmt.Appendf(nil, `"intent_%d"`, i), 1))
+	}
+	full.WriteString(`]}`)
+	if l, err := DecodeIntentList(full.Bytes()); err != nil || len(l.Intents) != 100 {
+		b.Fatalf("the full list decodes to %d orders, %v", len(l.Intents), err)
+	}
+	tiny := append(append([]byte{'['}, bytes.Repeat([]byte("0,"), 1<<19)...), '0', ']')
+	for _, c := range []struct {
+		name string
+		body []byte
+	}{{"100 orders", full.Bytes()}, {"1 MiB of zeros", tiny}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(c.body)))
+			for b.Loop() {
+				if _, err := DecodeIntentList(c.body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
