@@ -145,7 +145,7 @@ func resolveOrderIDs(items []item, res []result) {
 		switch res[i].target.Kind {
 		case KindKalshi:
 			res[i].orderID = res[i].target.ID
-		case KindIntent:
+		case KindIntent, KindClient:
 			if in := res[i].intent.val; in != nil {
 				res[i].orderID = in.KalshiOrderID
 			} else if in := it.prev.Intent; in != nil {
