@@ -137,13 +137,17 @@ func headerSafe(s string) bool {
 // segment: non-empty, at most MaxIntentIDBytes of valid UTF-8, without
 // control, format (such as bidi overrides) or space characters, without
 // '/', and not "." or "..". Its error wraps ErrInvalidIntentID.
-func ValidateIntentID(id string) error {
+func ValidateIntentID(id string) error { return validateSegment(ErrInvalidIntentID, id) }
+
+// validateSegment applies ValidateIntentID's rules to an ID of any kind;
+// its error wraps invalid, which names the kind.
+func validateSegment(invalid error, id string) error {
 	bad := func(why string) error {
-		return fmt.Errorf("pipeline: %w %q: %s", ErrInvalidIntentID, textsafe.Truncate(textsafe.Clean(id), 40), why)
+		return fmt.Errorf("pipeline: %w %q: %s", invalid, textsafe.Truncate(textsafe.Clean(id), 40), why)
 	}
 	switch {
 	case id == "":
-		return fmt.Errorf("pipeline: %w: it is empty", ErrInvalidIntentID)
+		return fmt.Errorf("pipeline: %w: it is empty", invalid)
 	case len(id) > MaxIntentIDBytes:
 		return bad(fmt.Sprintf("longer than %d bytes", MaxIntentIDBytes))
 	case id == "." || id == "..":
@@ -172,27 +176,46 @@ func (c *IntentClient) GetIntent(ctx context.Context, id string) (Intent, error)
 	if err := ValidateIntentID(id); err != nil {
 		return Intent{}, err
 	}
-	path := "/v1/order/" + url.PathEscape(id)
+	return c.getOne(ctx, "/v1/order/"+url.PathEscape(id), "id", id)
+}
+
+// getOne reads the single intent at path, checking that the reply's field
+// (id or clientId) names want.
+func (c *IntentClient) getOne(ctx context.Context, path, field, want string) (Intent, error) {
+	var in Intent
+	err := c.get(ctx, path, func(body []byte, status int, a attempt) error {
+		var err error
+		in, err = c.decode(body, status, a, field, want)
+		return err
+	})
+	return in, err
+}
+
+// get reads path with the client's credentials, timeout, body cap and
+// retries, handing each 2xx body to decode; an error from decode ends
+// that attempt as a failed one (retried only when Retryable).
+func (c *IntentClient) get(ctx context.Context, path string, decode func(body []byte, status int, a attempt) error) error {
 	// The token is fetched once per read, not per attempt: a token command
 	// that failed or hung is not run again by the retries.
 	token, err := c.token(ctx)
 	if err != nil {
-		return Intent{}, err
+		return err
 	}
-	a := attempt{path: path, id: id, token: token, scrub: secretScrubber(token, c.cfg.APIKey)}
-	var in Intent
-	err = c.retry.Do(ctx, func(n int) error {
+	a := attempt{path: path, token: token, scrub: secretScrubber(token, c.cfg.APIKey)}
+	return c.retry.Do(ctx, func(n int) error {
 		start := time.Now()
-		var err error
-		in, err = c.send(ctx, a)
+		body, status, err := c.send(ctx, a)
+		if err == nil {
+			err = decode(body, status, a)
+		}
 		c.log(ctx, path, n, time.Since(start), err)
 		return err
 	}, classify)
-	return in, err
 }
 
-// log writes one debug record per attempt. The path holds only the
-// validated ID; errors are already scrubbed of the token and key.
+// log writes one debug record per attempt. The path holds only validated
+// IDs and the wallet address, which is public; errors are already
+// scrubbed of the token and key.
 func (c *IntentClient) log(ctx context.Context, path string, n int, d time.Duration, err error) {
 	if c.cfg.Logger == nil {
 		return
@@ -209,18 +232,18 @@ func (c *IntentClient) log(ctx context.Context, path string, n int, d time.Durat
 
 // attempt is what every try of one read sends and scrubs.
 type attempt struct {
-	path, id, token string
-	scrub           func(string) string
+	path, token string
+	scrub       func(string) string
 }
 
-// send makes one request within the per-request timeout and decodes the
-// reply.
-func (c *IntentClient) send(ctx context.Context, a attempt) (Intent, error) {
+// send makes one request within the per-request timeout and returns the
+// body of a 2xx reply with its status.
+func (c *IntentClient) send(ctx context.Context, a attempt) ([]byte, int, error) {
 	rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, http.MethodGet, c.base+a.path, nil)
 	if err != nil {
-		return Intent{}, fmt.Errorf("pipeline: GET %s: building the request failed", a.path)
+		return nil, 0, fmt.Errorf("pipeline: GET %s: building the request failed", a.path)
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", httpsafe.UserAgent)
@@ -232,43 +255,54 @@ func (c *IntentClient) send(ctx context.Context, a attempt) (Intent, error) {
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return Intent{}, c.transportError(ctx, rctx, a.path, err, a.scrub)
+		return nil, 0, c.transportError(ctx, rctx, a.path, err, a.scrub)
 	}
 	defer resp.Body.Close()
 	body, truncated, err := httpsafe.ReadBody(resp, c.cfg.MaxBodyBytes)
 	if err != nil {
-		return Intent{}, c.transportError(ctx, rctx, a.path, err, a.scrub)
+		return nil, 0, c.transportError(ctx, rctx, a.path, err, a.scrub)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		ie := newIntentError(resp.StatusCode, a.path, body, truncated, a.scrub)
 		ie.RetryAfter = httpsafe.RetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now())
-		return Intent{}, ie
+		return nil, 0, ie
 	}
 	if truncated {
-		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", a.path, &BodyTooLargeError{Limit: c.cfg.MaxBodyBytes})
+		return nil, 0, fmt.Errorf("pipeline: GET %s: %w", a.path, &BodyTooLargeError{Limit: c.cfg.MaxBodyBytes})
 	}
-	return c.decode(body, resp.StatusCode, a)
+	return body, resp.StatusCode, nil
 }
 
-// decode reads a 2xx reply and checks that it is the intent asked for and
-// says where the order is.
-func (c *IntentClient) decode(body []byte, status int, a attempt) (Intent, error) {
+// replyError names the request in an error from decoding its 2xx reply;
+// a {"success":false} body becomes an *IntentError with the reply's status.
+func (a attempt) replyError(err error, status int) error {
+	var ie *IntentError
+	if errors.As(err, &ie) {
+		ie.Status, ie.Path = status, a.path
+		return ie
+	}
+	return fmt.Errorf("pipeline: GET %s: %w", a.path, err)
+}
+
+// decode reads a 2xx reply and checks that it is the intent asked for
+// (its field, id or clientId, is want when present) and says where the
+// order is.
+func (c *IntentClient) decode(body []byte, status int, a attempt, field, want string) (Intent, error) {
 	in, err := (&intentDecoder{scrub: a.scrub}).decode(body)
 	if err != nil {
-		var ie *IntentError
-		if errors.As(err, &ie) {
-			ie.Status, ie.Path = status, a.path
-			return Intent{}, ie
-		}
-		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", a.path, err)
+		return Intent{}, a.replyError(err, status)
 	}
 	// A reply for another intent (a caching proxy mixing up replies, or a
 	// service that ignores the path) must not be shown under this ID.
 	// Case is ignored: a UUID means the same in either case.
-	if in.ID != "" && !strings.EqualFold(in.ID, a.id) {
+	got := in.ID
+	if field == "clientId" {
+		got = in.ClientID
+	}
+	if got != "" && !strings.EqualFold(got, want) {
 		return Intent{}, fmt.Errorf("pipeline: GET %s: %w", a.path, &IntentFieldError{
-			Field:   "id",
-			Problem: "the reply is for intent " + strconv.Quote(textsafe.Truncate(a.scrub(textsafe.Clean(in.ID)), 40)) + ", not the one asked for",
+			Field:   field,
+			Problem: "the reply is for " + field + " " + strconv.Quote(textsafe.Truncate(a.scrub(textsafe.Clean(got)), 40)) + ", not the one asked for",
 		})
 	}
 	// Every status reply says where the order is. One that does not (all

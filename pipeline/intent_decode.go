@@ -40,18 +40,28 @@ var intentKeys = []string{
 var ErrNoIntent = errors.New("the reply holds no intent")
 
 func (d *intentDecoder) decode(body []byte) (Intent, error) {
-	top, err := d.root(body)
+	top, err := d.intentObject(body)
 	if err != nil {
 		return Intent{}, err
 	}
-	if raw, ok := top.m["success"]; ok && bytes.Equal(bytes.TrimSpace(raw), []byte("false")) {
-		return Intent{}, serviceFailure(body, d.scrub)
+	return d.intent(top)
+}
+
+// intentObject parses body and returns the intent object in it, bare or
+// in one of the envelopes DecodeIntent accepts.
+func (d *intentDecoder) intentObject(body []byte) (jsonObject, error) {
+	top, err := d.root(body)
+	if err != nil {
+		return jsonObject{}, err
+	}
+	if top.failed() {
+		return jsonObject{}, serviceFailure(body, d.scrub)
 	}
 	if !top.hasAny(intentKeys) {
 		for _, k := range []string{"intent", "order", "data"} {
 			inner, ok, err := top.object(k)
 			if err != nil {
-				return Intent{}, err
+				return jsonObject{}, err
 			}
 			if ok {
 				top = inner
@@ -61,9 +71,15 @@ func (d *intentDecoder) decode(body []byte) (Intent, error) {
 		}
 	}
 	if !top.hasAny(intentKeys) {
-		return Intent{}, ErrNoIntent
+		return jsonObject{}, ErrNoIntent
 	}
-	return d.intent(top)
+	return top, nil
+}
+
+// failed reports whether the object says {"success":false}.
+func (o jsonObject) failed() bool {
+	raw, ok := o.m["success"]
+	return ok && bytes.Equal(bytes.TrimSpace(raw), []byte("false"))
 }
 
 // root parses body as a JSON object.
@@ -74,7 +90,7 @@ func (d *intentDecoder) root(body []byte) (jsonObject, error) {
 		if errors.As(err, &ute) {
 			return jsonObject{}, fmt.Errorf("the reply is JSON %s, not an intent object", ute.Value)
 		}
-		return jsonObject{}, fmt.Errorf("the reply is not valid JSON: %s", textsafe.Truncate(textsafe.Clean(err.Error()), 120))
+		return jsonObject{}, notJSON(err)
 	}
 	if m == nil {
 		return jsonObject{}, ErrNoIntent // the body was null

@@ -252,7 +252,8 @@ func demoSources(w *demo.World) sources {
 func newEngine(opts *config.Options, s sources, logger *slog.Logger) (*engine.Engine, error) {
 	cfg := engine.Config{Interval: opts.Interval, Thresholds: opts.Thresholds, ReadBudget: opts.KalshiReadRate(),
 		TierOverride: opts.KalshiTier, Logger: logger,
-		ReconcileInterval: opts.ReconcileInterval, All: opts.All, KeepFinished: opts.KeepFinished}
+		ReconcileInterval: opts.ReconcileInterval, All: opts.All, KeepFinished: opts.KeepFinished,
+		Wallet: opts.File.Pipeline.WalletAddress}
 	if s.key != nil {
 		// One token bucket paces every Kalshi read, so ordermon never
 		// causes its own 429s.

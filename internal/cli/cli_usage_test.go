@@ -1,13 +1,12 @@
 package cli
 
 import (
+	"ordermon/kalshi/kalshitest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-
-	"ordermon/kalshi/kalshitest"
 )
 
 // TestUsageErrorsSendNothing checks exit code 2 for mistakes on the command
@@ -75,8 +74,8 @@ func TestLongestIDIsAccepted(t *testing.T) {
 	if r.code == 2 {
 		t.Fatalf("a 128-character ID was refused:\n%s", r)
 	}
-	// The account's budget is read beside the first round, so the order
-	// need not be the first request.
+	// The account's limits and costs are read alongside the first round,
+	// so the order's read need not come first.
 	reqs := w.x.Requests()
 	if !slices.ContainsFunc(reqs, func(r kalshitest.Request) bool { return strings.HasSuffix(r.Path, "/portfolio/orders/"+id) }) {
 		t.Errorf("the order was not asked for; requests: %+v", reqs)

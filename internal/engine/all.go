@@ -2,10 +2,13 @@ package engine
 
 import (
 	"cmp"
+	"context"
+	"log/slog"
 	"slices"
 	"time"
 
 	"ordermon/kalshi"
+	"ordermon/pipeline"
 )
 
 // Watching everything (Config.All, WatchAll). Besides the orders added by
@@ -14,8 +17,11 @@ import (
 // watched orders with) and watches the ones it did not know, every round
 // while push is down and at each reconciliation while it is live; and,
 // while it is live, every order user_orders announces is watched from its
-// first message. An order found so stays watched for KeepFinished after it
-// finishes, then leaves; an order added by hand never leaves by itself.
+// first message. Every round also lists the intent service's 100 most
+// recent orders (of Config.Wallet, when set) and watches the unfinished
+// ones, before the Kalshi reads, so their Kalshi orders are read as theirs.
+// An order found so stays watched for KeepFinished after it finishes, then
+// leaves; an order added by hand never leaves by itself.
 
 // WatchAll turns watching every resting order on the account on or off.
 // Turning it off stops watching the orders it found; turning it on finds
@@ -39,32 +45,34 @@ func (e *Engine) WatchAll(on bool) {
 	e.syncMarketsLocked()
 }
 
-// allPlanLocked says whether this round looks for new resting orders, and
-// which Kalshi orders are known already (watched, or removed by the user
-// after being found). e.mu must be held.
-func (e *Engine) allPlanLocked(p pushPlan) (bool, map[string]bool) {
-	if !e.all || (p.live && !p.reconcile) {
-		return false, nil
+// allPlanLocked says whether this round looks for new resting orders on
+// Kalshi, and for new intents, and which orders are known already
+// (watched, or removed by the user after being found). e.mu must be held.
+func (e *Engine) allPlanLocked(p pushPlan) (kalshiOrders, intents bool, known map[string]bool) {
+	kalshiOrders = e.all && (!p.live || p.reconcile)
+	intents = e.all && e.cfg.Intents != nil
+	if !kalshiOrders && !intents {
+		return false, false, nil
 	}
-	known := make(map[string]bool, len(e.orders)+len(e.dismissed))
+	known = make(map[string]bool, len(e.orders)+len(e.dismissed))
 	for id := range e.dismissed {
 		known[id] = true
 	}
 	for _, w := range e.orders {
-		for _, id := range orderIDsOf(w) {
+		for _, id := range idsOf(w) {
 			known[id] = true
 		}
 	}
-	return true, known
+	return kalshiOrders, intents, known
 }
 
-// orderIDsOf lists every Kalshi order ID a watched order goes by: the ID
-// it was added as (a bare ID may be one), the order its intent names, and
-// the order Kalshi returned.
-func orderIDsOf(w *watch) []string {
+// idsOf lists every ID a watched order goes by: the ID it was added as (a
+// bare ID may be a Kalshi order), its intent's own ID and the Kalshi order
+// that intent names, and the order Kalshi returned.
+func idsOf(w *watch) []string {
 	ids := []string{w.target.ID}
-	if in := w.snap.Intent; in != nil && in.KalshiOrderID != "" {
-		ids = append(ids, in.KalshiOrderID)
+	if in := w.snap.Intent; in != nil {
+		ids = append(ids, in.ID, in.KalshiOrderID)
 	}
 	if o := w.snap.Order; o != nil {
 		ids = append(ids, o.OrderID)
@@ -79,11 +87,39 @@ func (e *Engine) watchesOrderLocked(id string) bool {
 		return true
 	}
 	for _, w := range e.orders {
-		if slices.Contains(orderIDsOf(w), id) {
+		if slices.Contains(idsOf(w), id) {
 			return true
 		}
 	}
 	return false
+}
+
+// findIntents lists the intent service's most recent orders and adds to
+// the round the unfinished ones nobody watches, each with its intent as
+// listed, so it is not read again this round. It returns the listing's
+// error, for the round's note.
+func (e *Engine) findIntents(ctx context.Context, in roundIn, res []result) ([]item, []result, error) {
+	if !in.allIntents || !in.intentReady {
+		return in.items, res, nil
+	}
+	list, err := e.cfg.Intents.ListIntents(ctx, e.cfg.Wallet)
+	if err != nil {
+		if !cutShort(err) {
+			e.log.Warn("listing the intent service's orders failed", slog.String("error", shortError(err)))
+		}
+		return in.items, res, err
+	}
+	at, items := e.now(), in.items
+	for _, x := range list {
+		if x.ID == "" || in.known[x.ID] || (Snapshot{Intent: &x}).Terminal() {
+			continue
+		}
+		in.known[x.ID] = true
+		t := Target{Kind: KindIntent, ID: x.ID}
+		items = append(items, item{target: t, prev: Snapshot{Target: t}})
+		res = append(res, result{target: t, intent: read[*pipeline.Intent]{tried: true, at: at, val: &x}, intentAnswered: true})
+	}
+	return items, res, nil
 }
 
 // found adds to the round the resting orders its listing returned that
@@ -91,7 +127,7 @@ func (e *Engine) watchesOrderLocked(id string) bool {
 // queue, market and fill reads that follow cover them too and commit
 // starts watching them.
 func found(in roundIn, res []result, p *plan) ([]item, []result) {
-	if !in.all || p == nil || p.resting == nil {
+	if !in.allKalshi || p == nil || p.resting == nil {
 		return in.items, res
 	}
 	known := in.known

@@ -1,12 +1,17 @@
 package engine_test
 
 import (
+	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"ordermon/internal/engine"
+	"ordermon/internal/fixed"
 	"ordermon/kalshi"
+	"ordermon/pipeline/pipelinetest"
+	"ordermon/pipeline/pipelinetest/testworld"
 )
 
 // ids lists the watched orders' IDs, sorted.
@@ -92,4 +97,50 @@ func TestAllFollowsPushAndKeepsFinished(t *testing.T) {
 	}
 	// The named order has finished, so no market needs push any more.
 	w.wantSubs(t, "no market", "")
+}
+
+// TestAllFindsUnfinishedIntents: with All and the intent service, a round
+// watches the unfinished intents among the service's recent orders (of
+// the configured wallet only), reads their Kalshi orders as theirs (not
+// as orders of their own), and leaves finished ones out.
+func TestAllFindsUnfinishedIntents(t *testing.T) {
+	pw := testworld.New(t)
+	const wallet = "0x00000000000000000000000000000000000000aa"
+	for i, id := range []string{"91", "92", "93", "94"} {
+		st := pipelinetest.NewIntent(id, "KXALL-26NOV21-T1")
+		st.WalletAddress = wallet
+		if id == "94" {
+			st.WalletAddress = "0x00000000000000000000000000000000000000bb"
+		}
+		st.CreatedAt = pw.Clock.Now().Add(time.Duration(i) * time.Second)
+		pw.Service.PutIntent(st)
+	}
+	if err := pipelinetest.Place("kx-91", "KXALL-26NOV21-T1", "yes", fixed.MustParse("0.41"), fixed.FromInt(5))(pw.Service, "91"); err != nil {
+		t.Fatal(err)
+	}
+	if !pw.Service.Update("93", func(st *pipelinetest.IntentState) { st.Status, st.IsComplete = "failed", true }) {
+		t.Fatal("no intent 93")
+	}
+	eng := engine.New(engine.Config{Kalshi: pw.Kalshi, Intents: pw.Intents, Now: pw.Clock.Now, All: true, Wallet: wallet})
+	ctx, cancel := context.WithTimeout(context.Background(), pushWait)
+	defer cancel()
+	r := eng.Poll(ctx)
+	if got, want := ids(r), []string{"91", "92"}; !slices.Equal(got, want) {
+		t.Fatalf("watching %v, want the wallet's unfinished intents %v", got, want)
+	}
+	if s := r.Snapshots[slices.IndexFunc(r.Snapshots, func(s engine.Snapshot) bool { return s.Target.ID == "91" })]; s.Order == nil || s.Order.OrderID != "kx-91" {
+		t.Errorf("intent 91's Kalshi order was not read in the same round: %+v", s.Order)
+	}
+	if n := strings.Count(strings.Join(pathsOf(pw.Service.Requests()), " "), "/v1/order/9"); n != 0 {
+		t.Errorf("%d intents read again after the listing gave them", n)
+	}
+}
+
+// pathsOf lists the paths of the intent service's requests.
+func pathsOf(reqs []pipelinetest.Request) []string {
+	var out []string
+	for _, r := range reqs {
+		out = append(out, r.Path)
+	}
+	return out
 }

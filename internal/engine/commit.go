@@ -1,6 +1,9 @@
 package engine
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // commit folds the round's results into the watched orders under mu,
 // commits, and hands out the Round. An order removed, or removed and added
@@ -17,6 +20,9 @@ func (e *Engine) commit(in roundIn, res []result, op *plan, cut bool) Round {
 	if op != nil {
 		summary.note = scheduleNote(op, len(in.items), e.cfg.Interval)
 		summary.tokens = op.cost
+	}
+	if err := in.intentListErr; err != nil && !cut {
+		summary.note = strings.TrimPrefix(summary.note+"; listing the intent service's orders failed ("+shortError(err)+")", "; ")
 	}
 	summary.health = Health{TokenExpiry: e.tokenExpiry, Budget: e.budget, Exchange: e.exchange, Figures: roundFigures(res, now)}
 	e.out.last = summary

@@ -63,6 +63,8 @@ type Config struct {
 	// KeepFinished is how long an order found by All stays watched after
 	// it finished; zero means 10 minutes.
 	KeepFinished time.Duration
+	// Wallet, when set, narrows the intents All finds to one wallet's.
+	Wallet string
 }
 
 // Health is how each source is doing across all watched orders.

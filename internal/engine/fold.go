@@ -68,7 +68,7 @@ func fold(it item, r result, m memo, env foldEnv) (Snapshot, memo) {
 func foldIntent(s *Snapshot, r result, env foldEnv) {
 	src := &s.Sources.Intent
 	src.Used = s.Target.Kind != KindKalshi && env.intents
-	if s.Target.Kind == KindIntent && !env.intents {
+	if s.Target.NamesIntent() && !env.intents {
 		src.Used, src.Err = true, "the intent service is not configured"
 	}
 	if r.intent.tried {

@@ -15,7 +15,7 @@ func (e *Engine) readIntents(ctx context.Context, items []item, res []result) {
 			return
 		}
 		r.intent.tried, r.intent.at = true, e.now()
-		in, err := e.cfg.Intents.GetIntent(ctx, r.target.ID)
+		in, err := e.readIntent(ctx, r.target, items[i].prev.Intent)
 		r.intent.lat = e.now().Sub(r.intent.at)
 		r.intentAnswered = err == nil || pipeline.IntentStatusOf(err) != 0
 		switch {
@@ -38,4 +38,18 @@ func (e *Engine) readIntents(ctx context.Context, items []item, res []result) {
 			res[i].intent.tried, res[i].intent.err = true, err
 		}
 	}
+}
+
+// readIntent reads t's intent. A client ID is looked up until the intent
+// it names is known; from then on that intent is read by its own ID, as
+// intent:<id> would be, so the order watched never changes under its name
+// even if the client ID is used again.
+func (e *Engine) readIntent(ctx context.Context, t Target, known *pipeline.Intent) (pipeline.Intent, error) {
+	if t.Kind != KindClient {
+		return e.cfg.Intents.GetIntent(ctx, t.ID)
+	}
+	if known != nil && pipeline.ValidateIntentID(known.ID) == nil {
+		return e.cfg.Intents.GetIntent(ctx, known.ID)
+	}
+	return e.cfg.Intents.GetIntentByClientID(ctx, t.ID)
 }

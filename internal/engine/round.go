@@ -31,6 +31,7 @@ func (e *Engine) Poll(ctx context.Context) Round {
 	}
 	if in.intentReady {
 		e.readIntents(ctx, in.items, res)
+		in.items, res, in.intentListErr = e.findIntents(ctx, in, res)
 		e.checkTokenExpiry(ctx, res)
 	}
 	var op *plan
@@ -75,10 +76,13 @@ type roundIn struct {
 	items                    []item
 	intentReady, kalshiReady bool
 	push                     pushPlan
-	// all says the round lists every resting order to find new ones;
-	// known holds the Kalshi order IDs watched already.
-	all   bool
-	known map[string]bool
+	// allKalshi says the round lists every resting order to find new
+	// ones, allIntents the intent service's recent orders; known holds
+	// the IDs watched already.
+	allKalshi, allIntents bool
+	known                 map[string]bool
+	// intentListErr is why listing the intent service's orders failed.
+	intentListErr error
 }
 
 // read is one figure's outcome in a round: whether it was asked for, when,
@@ -124,7 +128,7 @@ func (e *Engine) begin() roundIn {
 	defer e.mu.Unlock()
 	in := roundIn{start: e.now()}
 	in.push = e.pushPlanLocked(in.start)
-	in.all, in.known = e.allPlanLocked(in.push)
+	in.allKalshi, in.allIntents, in.known = e.allPlanLocked(in.push)
 	for _, w := range e.orders {
 		if w.done() {
 			continue
@@ -164,12 +168,13 @@ func resolveOrderIDs(items []item, res []result) {
 }
 
 // orderIDOf is the Kalshi order a target is: its own ID for a Kalshi
-// order, the one its intent names for an intent, else "".
+// order, the one its intent names for an intent (named by its ID or its
+// client ID), else "".
 func orderIDOf(t Target, in *pipeline.Intent) string {
 	switch {
 	case t.Kind == KindKalshi:
 		return t.ID
-	case t.Kind == KindIntent && in != nil:
+	case t.NamesIntent() && in != nil:
 		return in.KalshiOrderID
 	}
 	return ""

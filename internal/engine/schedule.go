@@ -50,7 +50,7 @@ const listingPause = 30 * time.Second
 
 func (e *Engine) listView(in roundIn) listView {
 	return listView{discoveryFull: e.discoveryFull, noListings: !e.listingFailed.IsZero() && in.start.Sub(e.listingFailed) < listingPause,
-		discover: in.all}
+		discover: in.allKalshi}
 }
 
 // orderBatch is one GetOrders listing and the watched orders it should

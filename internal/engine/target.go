@@ -22,8 +22,10 @@ const MaxIDLen = kalshi.MaxIDLen
 var ErrInvalidTarget = errors.New("invalid order ID")
 
 // ParseTarget parses one order as the user named it: "intent:<id>",
-// "kalshi:<id>", or a bare "<id>" (KindAuto). The prefix is matched without
-// regard to case.
+// "kalshi:<id>", "client:<clientId>" (the client ID the intent service was
+// given, which is often what a ticket carries), or a bare "<id>"
+// (KindAuto). The prefix is matched without regard to case; a client ID
+// follows the same rules as any other ID.
 //
 // The ID ends up in a URL path and on the screen, so it is refused when it
 // is empty, longer than MaxIDLen characters, not valid UTF-8, is "." or
@@ -42,8 +44,10 @@ func ParseTarget(arg string) (Target, error) {
 			kind, id = KindIntent, rest
 		case strings.EqualFold(prefix, "kalshi"):
 			kind, id = KindKalshi, rest
+		case strings.EqualFold(prefix, "client"):
+			kind, id = KindClient, rest
 		default:
-			return Target{}, targetError(arg, fmt.Sprintf("unknown prefix %s: use intent:<id>, kalshi:<id>, or a bare ID",
+			return Target{}, targetError(arg, fmt.Sprintf("unknown prefix %s: use intent:<id>, kalshi:<id>, client:<clientId>, or a bare ID",
 				quoteInput(prefix)))
 		}
 	} else if strings.HasPrefix(arg, "-") {

@@ -14,11 +14,13 @@ type TargetKind int
 
 // Target kinds. KindAuto is a bare ID: an intent when the intent service is
 // configured (falling back to Kalshi when it answers 404), else a Kalshi
-// order.
+// order. KindClient is an intent named by the client ID it was created
+// with; it keeps that name, with the intent's own ID beside it once read.
 const (
 	KindAuto TargetKind = iota
 	KindIntent
 	KindKalshi
+	KindClient
 )
 
 // Target is one watched order, as the user named it.
@@ -27,17 +29,23 @@ type Target struct {
 	ID   string
 }
 
-// String returns the canonical form: "intent:<id>", "kalshi:<id>" or the
-// bare ID while it is still unresolved.
+// String returns the canonical form: "intent:<id>", "kalshi:<id>",
+// "client:<clientId>" or the bare ID while it is still unresolved.
 func (t Target) String() string {
 	switch t.Kind {
 	case KindIntent:
 		return "intent:" + t.ID
 	case KindKalshi:
 		return "kalshi:" + t.ID
+	case KindClient:
+		return "client:" + t.ID
 	}
 	return t.ID
 }
+
+// NamesIntent reports whether t names an intent for certain: by its ID or
+// by its client ID.
+func (t Target) NamesIntent() bool { return t.Kind == KindIntent || t.Kind == KindClient }
 
 // SourceName names one of the two systems ordermon reads.
 type SourceName string

@@ -1,5 +1,7 @@
 // Package pipelinetest is a fake intent service for tests and the demo. It
-// serves GET /v1/order/{id} in the older or the newer API shape, checks the
+// serves GET /v1/order/{id}, GET /v1/order (the list, filtered by
+// ?walletAddress=) and GET /v1/order/by-client-id/{clientId} in the older
+// or the newer API shape, checks the
 // Bearer token and/or API key, and advances intents through scripted
 // pipelines that can drive a kalshitest exchange in step.
 package pipelinetest
@@ -21,12 +23,15 @@ import (
 // never show a GET reply, so clients must accept every form.
 type Envelope int
 
-// Envelopes: the bare intent object, {"success":true,"intent":{...}}, or
-// {"order":{...}}.
+// Envelopes: the bare intent object, {"success":true,"intent":{...}},
+// {"order":{...}} or {"data":{...}}. A list reply is wrapped alike: a
+// bare array, {"success":true,"intents":[...]}, {"orders":[...]} or
+// {"data":[...]}.
 const (
 	EnvelopeNone Envelope = iota
 	EnvelopeSuccess
 	EnvelopeOrder
+	EnvelopeData
 )
 
 // Options configures a Service.
@@ -111,6 +116,8 @@ type Request struct {
 	At     time.Time
 	Method string
 	Path   string // URL path as sent, without query
+	// Query is the raw query string; it carries no credentials.
+	Query string
 	// Authorization is true when an Authorization header arrived; Bearer
 	// is true when it had the form "Bearer <non-empty>".
 	Authorization bool
@@ -124,13 +131,17 @@ type Request struct {
 // Requests returns every request received so far, oldest first.
 func (s *Service) Requests() []Request { return s.rec.Requests() }
 
-const orderPrefix = "/v1/order/"
+const (
+	orderPrefix  = "/v1/order/"
+	clientPrefix = "by-client-id/"
+)
 
 func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := Request{
 		At:            s.now(),
 		Method:        r.Method,
 		Path:          r.URL.EscapedPath(),
+		Query:         r.URL.RawQuery,
 		Authorization: r.Header.Get("Authorization") != "",
 		APIKey:        r.Header.Get("x-api-key") != "",
 	}
@@ -202,15 +213,16 @@ func (s *Service) handle(w http.ResponseWriter, r *http.Request) {
 	s.serveIntent(w, r, f, fate.Garbage)
 }
 
-// serveIntent answers GET /v1/order/{id}, with the status and padding of
-// a 2xx fault, or cut in half when garbage.
+// serveIntent answers a read (an intent, the list or a client ID's
+// intent), with the status and padding of a 2xx fault, or cut in half
+// when garbage.
 func (s *Service) serveIntent(w http.ResponseWriter, r *http.Request, f Fault, garbage bool) {
 	status := http.StatusOK
 	if f.Status != 0 {
 		status = f.Status
 	}
-	id, ok := strings.CutPrefix(r.URL.Path, orderPrefix)
-	if !ok || id == "" || strings.Contains(id, "/") {
+	rt, ok := route(r.URL.Path)
+	if !ok {
 		writeError(w, http.StatusNotFound, "Not found")
 		return
 	}
@@ -219,7 +231,15 @@ func (s *Service) serveIntent(w http.ResponseWriter, r *http.Request, f Fault, g
 		writeError(w, http.StatusMethodNotAllowed, "Method not allowed")
 		return
 	}
-	body, ok := s.reply(id)
+	var body []byte
+	switch {
+	case rt.list:
+		body, ok = s.listReply(r.URL.Query().Get("walletAddress")), true
+	case rt.byClient:
+		body, ok = s.replyByClient(rt.id)
+	default:
+		body, ok = s.reply(rt.id)
+	}
 	if !ok {
 		writeError(w, http.StatusNotFound, "Order not found")
 		return
@@ -230,6 +250,29 @@ func (s *Service) serveIntent(w http.ResponseWriter, r *http.Request, f Fault, g
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	writePadded(w, body, f.BodySize)
+}
+
+// read is what a request path asks for: the list, or one intent by its ID
+// or by its client ID.
+type read struct {
+	list, byClient bool
+	id             string
+}
+
+// route parses a path; ok is false for one the service does not serve.
+func route(path string) (rt read, ok bool) {
+	if path == "/v1/order" {
+		return read{list: true}, true
+	}
+	id, ok := strings.CutPrefix(path, orderPrefix)
+	if client, byClient := strings.CutPrefix(id, clientPrefix); byClient {
+		rt.byClient, id = true, client
+	}
+	if !ok || id == "" || strings.Contains(id, "/") {
+		return read{}, false
+	}
+	rt.id = id
+	return rt, true
 }
 
 func is2xx(status int) bool { return status >= 200 && status <= 299 }

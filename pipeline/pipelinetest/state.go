@@ -14,8 +14,13 @@ const BaseChainID = 8453
 // set. Zero times and empty strings are served as null.
 type IntentState struct {
 	ID string
-	// ClientID is served only in the newer shape.
+	// ClientID is served only in the newer shape; GET
+	// /v1/order/by-client-id/{clientId} finds the intent by it in either.
 	ClientID string
+	// WalletAddress is the wallet that placed the order. It is not served
+	// (the docs show no such field); GET /v1/order?walletAddress= lists
+	// only the intents whose address matches, ignoring case as hex does.
+	WalletAddress string
 	// Status uses the older API's vocabulary (pending, validated, placed,
 	// filled, txn_filled, completed, failed) or any other value, which is
 	// served verbatim. The newer shape maps placed, filled and txn_filled

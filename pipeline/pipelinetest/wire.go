@@ -197,12 +197,7 @@ func actionType(st IntentState) string {
 
 // encodeReply renders st in the chosen shape and envelope.
 func encodeReply(st IntentState, current bool, env Envelope) []byte {
-	var v any
-	if current {
-		v = currentJSON(st)
-	} else {
-		v = legacyJSON(st)
-	}
+	v := intentJSON(st, current)
 	switch env {
 	case EnvelopeSuccess:
 		v = struct {
@@ -213,7 +208,48 @@ func encodeReply(st IntentState, current bool, env Envelope) []byte {
 		v = struct {
 			Order any `json:"order"`
 		}{v}
+	case EnvelopeData:
+		v = struct {
+			Data any `json:"data"`
+		}{v}
 	}
+	return mustMarshal(v)
+}
+
+// encodeList renders a list reply: a bare array, or the array in the
+// envelope's list field.
+func encodeList(sts []IntentState, current bool, env Envelope) []byte {
+	list := make([]any, len(sts))
+	for i, st := range sts {
+		list[i] = intentJSON(st, current)
+	}
+	var v any = list
+	switch env {
+	case EnvelopeSuccess:
+		v = struct {
+			Success bool  `json:"success"`
+			Intents []any `json:"intents"`
+		}{true, list}
+	case EnvelopeOrder:
+		v = struct {
+			Orders []any `json:"orders"`
+		}{list}
+	case EnvelopeData:
+		v = struct {
+			Data []any `json:"data"`
+		}{list}
+	}
+	return mustMarshal(v)
+}
+
+func intentJSON(st IntentState, current bool) any {
+	if current {
+		return currentJSON(st)
+	}
+	return legacyJSON(st)
+}
+
+func mustMarshal(v any) []byte {
 	b, err := json.Marshal(v)
 	if err != nil {
 		// Every field is a plain string, number or bool; this cannot fail.
