@@ -26,6 +26,7 @@ func (e *Engine) commit(in roundIn, res []result, op *plan, cut bool) Round {
 	}
 	summary.health = Health{TokenExpiry: e.tokenExpiry, Budget: e.budget, Exchange: e.exchange, Figures: roundFigures(res, now)}
 	e.out.last = summary
+	heard := e.vouchLocked()
 	env := e.foldEnvLocked(now)
 	var events []Event
 	for i, it := range in.items {
@@ -40,6 +41,9 @@ func (e *Engine) commit(in roundIn, res []result, op *plan, cut bool) Round {
 		}
 		if in.push.live {
 			e.noteDifference(w, res[i])
+		}
+		if it.covered {
+			res[i].heard = heard
 		}
 		events = append(events, e.foldLocked(w, res[i], env)...)
 	}

@@ -117,6 +117,9 @@ func foldKalshi(s *Snapshot, prev Snapshot, r result, env foldEnv) {
 			src.Err = ""
 		}
 	}
+	if src.Used && r.heard.After(src.LastSuccess) {
+		src.LastSuccess = r.heard
+	}
 	if s.Order == nil || s.Order.Status != kalshi.StatusResting {
 		// Off the book, an order has no place in a queue, nor a stale one.
 		s.QueueAhead, s.PrevQueueAhead, s.Figures.Queue = nil, nil, Figure{}

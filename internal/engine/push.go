@@ -166,9 +166,26 @@ func (e *Engine) foldPushLocked(ev kalshi.StreamEvent, concerns func(*watch) boo
 		events = append(events, e.foldLocked(w, r, env)...)
 	}
 	if hit {
+		e.vouchLocked()
 		e.publishLocked(events)
 		e.syncMarketsLocked()
 	}
+}
+
+// vouchLocked makes Kalshi's health as fresh as the last frame push heard,
+// while push is live: rounds then seldom read orders, and quiet orders are
+// not stale. It returns that time, zero when push is not live. e.mu must
+// be held.
+func (e *Engine) vouchLocked() time.Time {
+	p := e.pushStateLocked()
+	if !p.Live() {
+		return time.Time{}
+	}
+	h := &e.sources[SourceKalshi].health
+	if heard := p.Stream.LastFrame; heard.After(h.LastSuccess) {
+		h.LastSuccess = heard
+	}
+	return p.Stream.LastFrame
 }
 
 // watchedOrderID is the Kalshi order a watched order is, once known.

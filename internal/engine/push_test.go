@@ -431,3 +431,24 @@ func (w *pushWorld) wantSubs(t *testing.T, what, markets string) {
 	}
 	w.live(t)
 }
+
+// TestPushKeepsQuietOrdersFresh: while push is live, an order that does
+// not change is not read, yet not stale: push has heard from Kalshi, so
+// no message means no change.
+func TestPushKeepsQuietOrdersFresh(t *testing.T) {
+	w := newPushWorld(t, nil)
+	w.watchLive(t, "ord-a")
+	w.heartbeats(t, 2)
+	before := len(w.x.Requests())
+	r := w.poll(t)
+	if reads := w.orderReads(before); len(reads) != 0 {
+		t.Fatalf("a quiet order was read before the reconcile interval: %v", reads)
+	}
+	now := w.clk.Now()
+	if s := snapByID(t, r, "ord-a"); s.Sources.Kalshi.Stale(now, 2*time.Second) || !s.Sources.Kalshi.LastSuccess.Equal(now) {
+		t.Errorf("quiet order's Kalshi status %+v at %s: want fresh as of the last heartbeat", s.Sources.Kalshi, now)
+	}
+	if h := r.Health.Kalshi; h.Stale(now, 2*time.Second) {
+		t.Errorf("Kalshi's health is stale while push is live: %+v", h)
+	}
+}

@@ -119,6 +119,10 @@ type result struct {
 	// pushed is set for a result made from one pushed message rather
 	// than a round's reads.
 	pushed bool
+	// heard, for an order push covers, is when push was last heard from:
+	// while the subscription is live, no message means no change, so the
+	// order's data is as fresh as that.
+	heard time.Time
 }
 
 // begin copies the round's input under mu: every order not yet confirmed
