@@ -105,9 +105,8 @@ func (s StuckFile) Thresholds() engine.Thresholds {
 const MinInterval = 500 * time.Millisecond
 
 // DefaultInterval is the refresh interval when neither the file nor
-// --interval sets one. It is the one default: the engine, the headless
-// modes and the screen should take it from Options.Interval.
-const DefaultInterval = 2 * time.Second
+// --interval sets one: the engine's, which is the one default.
+const DefaultInterval = engine.DefaultInterval
 
 // DefaultFile returns the configuration used for every key the file
 // leaves out.
