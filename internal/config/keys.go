@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
-	"strconv"
 	"strings"
 	"time"
 
@@ -79,9 +78,8 @@ func (k key) show(f *File) string { return fmt.Sprint(reflect.ValueOf(k.field(f)
 // float64, bool, time.Time, []any or map[string]any), or as the
 // environment does (a string), and stores it in f. Its error is the whole
 // message and never quotes a secret.
-func (k key) set(f *File, raw any) error {
-	s, isText := raw.(string)
-	const wantText = "a string in quotes"
+func (k key) set(f *File, raw any) (err error) {
+	text, isText := raw.(string)
 	switch p := k.field(f).(type) {
 	case *bool:
 		b, ok := raw.(bool)
@@ -89,44 +87,40 @@ func (k key) set(f *File, raw any) error {
 			return wrongType("true or false", raw)
 		}
 		*p = b
+		return nil
 	case *time.Duration:
-		switch v := raw.(type) {
-		case int64:
-			s = strconv.FormatInt(v, 10)
-		case float64:
-			s = strconv.FormatFloat(v, 'f', -1, 64)
+		switch raw.(type) {
+		case int64, float64:
+			text = fmt.Sprint(raw) // a bare number of seconds
 		case string:
 		default:
 			return wrongType(`a duration in quotes, like "2s"`, raw)
 		}
-		d, err := ParseDuration(s)
+		d, err := ParseDuration(text)
 		if err == nil && k.least != nil {
 			err = k.least(d)
 		}
-		if err != nil {
-			return err
+		if err == nil {
+			*p = d
 		}
-		*p = d
-	case *Secret:
-		if !isText {
-			return wrongType(wantText, raw)
-		}
-		if msg := pipeline.CheckToken(s); msg != "" && s != "" {
+		return err
+	}
+	if !isText {
+		return wrongType("a string in quotes", raw)
+	}
+	if p, ok := k.field(f).(*Secret); ok {
+		if msg := pipeline.CheckToken(text); msg != "" && text != "" {
 			return errors.New(msg)
 		}
-		*p = Secret(s)
-	case *string:
-		if !isText {
-			return wrongType(wantText, raw)
-		}
-		if k.check != nil {
-			var err error
-			if s, err = k.check(s); err != nil {
-				return err
-			}
-		}
-		*p = s
+		*p = Secret(text)
+		return nil
 	}
+	if k.check != nil {
+		if text, err = k.check(text); err != nil {
+			return err
+		}
+	}
+	*k.field(f).(*string) = text
 	return nil
 }
 

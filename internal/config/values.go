@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -110,11 +109,9 @@ func (s Secret) Format(f fmt.State, verb rune) {
 	_, _ = io.WriteString(f, s.String())
 }
 
-// MarshalText hides the secret from encoders (JSON, TOML).
+// MarshalText hides the secret from encoders (JSON, TOML) and so from
+// slog's handlers, which use them.
 func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
-
-// LogValue hides the secret from slog.
-func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
 
 // quote makes untrusted text from a file, the environment or the command
 // line safe and short enough to quote in an error message.
