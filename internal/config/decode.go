@@ -156,16 +156,16 @@ func (d *doc) errorAt(name string, err error) error {
 
 // crossCheck checks what involves more than one key.
 func (d *doc) crossCheck(f *File) error {
+	names := []string{"pipeline.token", "pipeline.token_file", "pipeline.token_command"}
 	var set []string
 	for i, v := range []string{f.Pipeline.Token.Reveal(), f.Pipeline.TokenFile, f.Pipeline.TokenCommand} {
 		if v != "" {
-			set = append(set, []string{"token", "token_file", "token_command"}[i])
+			set = append(set, names[i])
 		}
 	}
 	if len(set) > 1 {
-		return &ConfigError{Path: d.path, Line: d.line(toml.Key{"pipeline", set[1]}),
-			Msg: "only one of pipeline.token, pipeline.token_file and pipeline.token_command may be set; found " +
-				"pipeline." + strings.Join(set, " and pipeline.")}
+		return &ConfigError{Path: d.path, Line: d.line(strings.Split(set[1], ".")),
+			Msg: "only one of " + strings.Join(names[:2], ", ") + " and " + names[2] + " may be set; found " + strings.Join(set, " and ")}
 	}
 	// An interval the file sets raises an unset reconcile_interval.
 	if r := f.Kalshi.ReconcileInterval; r < f.Interval && d.md.IsDefined("kalshi", "reconcile_interval") {
@@ -196,22 +196,21 @@ func (d *doc) unknownKeys() error {
 	}
 	var parts []string
 	for _, k := range found {
-		name, hint := cleanMsg(k.String()), suggest(k)
+		name, notes := cleanMsg(k.String()), []string{"line " + strconv.Itoa(d.line(k))}
 		if leaf := k[len(k)-1]; strings.HasPrefix(leaf, "eyJ") || len(leaf) > 40 {
 			// A token pasted where a key goes (a JWT, or longer than any
 			// key) must not be echoed.
-			name, hint = "(a key that looks like a token, not shown)", ""
-		}
-		if hint != "" {
-			hint = "did you mean " + hint + "?"
+			name = "(a key that looks like a token, not shown)"
+		} else if s := suggest(k); s != "" {
+			notes = append(notes, "did you mean "+s+"?")
 		}
 		if len(found) == 1 && more == 0 {
-			if hint != "" {
-				name += " (" + hint + ")"
+			if len(notes) > 1 {
+				name += " (" + notes[1] + ")"
 			}
 			return &ConfigError{Path: d.path, Line: d.line(k), Msg: "unknown key " + name}
 		}
-		parts = append(parts, name+" ("+strings.TrimSuffix("line "+strconv.Itoa(d.line(k))+"; "+hint, "; ")+")")
+		parts = append(parts, name+" ("+strings.Join(notes, "; ")+")")
 	}
 	if more > 0 {
 		parts = append(parts, fmt.Sprintf("and %d more", more))
