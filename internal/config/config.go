@@ -9,6 +9,7 @@ package config
 
 import (
 	"context"
+	"reflect"
 	"time"
 
 	"ordermon/internal/engine"
@@ -111,14 +112,16 @@ type PipelineFile struct {
 const MinInterval = 500 * time.Millisecond
 
 // DefaultFile returns the configuration used for every key the file
-// leaves out; config.example.toml shows the same values, and a test keeps
-// the two equal.
+// leaves out, from the key table; config.example.toml shows the same
+// values, and a test keeps the two equal.
 func DefaultFile() File {
-	return File{
-		Interval: engine.DefaultInterval, Timezone: "Local", KeepFinished: 10 * time.Minute,
-		Kalshi: KalshiFile{Env: "prod", Push: true, ReconcileInterval: 30 * time.Second},
-		Stuck:  engine.DefaultThresholds,
+	var f File
+	for _, k := range keys {
+		if k.def != nil {
+			reflect.ValueOf(k.field(&f)).Elem().Set(reflect.ValueOf(k.def))
+		}
 	}
+	return f
 }
 
 // KalshiEnabled reports whether Kalshi credentials are configured.

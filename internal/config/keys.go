@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"ordermon/internal/engine"
 	"ordermon/internal/httpsafe"
 	"ordermon/kalshi"
 	"ordermon/pipeline"
@@ -16,8 +17,8 @@ import (
 // key is one key of the configuration file. The table of them, keys, is
 // the one list: it drives decoding, the environment overrides, the check
 // of config.example.toml, the unknown-key message with its "did you mean",
-// the redacted view, and the environment sections of --help and the
-// manual.
+// the defaults, the redacted view, and the environment sections of --help
+// and the manual.
 type key struct {
 	name  string          // the dotted TOML key: "kalshi.env"
 	env   string          // the environment variable that overrides it, or ""
@@ -30,25 +31,27 @@ type key struct {
 	// path marks a file or directory: "~/" is the home directory, and in
 	// the file a relative path is relative to the file's directory.
 	path bool
+	def  any // the default, of the field's type; nil for the zero value
 }
 
 // keys is every key, in the order config.example.toml documents them.
 var keys = []key{
-	{name: "interval", field: func(f *File) any { return &f.Interval }, least: atLeastMin},
-	{name: "timezone", field: func(f *File) any { return &f.Timezone }, check: checkTimezone},
+	{name: "interval", field: func(f *File) any { return &f.Interval }, least: atLeastMin, def: engine.DefaultInterval},
+	{name: "timezone", field: func(f *File) any { return &f.Timezone }, check: checkTimezone, def: "Local"},
 	{name: "bell", field: func(f *File) any { return &f.Bell }},
 	{name: "export_dir", field: func(f *File) any { return &f.ExportDir }, path: true},
-	{name: "keep_finished", field: func(f *File) any { return &f.KeepFinished }},
+	{name: "keep_finished", field: func(f *File) any { return &f.KeepFinished }, def: 10 * time.Minute},
 
-	{name: "kalshi.env", field: func(f *File) any { return &f.Kalshi.Env }, check: checkEnv},
+	{name: "kalshi.env", field: func(f *File) any { return &f.Kalshi.Env }, check: checkEnv, def: "prod"},
 	{name: "kalshi.base_url", field: func(f *File) any { return &f.Kalshi.BaseURL }, check: checkURL},
 	{name: "kalshi.ws_url", field: func(f *File) any { return &f.Kalshi.WSURL }, check: checkWSURL},
 	{name: "kalshi.api_key_id", env: "KALSHI_API_KEY_ID", field: func(f *File) any { return &f.Kalshi.APIKeyID }},
 	{name: "kalshi.private_key_file", env: "KALSHI_PRIVATE_KEY_FILE",
 		field: func(f *File) any { return &f.Kalshi.PrivateKeyFile }, path: true},
 	{name: "kalshi.tier", field: func(f *File) any { return &f.Kalshi.Tier }, check: checkTier},
-	{name: "kalshi.push", field: func(f *File) any { return &f.Kalshi.Push }},
-	{name: "kalshi.reconcile_interval", field: func(f *File) any { return &f.Kalshi.ReconcileInterval }, least: atLeastMin},
+	{name: "kalshi.push", field: func(f *File) any { return &f.Kalshi.Push }, def: true},
+	{name: "kalshi.reconcile_interval", field: func(f *File) any { return &f.Kalshi.ReconcileInterval }, least: atLeastMin,
+		def: 30 * time.Second},
 
 	{name: "pipeline.base_url", env: "ORDERMON_PIPELINE_URL", field: func(f *File) any { return &f.Pipeline.BaseURL }, check: checkURL},
 	{name: "pipeline.token", env: "ORDERMON_PIPELINE_TOKEN", field: func(f *File) any { return &f.Pipeline.Token }},
@@ -57,11 +60,16 @@ var keys = []key{
 	{name: "pipeline.api_key", env: "ORDERMON_PIPELINE_API_KEY", field: func(f *File) any { return &f.Pipeline.APIKey }},
 	{name: "pipeline.wallet_address", field: func(f *File) any { return &f.Pipeline.WalletAddress }, check: checkWallet},
 
-	{name: "stuck.pending", field: func(f *File) any { return &f.Stuck.Pending }, least: positive},
-	{name: "stuck.validated", field: func(f *File) any { return &f.Stuck.Validated }, least: positive},
-	{name: "stuck.placed", field: func(f *File) any { return &f.Stuck.Placed }, least: positive},
-	{name: "stuck.filled", field: func(f *File) any { return &f.Stuck.Filled }, least: positive},
-	{name: "stuck.txn_filled", field: func(f *File) any { return &f.Stuck.TxnFilled }, least: positive},
+	{name: "stuck.pending", field: func(f *File) any { return &f.Stuck.Pending }, least: positive,
+		def: engine.DefaultThresholds.Pending},
+	{name: "stuck.validated", field: func(f *File) any { return &f.Stuck.Validated }, least: positive,
+		def: engine.DefaultThresholds.Validated},
+	{name: "stuck.placed", field: func(f *File) any { return &f.Stuck.Placed }, least: positive,
+		def: engine.DefaultThresholds.Placed},
+	{name: "stuck.filled", field: func(f *File) any { return &f.Stuck.Filled }, least: positive,
+		def: engine.DefaultThresholds.Filled},
+	{name: "stuck.txn_filled", field: func(f *File) any { return &f.Stuck.TxnFilled }, least: positive,
+		def: engine.DefaultThresholds.TxnFilled},
 }
 
 // leaf is the last part of k's name: "env" for "kalshi.env".
