@@ -1,6 +1,7 @@
 // Package pipeline is the intent service: its HTTP client, its order
 // (Intent) in the older and newer API shapes, its statuses and stages, and
-// its JWT.
+// its JWT: where it comes from (TokenSource), when it expires and its
+// cache.
 //
 // An order placed through the intent service moves through the stages
 // pending → validated (funds locked) → placed (on Kalshi) → filled →

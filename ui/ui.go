@@ -32,7 +32,7 @@ import (
 type Options struct {
 	// Engine does the polling. Required.
 	Engine *engine.Engine
-	// Interval is the refresh interval; zero means 3 seconds.
+	// Interval is the refresh interval; zero means engine.DefaultInterval.
 	Interval time.Duration
 	// Location is the zone stage times are shown in; nil means time.Local.
 	Location *time.Location
@@ -51,9 +51,6 @@ type Options struct {
 	// Zero durations mean pipeline.DefaultThresholds' values.
 	Stuck engine.Thresholds
 }
-
-// DefaultInterval is the refresh interval when Options.Interval is zero.
-const DefaultInterval = 3 * time.Second
 
 // eventCap bounds the event history kept per order.
 const eventCap = 500
@@ -216,7 +213,7 @@ func New(opts Options) Model {
 		m.engine = opts.Engine
 	}
 	if m.interval <= 0 {
-		m.interval = DefaultInterval
+		m.interval = engine.DefaultInterval
 	}
 	if m.loc == nil {
 		m.loc = time.Local

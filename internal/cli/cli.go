@@ -10,6 +10,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/term"
@@ -121,42 +123,50 @@ func prepare(args []string, env func(string) string, stdout, stderr io.Writer) (
 			"to discard it, redirect it with >/dev/null")
 		return nil, headless.ExitOutput, true
 	}
+	if len(args) > 0 && args[0] == completionCommand {
+		if len(args) != 2 || !slices.Contains(completionShells, args[1]) {
+			err := &config.UsageError{Msg: "use: ordermon completion " + strings.Join(completionShells, "|")}
+			fmt.Fprintln(stderr, "ordermon:", err)
+			return nil, headless.ExitUsage, true
+		}
+		return nil, writeOut(stdout, stderr, completionScript(args[1])), true
+	}
 	opts, err := config.Parse(args, env, stderr)
-	var outErr *config.OutputError
 	switch {
 	case errors.Is(err, config.ErrHelp):
-		return nil, 0, true
-	case errors.As(err, &outErr):
-		fmt.Fprintln(stderr, "ordermon:", err)
-		return nil, headless.ExitOutput, true
+		return nil, writeOut(stdout, stderr, usage()), true
 	case err != nil:
 		fmt.Fprintln(stderr, "ordermon:", err)
 		return nil, headless.ExitUsage, true
 	}
 	if text, ok := printOnly(opts); ok {
-		if _, err := io.WriteString(stdout, text); err != nil {
-			fmt.Fprintln(stderr, "ordermon: cannot write output:", textsafe.Clean(err.Error()))
-			return nil, headless.ExitOutput, true
-		}
-		return nil, 0, true
+		return nil, writeOut(stdout, stderr, text), true
 	}
 	return opts, 0, false
 }
 
-// printOnly returns what --version, --man or `completion` print, and
-// whether one of them was asked for.
+// printOnly returns what --version or --man print, and whether one of
+// them was asked for.
 func printOnly(opts *config.Options) (string, bool) {
+	full, _ := version()
 	switch {
 	case opts.Version:
-		full, _ := version()
 		return "ordermon " + full + "\n", true
 	case opts.Man:
-		full, _ := version()
 		return manPage(full), true
-	case opts.Completion != "":
-		return completionScript(opts.Completion), true
 	}
 	return "", false
+}
+
+// writeOut writes what --help, --version, --man or `completion` print,
+// and returns the exit code: 0, or the lost-output code when it could not
+// be written (a full disk, a closed standard output).
+func writeOut(stdout, stderr io.Writer, text string) int {
+	if _, err := io.WriteString(stdout, text); err != nil {
+		fmt.Fprintln(stderr, "ordermon: cannot write output:", textsafe.Clean(err.Error()))
+		return headless.ExitOutput
+	}
+	return 0
 }
 
 // mode picks the headless mode from the flags.

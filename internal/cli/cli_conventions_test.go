@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -81,7 +82,7 @@ func flagNames() []string {
 func TestCompletions(t *testing.T) {
 	t.Parallel()
 	syntax := map[string][]string{"bash": {"bash", "-n"}, "zsh": {"zsh", "-n"}, "fish": {"fish", "--no-execute"}}
-	for _, shell := range config.CompletionShells {
+	for _, shell := range completionShells {
 		r := runIn(t, t.TempDir(), nil, "completion", shell)
 		if r.code != 0 || r.stderr != "" {
 			t.Fatalf("completion %s: %s", shell, r)
@@ -148,7 +149,7 @@ func TestManPage(t *testing.T) {
 			t.Errorf("the manual lacks %s", v.Name)
 		}
 	}
-	for _, c := range config.ExitCodes {
+	for _, c := range exitCodes {
 		if !strings.Contains(roff, ".B "+c.Code+"\n") {
 			t.Errorf("the manual lacks exit code %s", c.Code)
 		}
@@ -190,5 +191,68 @@ func TestDumbTerminalGetsPlainLines(t *testing.T) {
 	}
 	if got := plainTerminal("xterm-256color"); got != "" {
 		t.Errorf("xterm-256color: %q", got)
+	}
+}
+
+// TestHelp checks --help in-process: it is answered whatever else is
+// wrong, goes to standard output alone, documents the IDs, every flag,
+// environment variable and exit code, the examples, fits an 80-column
+// terminal and holds no secret.
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"-help"}, {"intent:1", "--help"}, {"--once", "-h", "bad id"}} {
+		// A broken configuration must not stop --help.
+		env := map[string]string{"ORDERMON_CONFIG": "/nonexistent/config.toml", "ORDERMON_PIPELINE_TOKEN": "eyJHELP-SECRET"}
+		var stdout, stderr strings.Builder
+		if code := run(args, func(k string) string { return env[k] }, &stdout, &stderr); code != 0 || stderr.Len() > 0 {
+			t.Fatalf("%q: exit %d, stderr %q; want 0 and the help on stdout only", args, code, stderr.String())
+		}
+		want := []string{
+			"ordermon [flags] [ID...]",
+			"intent:<id>", "kalshi:<id>",
+			"-i, --interval DURATION", "--once", "--json", "--exit-status", "--timeout DURATION",
+			"--demo", "--env prod|demo", "--utc", "--log FILE", "--config FILE", "--version",
+			"$ ordermon intent:123",
+			"$ ordermon --once --json kalshi:ORD-1 | jq",
+			"$ ordermon --demo",
+			"$ ordermon --exit-status --timeout 10m intent:123 && notify-send done",
+			"EXIT CODES",
+			"0  Fine", "1  With --exit-status: an order failed", "2  Usage or configuration error; nothing was sent",
+			"3  A source could not be reached", "4  ordermon stopped",
+		}
+		for _, v := range config.EnvVars() {
+			want = append(want, v.Name)
+		}
+		for _, w := range want {
+			if !strings.Contains(stdout.String(), w) {
+				t.Errorf("%q: usage does not contain %q", args, w)
+			}
+		}
+		if strings.Contains(stdout.String(), "HELP-SECRET") {
+			t.Errorf("%q: the help shows a secret", args)
+		}
+	}
+	for i, line := range strings.Split(usage(), "\n") {
+		if n := len([]rune(line)); n > 80 {
+			t.Errorf("usage line %d is %d columns: %q", i+1, n, line)
+		}
+	}
+}
+
+// TestHelpGoesToStdout checks Main prints the help on the real standard
+// output.
+func TestHelpGoesToStdout(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := os.Stdout
+	os.Stdout = w
+	code := Main([]string{"ordermon", "--help"})
+	os.Stdout = saved
+	_ = w.Close()
+	out, _ := io.ReadAll(r)
+	if code != 0 || !strings.Contains(string(out), "EXIT CODES") {
+		t.Errorf("Main(--help) = %d, printed %d bytes", code, len(out))
 	}
 }

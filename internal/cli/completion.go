@@ -7,6 +7,13 @@ import (
 	"ordermon/internal/config"
 )
 
+// completionCommand is the subcommand that prints a shell completion
+// script for one of completionShells.
+const completionCommand = "completion"
+
+// completionShells are the shells `ordermon completion` writes scripts for.
+var completionShells = []string{"bash", "zsh", "fish"}
+
 // completionScript writes the completion script of shell ("bash", "zsh"
 // or "fish") from the flag table, so every flag is completed and a new
 // one is without further work.
@@ -65,7 +72,7 @@ _ordermon() {
     fi
 }
 complete -F _ordermon ordermon
-`, config.Completion, strings.Join(config.CompletionShells, " "), strings.Join(files, "|"),
+`, completionCommand, strings.Join(completionShells, " "), strings.Join(files, "|"),
 		strings.Join(values, "\n"), strings.Join(words, " "))
 }
 
@@ -73,7 +80,7 @@ func zshCompletion(b *strings.Builder) {
 	esc := strings.NewReplacer(`'`, `'\''`, `[`, `\[`, `]`, `\]`, `:`, `\:`)
 	fmt.Fprintf(b, "#compdef ordermon\n# zsh completion for ordermon. Load it with: source <(ordermon completion zsh)\n")
 	fmt.Fprintf(b, "_ordermon() {\n  if (( CURRENT == 3 )) && [[ $words[2] == %s ]]; then\n    compadd %s; return\n  fi\n  _arguments -s \\\n",
-		config.Completion, strings.Join(config.CompletionShells, " "))
+		completionCommand, strings.Join(completionShells, " "))
 	for _, f := range config.Flags() {
 		spec := "--" + f.Long
 		if f.Short != "" {
@@ -90,7 +97,7 @@ func zshCompletion(b *strings.Builder) {
 		}
 		fmt.Fprintf(b, "    '%s[%s]%s' \\\n", spec, esc.Replace(shortHelp(f)), action)
 	}
-	fmt.Fprintf(b, "    '*:order ID or %s: '\n}\n", config.Completion)
+	fmt.Fprintf(b, "    '*:order ID or %s: '\n}\n", completionCommand)
 	b.WriteString("if [[ $funcstack[1] == _ordermon ]]; then _ordermon \"$@\"; else compdef _ordermon ordermon; fi\n")
 }
 
@@ -98,9 +105,9 @@ func fishCompletion(b *strings.Builder) {
 	esc := strings.NewReplacer(`\`, `\\`, `'`, `\'`)
 	b.WriteString("# fish completion for ordermon. Load it with: ordermon completion fish | source\n")
 	b.WriteString("complete -c ordermon -f\n")
-	fmt.Fprintf(b, "complete -c ordermon -n '__fish_use_subcommand' -a %s -d 'Print a shell completion script'\n", config.Completion)
+	fmt.Fprintf(b, "complete -c ordermon -n '__fish_use_subcommand' -a %s -d 'Print a shell completion script'\n", completionCommand)
 	fmt.Fprintf(b, "complete -c ordermon -n '__fish_seen_subcommand_from %s' -a '%s'\n",
-		config.Completion, strings.Join(config.CompletionShells, " "))
+		completionCommand, strings.Join(completionShells, " "))
 	for _, f := range config.Flags() {
 		line := "complete -c ordermon"
 		if f.Short != "" {

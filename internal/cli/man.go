@@ -41,7 +41,7 @@ The configuration file (under $XDG_CONFIG_HOME when it is set);
 config.example.toml in the source documents every key.
 .SH EXIT STATUS
 `)
-	for _, c := range config.ExitCodes {
+	for _, c := range exitCodes {
 		fmt.Fprintf(&b, ".TP\n.B %s\n%s.\n", roffEscape(c.Code), roffText(c.Text))
 	}
 	b.WriteString(`.SH EXAMPLES

@@ -143,7 +143,7 @@ func TestConfigPrecedence(t *testing.T) {
 			name: "interval from file",
 			file: `interval = "3s"`,
 			check: func(t *testing.T, o *Options) {
-				if o.Interval != 3*time.Second || o.File.Interval != Duration(3*time.Second) {
+				if o.Interval != 3*time.Second || o.File.Interval != 3*time.Second {
 					t.Errorf("Interval = %v", o.Interval)
 				}
 			},
@@ -153,7 +153,7 @@ func TestConfigPrecedence(t *testing.T) {
 			file: `interval = "3s"`,
 			args: []string{"-i", "4"},
 			check: func(t *testing.T, o *Options) {
-				if o.Interval != 4*time.Second || o.File.Interval != Duration(4*time.Second) {
+				if o.Interval != 4*time.Second || o.File.Interval != 4*time.Second {
 					t.Errorf("Interval = %v, File.Interval = %v", o.Interval, o.File.Interval)
 				}
 			},

@@ -12,7 +12,6 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"ordermon/internal/safefile"
-	"ordermon/internal/textsafe"
 )
 
 // maxFileSize caps the configuration file; anything bigger is not a
@@ -33,24 +32,30 @@ func readFile(path, namedBy string, f *File) (found bool, err error) {
 	case errors.Is(err, safefile.ErrTooLarge):
 		return false, &ConfigError{Path: path, Msg: "larger than 1 MiB; is this really the configuration file?"}
 	case err != nil:
-		return false, &ConfigError{Path: path, Msg: pathErrorMsg(err)}
+		return false, &ConfigError{Path: path, Msg: safefile.Why(err)}
 	}
 	return true, decodeFile(path, data, f)
 }
 
-// doc is a decoded configuration file: the decoder's metadata, which knows
-// where every key is, and the value of every known key present.
+// doc is a parsed configuration file whose values are not decoded yet.
 type doc struct {
 	path string
 	md   toml.MetaData
 	top  map[string]toml.Primitive
-	at   map[string]toml.Primitive // by dotted name: "kalshi.env"
 }
+
+// unmarshaler is a toml.Unmarshaler made of a function: the decoder hands
+// it the raw value, and reports its error as a toml.ParseError carrying
+// the key and its position.
+type unmarshaler func(any) error
+
+// UnmarshalTOML calls the function.
+func (u unmarshaler) UnmarshalTOML(raw any) error { return u(raw) }
 
 // decodeFile decodes TOML data into f, key by key from the table, and
 // checks every value, so that each error names the file, line and key.
 func decodeFile(path string, data []byte, f *File) error {
-	d, err := newDoc(path, data)
+	d, err := parseDoc(path, data)
 	if err != nil {
 		return err
 	}
@@ -58,111 +63,92 @@ func decodeFile(path string, data []byte, f *File) error {
 		return err
 	}
 	for _, k := range keys {
-		p, ok := d.at[k.name]
-		if !ok {
-			continue
+		p, ok, err := d.value(strings.Split(k.name, "."))
+		if err == nil && ok {
+			err = d.errorAt(k.name, d.md.PrimitiveDecode(p, unmarshaler(func(raw any) error { return k.set(f, raw) })))
 		}
-		if err := d.md.PrimitiveDecode(p, setter{k, f}); err != nil {
-			return d.valueError(k.name, err)
+		if err != nil {
+			return err
 		}
 	}
 	return d.crossCheck(f)
 }
 
-// newDoc parses data, after making sure it is not nested deep enough to
-// make the parser slow, and indexes the keys of the top level and of the
-// known tables.
-func newDoc(path string, data []byte) (*doc, error) {
+// parseDoc parses data, after making sure it is not nested deep enough to
+// make the parser slow.
+func parseDoc(path string, data []byte) (*doc, error) {
 	if line, msg := tooDeep(data); line > 0 {
 		return nil, &ConfigError{Path: path, Line: line, Msg: msg}
 	}
-	d := &doc{path: path, at: map[string]toml.Primitive{}}
+	d := &doc{path: path}
 	md, err := toml.Decode(string(data), &d.top)
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		msg := cleanMsg(pe.Message)
+		leaf := strings.Trim(pe.LastKey[strings.LastIndexByte(pe.LastKey, '.')+1:], `"'`)
+		if slices.ContainsFunc(keys, func(k key) bool { return k.secret() && k.leaf() == leaf }) {
+			// The parser quotes bits of the line, which sets a secret.
+			msg = `not valid TOML here; a string must be in double quotes, like key = "..."`
+		}
+		// The parser counts the newline that ends a line as the start of
+		// the next, so "[kalshi" would be blamed on the line after it: the
+		// byte offset says where the error is.
+		s := min(max(pe.Position.Start, 0), len(data))
+		line, col := bytes.Count(data[:s], []byte("\n"))+1, s-bytes.LastIndexByte(data[:s], '\n')
+		return nil, &ConfigError{Path: path, Line: line, Msg: fmt.Sprintf("column %d: %s", col, msg)}
+	}
 	if err != nil {
-		return nil, syntaxError(path, data, err)
+		return nil, &ConfigError{Path: path, Msg: cleanMsg(err.Error())}
 	}
 	d.md = md
-	for name, p := range d.top {
-		d.at[name] = p
-	}
-	for _, t := range tables {
-		if err := d.table(t); err != nil {
-			return nil, err
-		}
-	}
 	return d, nil
 }
 
-// setter decodes one key's value through the table.
-type setter struct {
-	k key
-	f *File
-}
-
-// UnmarshalTOML lets the decoder hand over the raw value; an error it
-// returns comes back as a toml.ParseError with the key's position.
-func (s setter) UnmarshalTOML(raw any) error { return s.k.decode(s.f, raw) }
-
-// table indexes the keys of table name, after checking that it is one.
-func (d *doc) table(name string) error {
-	p, ok := d.top[name]
-	if !ok {
-		return nil
-	}
-	isTable := func(raw any) error {
-		if _, ok := raw.(map[string]any); !ok {
-			return wrongType("a table (["+name+"])", raw)
+// value finds the undecoded value of key k, checking on the way down that
+// each table is one.
+func (d *doc) value(k toml.Key) (toml.Primitive, bool, error) {
+	p, ok := d.top[k[0]]
+	for i := 1; ok && i < len(k); i++ {
+		table := k[:i].String()
+		var sub map[string]toml.Primitive
+		err := d.md.PrimitiveDecode(p, unmarshaler(func(raw any) error {
+			if _, isTable := raw.(map[string]any); !isTable {
+				return wrongType("a table (["+table+"])", raw)
+			}
+			return nil
+		}))
+		if err = d.errorAt(table, err); err != nil {
+			return p, false, err
 		}
-		return nil
+		_ = d.md.PrimitiveDecode(p, &sub) // a table decodes into a map
+		p, ok = sub[k[i]]
 	}
-	if err := d.md.PrimitiveDecode(p, unmarshalFunc(isTable)); err != nil {
-		return d.valueError(name, err)
-	}
-	var sub map[string]toml.Primitive
-	if err := d.md.PrimitiveDecode(p, &sub); err != nil {
-		return d.valueError(name, err)
-	}
-	for k, v := range sub {
-		d.at[name+"."+k] = v
-	}
-	return nil
+	return p, ok, nil
 }
 
-// unmarshalFunc is a toml.Unmarshaler made of a function.
-type unmarshalFunc func(any) error
-
-// UnmarshalTOML calls the function.
-func (f unmarshalFunc) UnmarshalTOML(raw any) error { return f(raw) }
-
-// errProbe is what line's probe returns to make the decoder report where
-// a key is.
+// errProbe is the error line's probe returns.
 var errProbe = errors.New("probe")
 
-// line returns the line of the key with the dotted name, or 0.
-func (d *doc) line(name string) int {
-	p, ok := d.at[name]
-	if !ok {
-		return 0
-	}
-	return d.lineOf(p)
-}
-
-// lineOf returns the line of the key whose value is p: decoding it with a
-// probe that always fails makes the decoder report the key's position,
-// which it otherwise keeps to itself.
-func (d *doc) lineOf(p toml.Primitive) int {
+// line returns the line of key k, or 0. MetaData keeps the positions of
+// keys to itself but reports them with a decoding error, so a probe that
+// always fails makes it tell.
+func (d *doc) line(k toml.Key) int {
+	p, ok, _ := d.value(k)
 	var pe toml.ParseError
-	if errors.As(d.md.PrimitiveDecode(p, unmarshalFunc(func(any) error { return errProbe })), &pe) {
+	if ok && errors.As(d.md.PrimitiveDecode(p, unmarshaler(func(any) error { return errProbe })), &pe) {
 		return pe.Position.Line
 	}
 	return 0
 }
 
-// valueError converts the decoder's report of a value that a key's decode
-// refused.
-func (d *doc) valueError(name string, err error) error {
+// errorAt converts the decoder's report of a value that key name's check
+// refused, or returns nil for nil.
+func (d *doc) errorAt(name string, err error) error {
 	var pe toml.ParseError
-	if errors.As(err, &pe) {
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &pe):
 		return &ConfigError{Path: d.path, Line: pe.Position.Line, Key: name, Msg: cleanMsg(pe.Message)}
 	}
 	return &ConfigError{Path: d.path, Key: name, Msg: "invalid value"}
@@ -170,48 +156,23 @@ func (d *doc) valueError(name string, err error) error {
 
 // crossCheck checks what involves more than one key.
 func (d *doc) crossCheck(f *File) error {
-	p := f.Pipeline
+	names := []string{"pipeline.token", "pipeline.token_file", "pipeline.token_command"}
 	var set []string
-	for _, s := range []struct {
-		name string
-		on   bool
-	}{{"token", p.Token != ""}, {"token_file", p.TokenFile != ""}, {"token_command", p.TokenCommand != ""}} {
-		if s.on {
-			set = append(set, s.name)
+	for i, v := range []string{f.Pipeline.Token.Reveal(), f.Pipeline.TokenFile, f.Pipeline.TokenCommand} {
+		if v != "" {
+			set = append(set, names[i])
 		}
 	}
 	if len(set) > 1 {
-		return &ConfigError{Path: d.path, Line: d.line("pipeline." + set[1]),
-			Msg: "only one of pipeline.token, pipeline.token_file and pipeline.token_command may be set; found " +
-				"pipeline." + strings.Join(set, " and pipeline.")}
+		return &ConfigError{Path: d.path, Line: d.line(strings.Split(set[1], ".")),
+			Msg: "only one of " + strings.Join(names[:2], ", ") + " and " + names[2] + " may be set; found " + strings.Join(set, " and ")}
 	}
-	if f.Kalshi.ReconcileInterval < f.Interval {
-		return &ConfigError{Path: d.path, Line: d.line("kalshi.reconcile_interval"), Key: "kalshi.reconcile_interval",
-			Msg: fmt.Sprintf("%s is shorter than interval (%s); it must be at least as long", f.Kalshi.ReconcileInterval, f.Interval)}
+	// An interval the file sets raises an unset reconcile_interval.
+	if r := f.Kalshi.ReconcileInterval; r < f.Interval && d.md.IsDefined("kalshi", "reconcile_interval") {
+		return &ConfigError{Path: d.path, Line: d.line(toml.Key{"kalshi", "reconcile_interval"}), Key: "kalshi.reconcile_interval",
+			Msg: fmt.Sprintf("%s is shorter than interval (%s); it must be at least as long", r, f.Interval)}
 	}
 	return nil
-}
-
-// syntaxError converts a TOML syntax error. The parser quotes bits of the
-// offending line, so when that line sets a secret the message is replaced
-// by one that quotes nothing.
-func syntaxError(path string, data []byte, err error) error {
-	var pe toml.ParseError
-	if !errors.As(err, &pe) {
-		return &ConfigError{Path: path, Msg: cleanMsg(err.Error())}
-	}
-	msg := cleanMsg(pe.Message)
-	if isSecretKey(pe.LastKey) {
-		msg = `not valid TOML here; a string must be in double quotes, like key = "..."`
-	}
-	// The parser counts a newline that ends a line as the start of the
-	// next, so "[kalshi" followed by a newline would be blamed on the line
-	// after it: the line and column are recomputed from the byte offset.
-	line, col := pe.Position.Line, pe.Position.Col
-	if s := pe.Position.Start; s >= 0 && s <= len(data) {
-		line, col = bytes.Count(data[:s], []byte("\n"))+1, s-bytes.LastIndexByte(data[:s], '\n')
-	}
-	return &ConfigError{Path: path, Line: line, Msg: fmt.Sprintf("column %d: %s", col, msg)}
 }
 
 // maxUnknown caps how many unknown keys one error lists.
@@ -224,99 +185,60 @@ func (d *doc) unknownKeys() error {
 	var found []toml.Key
 	more := 0
 	for _, k := range d.md.Keys() {
-		if d.known(k) || slices.ContainsFunc(found, func(p toml.Key) bool { return isPrefix(p, k) }) {
-			continue
-		}
-		if len(found) == maxUnknown {
+		inFound := slices.ContainsFunc(found, func(p toml.Key) bool { return len(p) <= len(k) && slices.Equal(p, k[:len(p)]) })
+		switch {
+		case known(k.String()) || inFound:
+		case len(found) == maxUnknown:
 			more++
-			continue
+		default:
+			found = append(found, k)
 		}
-		found = append(found, k)
-	}
-	if len(found) == 0 {
-		return nil
 	}
 	var parts []string
 	for _, k := range found {
-		name, hint := cleanMsg(k.String()), suggest(k)
-		if looksLikeSecret(k[len(k)-1]) {
-			// A token pasted where a key goes must not be echoed.
-			name, hint = "(a key that looks like a token, not shown)", ""
+		name, notes := cleanMsg(k.String()), []string{"line " + strconv.Itoa(d.line(k))}
+		if leaf := k[len(k)-1]; strings.HasPrefix(leaf, "eyJ") || len(leaf) > 40 {
+			// A token pasted where a key goes (a JWT, or longer than any
+			// key) must not be echoed.
+			name = "(a key that looks like a token, not shown)"
+		} else if s := suggest(k); s != "" {
+			notes = append(notes, "did you mean "+s+"?")
 		}
 		if len(found) == 1 && more == 0 {
-			msg := "unknown key " + name
-			if hint != "" {
-				msg += " (did you mean " + hint + "?)"
+			if len(notes) > 1 {
+				name += " (" + notes[1] + ")"
 			}
-			return &ConfigError{Path: d.path, Line: d.keyLine(k), Msg: msg}
-		}
-		notes := []string{"line " + strconv.Itoa(d.keyLine(k))}
-		if hint != "" {
-			notes = append(notes, "did you mean "+hint+"?")
+			return &ConfigError{Path: d.path, Line: d.line(k), Msg: "unknown key " + name}
 		}
 		parts = append(parts, name+" ("+strings.Join(notes, "; ")+")")
 	}
 	if more > 0 {
 		parts = append(parts, fmt.Sprintf("and %d more", more))
 	}
+	if len(parts) == 0 {
+		return nil
+	}
 	return &ConfigError{Path: d.path, Msg: "unknown keys: " + strings.Join(parts, ", ")}
 }
 
-// known reports whether k is a key or table of the table, or lies inside
-// a known key (a table where a value belongs, which decoding reports).
-func (d *doc) known(k toml.Key) bool {
-	name := k.String()
-	if slices.Contains(tables, name) {
-		return true
-	}
-	for _, fk := range keys {
-		if fk.name == name || strings.HasPrefix(name, fk.name+".") {
-			return true
-		}
-	}
-	return false
+// known reports whether name is a key or table of the table, or lies
+// inside a key (a table where a value belongs, which decoding reports).
+func known(name string) bool {
+	return slices.ContainsFunc(keys, func(k key) bool {
+		table, _, _ := strings.Cut(k.name, ".")
+		return name == table || name == k.name || strings.HasPrefix(name, k.name+".")
+	})
 }
 
-// keyLine finds the line of any key of the file, walking down from the
-// top table.
-func (d *doc) keyLine(k toml.Key) int {
-	p, ok := d.top[k[0]]
-	for _, part := range k[1:] {
-		var sub map[string]toml.Primitive
-		if !ok || d.md.PrimitiveDecode(p, &sub) != nil {
-			return 0
-		}
-		p, ok = sub[part]
-	}
-	if !ok {
-		return 0
-	}
-	return d.lineOf(p)
-}
-
-// looksLikeSecret reports whether a key name is more likely a pasted
-// credential than a misspelled key: a JWT ("eyJ...") or anything longer
-// than any real key.
-func looksLikeSecret(name string) bool {
-	return strings.HasPrefix(name, "eyJ") || len(name) > 40
-}
-
-func isPrefix(p, k toml.Key) bool {
-	return len(p) <= len(k) && slices.Equal(p, k[:len(p)])
-}
-
-// suggest returns the known key the user probably meant by k: the same
-// name in another table, or a name one or two edits away.
+// suggest returns the key the user probably meant by k: the same name in
+// another table, or a name one or two edits away.
 func suggest(k toml.Key) string {
-	leaf := k[len(k)-1]
+	name, best, bestDist := k.String(), "", 3
 	for _, fk := range keys {
-		if fk.leaf() == leaf && fk.name != k.String() {
+		if fk.leaf() == k[len(k)-1] && fk.name != name {
 			return fk.name
 		}
-	}
-	best, bestDist := "", 3
-	for _, fk := range keys {
-		if dist := editDistance(fk.name, k.String()); dist < bestDist {
+		if dist := editDistance(fk.name, name); dist < bestDist {
 			best, bestDist = fk.name, dist
 		}
 	}
@@ -328,8 +250,7 @@ func editDistance(a, b string) int {
 	if len(a) > 64 || len(b) > 64 {
 		return 64
 	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
 	for j := range prev {
 		prev[j] = j
 	}
@@ -345,27 +266,4 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
-}
-
-// isSecretKey reports whether the TOML key holds a secret whose value must
-// not be quoted back.
-func isSecretKey(key string) bool {
-	leaf := key[strings.LastIndexByte(key, '.')+1:]
-	leaf = strings.Trim(leaf, `"'`)
-	return leaf == "token" || leaf == "api_key"
-}
-
-// cleanMsg makes text from a parser or the file safe and short.
-func cleanMsg(s string) string {
-	return textsafe.Truncate(textsafe.Clean(s[:min(len(s), 1024)]), 200)
-}
-
-// pathErrorMsg describes a file system error without repeating the path,
-// which the ConfigError already names.
-func pathErrorMsg(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return cleanMsg(err.Error())
 }

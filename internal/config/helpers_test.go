@@ -9,9 +9,9 @@ import (
 
 // result is what one parse produced.
 type result struct {
-	opts           *Options
-	err            error
-	stdout, stderr string
+	opts   *Options
+	err    error
+	stderr string
 }
 
 // testEnv returns an environment whose configuration and home directories
@@ -33,9 +33,9 @@ func testEnv(t *testing.T, vars map[string]string) map[string]string {
 // runParse parses args with env as the whole environment.
 func runParse(t *testing.T, env map[string]string, args ...string) result {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	o, err := parse(args, func(k string) string { return env[k] }, &stdout, &stderr)
-	return result{o, err, stdout.String(), stderr.String()}
+	var stderr bytes.Buffer
+	o, err := Parse(args, func(k string) string { return env[k] }, &stderr)
+	return result{o, err, stderr.String()}
 }
 
 // writeFile writes content to a new file in a temporary directory with the

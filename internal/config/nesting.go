@@ -50,8 +50,7 @@ func tooDeep(data []byte) (int, string) {
 			dots, keyDots = 0, 0
 		case '[', '{':
 			if c == '[' && wasStart && len(levels) == 0 {
-				// A table header: its parts count for the keys under it.
-				header = -1
+				header = -1 // a table header: its parts count for the keys under it
 				entries++
 			}
 			levels = append(levels, 1+keyDots)
@@ -83,42 +82,33 @@ func tooDeep(data []byte) (int, string) {
 	return 0, ""
 }
 
-// skipString returns the index of the last byte of the string starting at
-// data[i] (a basic or literal string, on one line or many) and how many
-// newlines it holds. An unterminated string ends at the end of its line,
-// or of the data for a multi-line one; the parser reports it.
+// skipString returns the index of the last byte of the string that starts
+// at data[i] (basic or literal, on one line or many) and how many newlines
+// it holds. An unterminated string ends at the end of its line, or of the
+// data for a multi-line one; the parser reports it.
 func skipString(data []byte, i int) (end, newlines int) {
 	q := data[i]
-	if i+2 < len(data) && data[i+1] == q && data[i+2] == q {
-		delim := []byte{q, q, q}
-		for j := i + 3; j < len(data); j++ {
-			switch {
-			case data[j] == '\\' && q == '"':
-				j++
-				if j < len(data) && data[j] == '\n' {
-					newlines++
-				}
-			case data[j] == '\n':
-				newlines++
-			case bytes.HasPrefix(data[j:], delim):
-				// Up to two more quotes may belong to the string.
-				for j+3 < len(data) && data[j+3] == q {
-					j++
-				}
-				return j + 2, newlines
-			}
-		}
-		return len(data) - 1, newlines
+	delim := []byte{q, q, q}
+	multi := bytes.HasPrefix(data[i:], delim)
+	if multi {
+		i += 2
 	}
 	for j := i + 1; j < len(data); j++ {
-		switch {
-		case data[j] == '\\' && q == '"':
-			j++
-		case data[j] == q:
-			return j, 0
-		case data[j] == '\n':
+		switch c := data[j]; {
+		case c == '\n' && !multi:
 			return j - 1, 0
+		case c == '\n':
+			newlines++
+		case c == '\\' && q == '"' && j+1 < len(data) && data[j+1] != '\n':
+			j++ // an escaped character such as \"
+		case c == q && !multi:
+			return j, 0
+		case c == q && bytes.HasPrefix(data[j:], delim):
+			for j+3 < len(data) && data[j+3] == q {
+				j++ // up to two more quotes belong to the string
+			}
+			return j + 2, newlines
 		}
 	}
-	return len(data) - 1, 0
+	return len(data) - 1, newlines
 }

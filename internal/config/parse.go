@@ -1,18 +1,18 @@
 package config
 
 import (
+	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
-	"time"
 
 	"ordermon/internal/engine"
 	"ordermon/internal/safefile"
+	"ordermon/kalshi"
 )
 
 // Parse reads the command line (args without the program name), the
@@ -20,140 +20,116 @@ import (
 // configuration file, and returns the checked result. Warnings, such as a
 // private key file others can read, go to stderr.
 //
-// For --help it prints the usage to standard output and returns ErrHelp
-// (or an *OutputError if that failed); for --version, --man and
-// `completion` it returns Options saying so and checks nothing else. Any
-// other error is a *UsageError or a *ConfigError.
+// Under --help it returns ErrHelp, and under --version or --man Options
+// saying so, having checked nothing else. Any other error is a
+// *UsageError or a *ConfigError.
 func Parse(args []string, env func(string) string, stderr io.Writer) (*Options, error) {
-	return parse(args, env, os.Stdout, stderr)
-}
-
-// parse is Parse with standard output as a parameter, for tests.
-func parse(args []string, env func(string) string, stdout, stderr io.Writer) (*Options, error) {
 	if env == nil {
 		env = os.Getenv
 	}
-	o, v, err := parseArgs(args)
-	if err != nil {
+	o, err := parseArgs(args)
+	switch {
+	case err != nil:
 		return nil, err
-	}
-	if o.Help {
-		if err := writeUsage(stdout); err != nil {
-			return o, &OutputError{Err: err}
-		}
+	case o.Help:
 		return o, ErrHelp
-	}
-	if o.Version || o.Man || o.Completion != "" {
+	case o.Version || o.Man:
 		return o, nil
-	}
-
-	if v.config == "-" {
+	case o.ConfigPath == "-":
 		// Standard input is the live screen's keyboard, and a pipe that
 		// nobody closes would hang the start: a file it must be.
 		return nil, &UsageError{Msg: "--config -: reading the configuration from standard input is not supported; " +
 			"name a file (--config /dev/stdin works when standard input is redirected from one)"}
 	}
-	f, err := o.readConfig(v.config, env, stderr)
+	f, err := o.readConfig(env, stderr)
+	if err == nil {
+		err = applyEnv(&f, env)
+	}
+	if err == nil {
+		err = o.resolve(f)
+	}
+	if err == nil && !o.Demo {
+		err = o.checkSources(env, stderr)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if err := applyEnv(&f, env); err != nil {
-		return nil, err
+	return o, nil
+}
+
+// parseArgs parses flags and IDs. Flags may come before, between or after
+// IDs, as in most modern CLIs; "--" ends the flags.
+func parseArgs(args []string) (*Options, error) {
+	o := &Options{}
+	fs := flagSet(o)
+	var ids []string
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
+			return nil, &UsageError{Msg: flagErrorMsg(err)}
+		}
+		left := fs.Args()
+		if used := len(rest) - len(left); len(left) == 0 || used > 0 && rest[used-1] == "--" {
+			ids = append(ids, left...)
+			break
+		}
+		ids, rest = append(ids, left[0]), left[1:]
 	}
-	o.applyFlags(&f, v.noPush)
-	if err := o.resolve(f); err != nil {
-		return nil, err
-	}
-	if o.Demo {
+	intervalGiven := false
+	fs.Visit(func(fl *flag.Flag) {
+		given := dashes(fl.Name)
+		if b, ok := fl.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+			given += "=" + fl.Value.String()
+		}
+		o.given = append(o.given, given)
+		intervalGiven = intervalGiven || fl.Name == "interval" || fl.Name == "i"
+	})
+	if o.Help || o.Version || o.Man {
 		return o, nil
 	}
-	if err := o.checkSources(env, stderr); err != nil {
-		return nil, err
+	if intervalGiven && o.Interval < MinInterval {
+		return nil, &UsageError{Msg: fmt.Sprintf("--interval %s is shorter than the minimum of %s", o.Interval, MinInterval)}
+	}
+	if _, err := checkEnv(o.Env); o.Env != "" && err != nil {
+		return nil, &UsageError{Msg: "--env: " + err.Error()}
+	}
+	for _, id := range ids {
+		t, err := engine.ParseTarget(id)
+		if err != nil {
+			return nil, &UsageError{Msg: err.Error()}
+		}
+		o.Targets = append(o.Targets, t)
+	}
+	if o.Once && len(o.Targets) == 0 && !o.Demo && !o.All {
+		return nil, &UsageError{Msg: "--once needs at least one order ID, like ordermon --once intent:123 (or --all)"}
 	}
 	return o, nil
 }
 
 // readConfig reads the configuration file (--config, $ORDERMON_CONFIG or
 // the default location) over the defaults, with its paths resolved.
-func (o *Options) readConfig(flagPath string, env func(string) string, stderr io.Writer) (File, error) {
+func (o *Options) readConfig(env func(string) string, stderr io.Writer) (File, error) {
 	f := DefaultFile()
-	path, namedBy := configPath(flagPath, env)
+	path, namedBy := configPath(o.ConfigPath, env)
+	o.ConfigPath = path
 	if path == "" {
 		return f, nil
 	}
-	o.ConfigPath = path
 	var err error
 	if o.ConfigFound, err = readFile(path, namedBy, &f); err != nil || !o.ConfigFound {
 		return f, err
 	}
 	for _, k := range keys {
-		if k.path != nil {
-			*k.path(&f) = resolvePath(*k.path(&f), path, env)
+		if p, ok := k.field(&f).(*string); ok && k.path && *p != "" {
+			if *p = expandHome(*p, env); !filepath.IsAbs(*p) {
+				*p = filepath.Join(filepath.Dir(path), *p)
+			}
 		}
 	}
-	if f.Pipeline.Token != "" || f.Pipeline.APIKey != "" {
-		warnSharedConfig(path, stderr)
+	hasSecret := slices.ContainsFunc(keys, func(k key) bool { return k.secret() && k.show(&f) != "" })
+	if st, err := os.Stat(path); err == nil && hasSecret {
+		warnIfShared(path, st.Mode(), "configuration file", "holds a secret and ", stderr)
 	}
 	return f, nil
-}
-
-// parseArgs parses flags and IDs. Flags may come before, between or after
-// IDs, as in most modern CLIs; "--" ends the flags.
-func parseArgs(args []string) (*Options, *flagValues, error) {
-	o, v := &Options{}, &flagValues{}
-	if len(args) > 0 && args[0] == Completion {
-		if len(args) != 2 || !slices.Contains(CompletionShells, args[1]) {
-			return nil, nil, &UsageError{Msg: "use: ordermon completion " + strings.Join(CompletionShells, "|")}
-		}
-		o.Completion = args[1]
-		return o, v, nil
-	}
-	fs := flagSet(o, v)
-	var ids []string
-	rest := args
-	for {
-		if err := fs.Parse(rest); err != nil {
-			return nil, nil, &UsageError{Msg: flagErrorMsg(err)}
-		}
-		left := fs.Args()
-		if len(left) == 0 {
-			break
-		}
-		used := len(rest) - len(left)
-		if used > 0 && rest[used-1] == "--" {
-			ids = append(ids, left...)
-			break
-		}
-		ids = append(ids, left[0])
-		rest = left[1:]
-	}
-	if o.Help || o.Version || o.Man {
-		return o, v, nil
-	}
-
-	if v.interval.set {
-		if v.interval.d < MinInterval {
-			return nil, nil, &UsageError{Msg: fmt.Sprintf("--interval %s is shorter than the minimum of %s", v.interval.d, MinInterval)}
-		}
-		o.Interval = v.interval.d
-	}
-	o.Timeout = v.timeout.d
-	if o.Env != "" {
-		if _, msg := checkEnv(o.Env); msg != "" {
-			return nil, nil, &UsageError{Msg: "--env: " + msg}
-		}
-	}
-	for _, id := range ids {
-		t, err := engine.ParseTarget(id)
-		if err != nil {
-			return nil, nil, &UsageError{Msg: err.Error()}
-		}
-		o.Targets = append(o.Targets, t)
-	}
-	if o.Once && len(o.Targets) == 0 && !o.Demo && !o.All {
-		return nil, nil, &UsageError{Msg: "--once needs at least one order ID, like ordermon --once intent:123 (or --all)"}
-	}
-	return o, v, nil
 }
 
 // applyEnv lets the environment override the file, through the same
@@ -167,27 +143,27 @@ func applyEnv(f *File, env func(string) string) error {
 		if v == "" {
 			continue
 		}
-		if err := k.decode(f, v); err != nil {
+		if err := k.set(f, v); err != nil {
 			return &ConfigError{Key: k.env, Msg: err.Error()}
 		}
-		if k.path != nil {
-			*k.path(f) = expandHome(*k.path(f), env)
+		if p, ok := k.field(f).(*string); ok && k.path {
+			*p = expandHome(*p, env)
 		}
-	}
-	if strings.TrimSpace(env("ORDERMON_PIPELINE_TOKEN")) != "" {
-		// A token from the environment replaces every token source of the
-		// file: it is the more specific choice.
-		f.Pipeline.TokenFile, f.Pipeline.TokenCommand = "", ""
+		if k.name == "pipeline.token" {
+			// A token from the environment replaces every token source of
+			// the file: it is the more specific choice.
+			f.Pipeline.TokenFile, f.Pipeline.TokenCommand = "", ""
+		}
 	}
 	return nil
 }
 
-// applyFlags lets the flags override the file and the environment.
-// --env picks the environment's URLs even over kalshi.base_url and
-// kalshi.ws_url: it is the more specific choice.
-func (o *Options) applyFlags(f *File, noPush bool) {
+// resolve applies the flags to the final File, which they override (--env
+// even over kalshi.base_url and kalshi.ws_url: it is the more specific
+// choice), and derives the values the program uses.
+func (o *Options) resolve(f File) error {
 	if o.Interval != 0 {
-		f.Interval = Duration(o.Interval)
+		f.Interval = o.Interval
 	}
 	if o.UTC {
 		f.Timezone = "UTC"
@@ -195,41 +171,28 @@ func (o *Options) applyFlags(f *File, noPush bool) {
 	if o.Env != "" {
 		f.Kalshi.Env, f.Kalshi.BaseURL, f.Kalshi.WSURL = o.Env, "", ""
 	}
-	if noPush {
-		f.Kalshi.Push = false
-	}
-}
-
-// resolve derives the values the program uses from the final File.
-func (o *Options) resolve(f File) error {
+	f.Kalshi.Push = f.Kalshi.Push && !o.NoPush
 	loc, err := loadLocation(f.Timezone)
 	if err != nil {
 		return &ConfigError{Key: "timezone", Msg: err.Error()}
 	}
-	rest, ws := kalshiURLs(f.Kalshi.Env)
-	if f.Kalshi.WSURL == "" {
-		f.Kalshi.WSURL = ws
-		if f.Kalshi.BaseURL != "" && isLoopback(f.Kalshi.BaseURL) {
-			// A local test server serves both on one port.
-			u, _ := url.Parse(f.Kalshi.BaseURL)
-			f.Kalshi.WSURL = strings.Replace(u.Scheme, "http", "ws", 1) + "://" + u.Host + "/trade-api/ws/v2"
-		}
-	}
 	if f.Kalshi.BaseURL == "" {
-		f.Kalshi.BaseURL = rest
+		f.Kalshi.BaseURL, _ = kalshi.BaseURLFor(f.Kalshi.Env)
+	}
+	if f.Kalshi.WSURL == "" {
+		// A local test server serves both on one port; for any other base
+		// URL Kalshi knows no WebSocket, and the environment's is used.
+		if f.Kalshi.WSURL, err = kalshi.StreamURLFromBase(f.Kalshi.BaseURL); err != nil {
+			f.Kalshi.WSURL, _ = kalshi.StreamURLFor(f.Kalshi.Env)
+		}
 	}
 	if f.ExportDir, err = exportDir(f.ExportDir); err != nil {
 		return err
 	}
-	o.File = f
-	o.Interval = time.Duration(f.Interval)
-	o.Location = loc
-	o.KalshiBaseURL, o.KalshiWSURL, o.KalshiTier = f.Kalshi.BaseURL, f.Kalshi.WSURL, f.Kalshi.Tier
-	o.Push = f.Kalshi.Push
-	o.ReconcileInterval = max(time.Duration(f.Kalshi.ReconcileInterval), o.Interval)
-	o.KeepFinished = time.Duration(f.KeepFinished)
-	o.ExportDir = f.ExportDir
-	o.Thresholds = f.Stuck.Thresholds()
+	o.File, o.Interval, o.Location = f, f.Interval, loc
+	o.KalshiBaseURL, o.KalshiWSURL, o.KalshiTier, o.Push = f.Kalshi.BaseURL, f.Kalshi.WSURL, f.Kalshi.Tier, f.Kalshi.Push
+	o.ReconcileInterval = max(f.Kalshi.ReconcileInterval, o.Interval)
+	o.KeepFinished, o.ExportDir, o.Thresholds = f.KeepFinished, f.ExportDir, f.Stuck
 	return nil
 }
 
@@ -237,46 +200,66 @@ func (o *Options) resolve(f File) error {
 // and checks that it is a directory.
 func exportDir(dir string) (string, error) {
 	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", &ConfigError{Key: "export_dir", Msg: pathErrorMsg(err)}
+	if err == nil {
+		var st os.FileInfo
+		if st, err = os.Stat(abs); err == nil && !st.IsDir() {
+			return "", &ConfigError{Key: "export_dir", Msg: cleanMsg(abs) + ": not a directory"}
+		}
 	}
-	st, err := os.Stat(abs)
-	switch {
-	case err != nil:
-		return "", &ConfigError{Key: "export_dir", Msg: cleanMsg(abs) + ": " + pathErrorMsg(err)}
-	case !st.IsDir():
-		return "", &ConfigError{Key: "export_dir", Msg: cleanMsg(abs) + ": not a directory"}
+	if err != nil {
+		return "", &ConfigError{Key: "export_dir", Msg: cleanMsg(abs) + ": " + safefile.Why(err)}
 	}
 	return abs, nil
 }
 
-// warnSharedConfig warns when a configuration file holding a secret can be
-// read by others.
-func warnSharedConfig(path string, stderr io.Writer) {
-	if st, err := os.Stat(path); err == nil {
-		warnIfShared(path, st.Mode(), "configuration file", "holds a secret and ", stderr)
+// configPath picks the configuration file: --config, else
+// $ORDERMON_CONFIG, else config.toml in the user configuration directory.
+// namedBy says which of the first two named it, and is "" for the
+// default, which may be missing. Without a home directory there is no
+// default, and path is "": that only matters if nothing else configures a
+// source, which the checks report.
+func configPath(flagPath string, env func(string) string) (path, namedBy string) {
+	if flagPath != "" {
+		return expandHome(flagPath, env), "--config"
 	}
+	if p := env("ORDERMON_CONFIG"); p != "" {
+		return expandHome(p, env), "ORDERMON_CONFIG"
+	}
+	// os.UserConfigDir, reading the variables through env so that the
+	// caller (a test) decides the directory.
+	dir := ".config"
+	switch runtime.GOOS {
+	case "windows":
+		dir = env("AppData")
+	case "darwin", "ios":
+		dir = filepath.Join("Library", "Application Support")
+	default:
+		if xdg := env("XDG_CONFIG_HOME"); filepath.IsAbs(xdg) {
+			dir = xdg
+		}
+	}
+	if !filepath.IsAbs(dir) {
+		if env("HOME") == "" {
+			return "", ""
+		}
+		dir = filepath.Join(env("HOME"), dir)
+	}
+	return filepath.Join(dir, "ordermon", "config.toml"), ""
 }
 
-// checkSecretFile makes sure a file holding a secret is a regular file
-// that can be opened, and warns on stderr, as ssh does, when others can
-// read it. kind names the file in the warning.
-func checkSecretFile(path, kind string, stderr io.Writer) error {
-	f, err := safefile.OpenRead(path)
-	if err != nil {
-		return fmt.Errorf("%s: %s", cleanMsg(path), pathErrorMsg(err))
+// expandHome replaces a leading "~/" with the home directory, since a
+// path in a TOML file or a quoted variable never reaches a shell that
+// would do it.
+func expandHome(p string, env func(string) string) string {
+	if p != "~" && !strings.HasPrefix(p, "~/") && !strings.HasPrefix(p, `~\`) {
+		return p
 	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil {
-		warnIfShared(path, st.Mode(), kind, "", stderr)
+	home := env("HOME")
+	if home == "" {
+		home, _ = os.UserHomeDir()
 	}
-	return nil
-}
-
-// warnIfShared warns when a file holding a secret is readable by group or
-// others. Windows has no such mode bits.
-func warnIfShared(path string, mode os.FileMode, kind, what string, stderr io.Writer) {
-	if perm := mode.Perm(); perm&0o077 != 0 && runtime.GOOS != "windows" {
-		fmt.Fprintf(stderr, "WARNING: %s %s %sis readable by others (mode %04o); chmod 600 it\n", kind, cleanMsg(path), what, perm)
+	if home == "" {
+		return p
 	}
+	return filepath.Join(home, p[1:])
 }

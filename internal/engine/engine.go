@@ -18,7 +18,8 @@ type Config struct {
 	Intents *pipeline.IntentClient
 	// Thresholds decide when a stage counts as stuck.
 	Thresholds Thresholds
-	// Interval is the refresh interval the caller polls at.
+	// Interval is the refresh interval the caller polls at; zero means
+	// DefaultInterval.
 	Interval time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -211,6 +212,11 @@ type sourceState struct {
 	failures int
 }
 
+// DefaultInterval is the refresh interval when none is configured. It is
+// the one default: config's default for the file's interval, and what the
+// engine, the headless modes and the screen fall back to when given none.
+const DefaultInterval = 2 * time.Second
+
 // New returns an engine with no watched orders.
 func New(cfg Config) *Engine {
 	if cfg.Now == nil {
@@ -226,7 +232,7 @@ func New(cfg Config) *Engine {
 		cfg.MaxBackoff = 30 * time.Second
 	}
 	if cfg.Interval <= 0 {
-		cfg.Interval = 2 * time.Second
+		cfg.Interval = DefaultInterval
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)

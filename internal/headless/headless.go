@@ -72,14 +72,11 @@ const (
 // when it was interrupted.
 const Interrupted = "interrupted"
 
-// DefaultInterval is the refresh interval when Options.Interval is zero.
-const DefaultInterval = 2 * time.Second
-
 // Options configures Run.
 type Options struct {
 	Mode Mode
 	// Interval is the time between polls while watching; zero means
-	// DefaultInterval.
+	// engine.DefaultInterval.
 	Interval time.Duration
 	// Timeout ends a watch that has not finished by then; zero means no
 	// limit. It is ignored with Once.
@@ -138,7 +135,7 @@ func run(ctx context.Context, src source, opts Options) int {
 
 func (o Options) withDefaults() Options {
 	if o.Interval <= 0 {
-		o.Interval = DefaultInterval
+		o.Interval = engine.DefaultInterval
 	}
 	if o.Timeout < 0 {
 		o.Timeout = 0

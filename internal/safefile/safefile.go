@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"os"
 	"syscall"
+
+	"ordermon/internal/textsafe"
 )
 
 // NotRegularError is the error (inside an *fs.PathError) for a path that
@@ -98,4 +100,15 @@ func ReadFile(path string, max int64) ([]byte, error) {
 		return nil, &fs.PathError{Op: "read", Path: path, Err: ErrTooLarge}
 	}
 	return b, nil
+}
+
+// Why says what went wrong with a file, without the path that an
+// *fs.PathError repeats: the caller's message names the file already, and
+// says which setting named it. The text is cleaned for a terminal.
+func Why(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return textsafe.Truncate(textsafe.Clean(err.Error()), 200)
 }

@@ -1,4 +1,4 @@
-package config
+package pipeline
 
 import (
 	"context"
@@ -9,14 +9,19 @@ import (
 	"time"
 )
 
-// tokenOptions returns Options whose only token source is p's.
-func tokenOptions(p PipelineFile) *Options {
-	p.BaseURL = "https://x.example"
-	return &Options{File: File{Pipeline: p}}
+// writeFile writes content to a new file in a temporary directory with the
+// given mode and returns its path.
+func writeFile(t *testing.T, name, content string, mode os.FileMode) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), mode); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 func TestTokenStatic(t *testing.T) {
-	fetch := tokenOptions(PipelineFile{Token: "eyJ.static.sig"}).TokenFetcher()
+	fetch := TokenSource{Token: "eyJ.static.sig"}.Fetcher()
 	if tok, err := fetch(t.Context()); tok != "eyJ.static.sig" || err != nil {
 		t.Errorf("token = %q, %v", tok, err)
 	}
@@ -24,7 +29,7 @@ func TestTokenStatic(t *testing.T) {
 
 func TestTokenFileIsReadAtFetchTime(t *testing.T) {
 	path := writeFile(t, "jwt", "  eyJ.first.sig\n\n", 0o600)
-	fetch := tokenOptions(PipelineFile{TokenFile: path}).TokenFetcher()
+	fetch := TokenSource{File: path}.Fetcher()
 	if tok, err := fetch(t.Context()); tok != "eyJ.first.sig" || err != nil {
 		t.Fatalf("token = %q, %v", tok, err)
 	}
@@ -45,7 +50,7 @@ func TestTokenFileErrors(t *testing.T) {
 		{"huge", strings.Repeat("SECRET", maxTokenSize), "larger than 64 KiB"},
 	} {
 		path := writeFile(t, "jwt", tc.content, 0o600)
-		_, err := tokenOptions(PipelineFile{TokenFile: path}).TokenFetcher()(t.Context())
+		_, err := TokenSource{File: path}.Fetcher()(t.Context())
 		if err == nil || !strings.Contains(err.Error(), tc.msg) || !strings.Contains(err.Error(), path) {
 			t.Errorf("%s: err = %v; want it to name %s and say %q", tc.name, err, path, tc.msg)
 		}
@@ -54,14 +59,14 @@ func TestTokenFileErrors(t *testing.T) {
 		}
 	}
 	missing := filepath.Join(t.TempDir(), "gone")
-	_, err := tokenOptions(PipelineFile{TokenFile: missing}).TokenFetcher()(t.Context())
+	_, err := TokenSource{File: missing}.Fetcher()(t.Context())
 	if err == nil || !strings.Contains(err.Error(), "no such file") {
 		t.Errorf("missing file: err = %v", err)
 	}
 }
 
 func TestTokenCommand(t *testing.T) {
-	fetch := tokenOptions(PipelineFile{TokenCommand: "printf '%s\\n' eyJ.cmd.sig; echo noise >&2"}).TokenFetcher()
+	fetch := TokenSource{Command: "printf '%s\\n' eyJ.cmd.sig; echo noise >&2"}.Fetcher()
 	if tok, err := fetch(t.Context()); tok != "eyJ.cmd.sig" || err != nil {
 		t.Errorf("token = %q, %v", tok, err)
 	}
@@ -104,7 +109,7 @@ func TestTokenCommandErrorsNeverShowStdout(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := tokenOptions(PipelineFile{TokenCommand: tc.command}).TokenFetcher()(t.Context())
+			_, err := TokenSource{Command: tc.command}.Fetcher()(t.Context())
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -167,7 +172,7 @@ func TestTokenCommandStderrTokenRedacted(t *testing.T) {
 		"cut short":      "echo 'partial " + jwt[:30] + "' >&2; exit 1",
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := tokenOptions(PipelineFile{TokenCommand: command}).TokenFetcher()(t.Context())
+			_, err := TokenSource{Command: command}.Fetcher()(t.Context())
 			if err == nil {
 				t.Fatal("no error")
 			}

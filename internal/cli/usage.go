@@ -1,9 +1,10 @@
-package config
+package cli
 
 import (
 	"fmt"
-	"io"
 	"strings"
+
+	"ordermon/internal/config"
 )
 
 // The --help text is written by hand, like gh's, because the flag
@@ -63,15 +64,16 @@ EXAMPLES
 EXIT CODES
 `
 
-// ExitCode is one documented exit code.
-type ExitCode struct {
+// exitCode is one documented exit code.
+type exitCode struct {
 	Code string // "0", or "130, 143"
 	Text string // what it means, one sentence without a final period
 }
 
-// ExitCodes are the documented exit codes. When several apply, 2 comes
-// first (nothing ran), then a signal's, then 6, 3, 5, 1, 4 and 0.
-var ExitCodes = []ExitCode{
+// exitCodes are the documented exit codes, for --help and the manual.
+// When several apply, 2 comes first (nothing ran), then a signal's, then
+// 6, 3, 5, 1, 4 and 0.
+var exitCodes = []exitCode{
 	{"0", "Fine; with --exit-status, every order ended successfully"},
 	{"1", "With --exit-status: an order failed"},
 	{"2", "Usage or configuration error; nothing was sent"},
@@ -82,17 +84,27 @@ var ExitCodes = []ExitCode{
 	{"130, 143", "--once was stopped by Ctrl+C (SIGINT: 130), or by SIGTERM or SIGHUP (143); what it had is printed, the unfinished orders marked interrupted"},
 }
 
-// usage returns the --help text.
+// usage returns the --help text, its flags, environment variables and
+// exit codes from their tables.
 func usage() string {
 	var b strings.Builder
 	b.WriteString(usageHead)
-	writeFlags(&b)
+	for _, f := range config.Flags() {
+		name := "      --" + f.Long
+		if f.Short != "" {
+			name = "  -" + f.Short + ", --" + f.Long
+		}
+		if f.Arg != "" {
+			name += " " + f.Arg
+		}
+		writeWrapped(&b, name, f.Help, 27)
+	}
 	b.WriteString(usageConfig)
-	for _, v := range EnvVars() {
+	for _, v := range config.EnvVars() {
 		fmt.Fprintf(&b, "    %-27s %s\n", v.Name, v.Key)
 	}
 	b.WriteString(usageExamples)
-	for _, c := range ExitCodes {
+	for _, c := range exitCodes {
 		writeWrapped(&b, "  "+c.Code, c.Text, 5)
 	}
 	return b.String()
@@ -103,12 +115,10 @@ func usage() string {
 // lines indented to col.
 func writeWrapped(b *strings.Builder, label, text string, col int) {
 	line := label + strings.Repeat(" ", max(col-len(label), 2))
-	first := true
-	for _, word := range strings.Fields(text) {
+	for i, word := range strings.Fields(text) {
 		switch {
-		case first:
+		case i == 0:
 			line += word
-			first = false
 		case len(line)+1+len(word) > 78:
 			b.WriteString(line + "\n")
 			line = strings.Repeat(" ", col) + word
@@ -117,28 +127,4 @@ func writeWrapped(b *strings.Builder, label, text string, col int) {
 		}
 	}
 	b.WriteString(line + "\n")
-}
-
-// EnvVar is an environment variable that overrides a key of the file.
-type EnvVar struct {
-	Name string // "KALSHI_API_KEY_ID"
-	Key  string // "kalshi.api_key_id"
-}
-
-// EnvVars lists the environment variables that override keys, from the
-// key table.
-func EnvVars() []EnvVar {
-	var vs []EnvVar
-	for _, k := range keys {
-		if k.env != "" {
-			vs = append(vs, EnvVar{k.env, k.name})
-		}
-	}
-	return vs
-}
-
-// writeUsage prints the --help text.
-func writeUsage(w io.Writer) error {
-	_, err := io.WriteString(w, usage())
-	return err
 }

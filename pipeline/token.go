@@ -1,4 +1,4 @@
-package config
+package pipeline
 
 import (
 	"bytes"
@@ -17,55 +17,83 @@ import (
 	"ordermon/internal/textsafe"
 )
 
-// TokenCommandTimeout bounds one run of pipeline.token_command, so a
-// password manager waiting for input cannot hang ordermon.
+// TokenCommandTimeout bounds one run of a token command, so a password
+// manager waiting for input cannot hang ordermon.
 const TokenCommandTimeout = 10 * time.Second
 
 // maxTokenSize caps what a token file or command may produce; a JWT is a
 // few kilobytes at most.
 const maxTokenSize = 64 << 10
 
-// TokenFetcher returns a function that gets the intent service's JWT from
-// whichever source is configured — pipeline.token (or
-// ORDERMON_PIPELINE_TOKEN), token_file or token_command — or nil when none
-// is, which matches pipeline.IntentConfig.Token's "nil sends none".
+// TokenSource says where the intent service's JWT comes from: the
+// configuration's pipeline.token (or ORDERMON_PIPELINE_TOKEN), token_file
+// or token_command. At most one is set; the configuration checks that.
+type TokenSource struct {
+	// Token is the JWT itself.
+	Token string
+	// File holds the JWT; it is read on every fetch, so a refreshed token
+	// is picked up without a restart.
+	File string
+	// Command prints the JWT (sh -c), such as a password manager's CLI.
+	Command string
+}
+
+// Fetcher returns a function that gets the JWT from the source, or nil
+// when no source is set, which IntentConfig.Token reads as "send none".
 //
-// The file is read and the command run on every call, so a refreshed
-// token is picked up; callers cache. The function is safe for concurrent
-// use: callers that ask while the command runs share its one run, and a
-// run that failed is not repeated for failureReuse after it ended, so one
-// need never runs the command twice. Errors never contain the token, nor
-// anything the command printed on standard output.
-func (o *Options) TokenFetcher() func(context.Context) (string, error) {
-	p := o.File.Pipeline
+// The file is read and the command run on every call; CachingToken wraps
+// the function so that happens only when the token is due. The function
+// is safe for concurrent use: callers that ask while the command runs
+// share its one run, and a run that failed is not repeated for
+// failureReuse after it ended, so one need never runs the command twice.
+// Errors never contain the token, nor anything the command printed on
+// standard output.
+func (s TokenSource) Fetcher() func(context.Context) (string, error) {
 	switch {
-	case p.Token != "":
-		tok := p.Token
-		return func(context.Context) (string, error) { return tok.Reveal(), nil }
-	case p.TokenFile != "":
-		path := p.TokenFile
-		return func(context.Context) (string, error) { return readTokenFile(path) }
-	case p.TokenCommand != "":
-		command := p.TokenCommand
+	case s.Token != "":
+		return func(context.Context) (string, error) { return s.Token, nil }
+	case s.File != "":
+		return func(context.Context) (string, error) { return readTokenFile(s.File) }
+	case s.Command != "":
 		return (&sharedRun{run: func(ctx context.Context) (string, error) {
-			return runTokenCommand(ctx, command, TokenCommandTimeout)
+			return runTokenCommand(ctx, s.Command, TokenCommandTimeout)
 		}, now: time.Now}).get
 	}
 	return nil
 }
 
+// CheckToken says what is wrong with a JWT or API key, or returns "": it
+// goes into an HTTP header, where whitespace or controls would break the
+// request or smuggle another header. The phrase follows the setting's name
+// and never includes the value.
+func CheckToken(tok string) string {
+	if tok == "" {
+		return "is empty"
+	}
+	for _, r := range tok {
+		if r <= ' ' || r == 0x7f {
+			return "contains whitespace or control characters (more than one line?)"
+		}
+		if r >= 0x80 {
+			return "contains non-ASCII characters"
+		}
+	}
+	return ""
+}
+
 // readTokenFile reads a JWT from a file, ignoring surrounding whitespace.
 func readTokenFile(path string) (string, error) {
+	name := textsafe.Truncate(textsafe.Clean(path), 200)
 	b, err := safefile.ReadFile(path, maxTokenSize)
 	if errors.Is(err, safefile.ErrTooLarge) {
-		return "", fmt.Errorf("pipeline.token_file %s: larger than 64 KiB; it should hold only the token", cleanMsg(path))
+		return "", fmt.Errorf("pipeline.token_file %s: larger than 64 KiB; it should hold only the token", name)
 	}
 	if err != nil {
-		return "", fmt.Errorf("pipeline.token_file %s: %s", cleanMsg(path), pathErrorMsg(err))
+		return "", fmt.Errorf("pipeline.token_file %s: %s", name, safefile.Why(err))
 	}
 	tok := strings.TrimSpace(string(b))
-	if msg := checkToken(tok); msg != "" {
-		return "", fmt.Errorf("pipeline.token_file %s: the token %s", cleanMsg(path), msg)
+	if msg := CheckToken(tok); msg != "" {
+		return "", fmt.Errorf("pipeline.token_file %s: the token %s", name, msg)
 	}
 	return tok, nil
 }
@@ -112,13 +140,13 @@ func runTokenCommand(ctx context.Context, command string, timeout time.Duration)
 		if errors.As(runErr, &ee) {
 			return "", fmt.Errorf("pipeline.token_command failed (%s)%s", ee.ProcessState, excerpt())
 		}
-		return "", fmt.Errorf("pipeline.token_command could not be run: %s", cleanMsg(runErr.Error()))
+		return "", fmt.Errorf("pipeline.token_command could not be run: %s", textsafe.Excerpt([]byte(runErr.Error()), 200))
 	case stdout.over:
 		return "", fmt.Errorf("pipeline.token_command printed more than 64 KiB; it should print only the token")
 	case tok == "":
 		return "", fmt.Errorf("pipeline.token_command printed nothing on standard output%s", excerpt())
 	}
-	if msg := checkToken(tok); msg != "" {
+	if msg := CheckToken(tok); msg != "" {
 		return "", fmt.Errorf("pipeline.token_command's output %s; it should print only the token", msg)
 	}
 	return tok, nil
@@ -225,6 +253,9 @@ func (s *sharedRun) fetch(ctx context.Context, done chan struct{}) {
 	s.mu.Unlock()
 	close(done)
 }
+
+// redacted replaces a token found in a command's standard error.
+const redacted = "[redacted]"
 
 // jwtShaped matches a JWT, or a long start of one cut short: every JWT
 // begins with the base64url of `{"`, which is "eyJ".

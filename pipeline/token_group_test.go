@@ -1,6 +1,6 @@
 //go:build linux
 
-package config
+package pipeline
 
 import (
 	"bytes"
@@ -157,7 +157,7 @@ func (s *sharedRun) waiting() int {
 // TestTokenCommandCancelIsImmediate: a caller's cancel ends its wait at
 // once, even while the command hangs.
 func TestTokenCommandCancelIsImmediate(t *testing.T) {
-	fetch := tokenOptions(PipelineFile{TokenCommand: "sleep 30"}).TokenFetcher()
+	fetch := TokenSource{Command: "sleep 30"}.Fetcher()
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	start := time.Now()
