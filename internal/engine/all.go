@@ -34,6 +34,9 @@ func (e *Engine) WatchAll(on bool) {
 		return
 	}
 	e.all = on
+	// The next round lists the account's resting orders even while push
+	// is live.
+	e.push.reconcileAll = on
 	if !on {
 		for i := len(e.orders) - 1; i >= 0; i-- {
 			if e.orders[i].found {

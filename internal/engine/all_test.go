@@ -144,3 +144,21 @@ func pathsOf(reqs []pipelinetest.Request) []string {
 	}
 	return out
 }
+
+// TestWatchAllFindsAtOnce: turning All on while push is live finds the
+// account's resting orders at the next round, not at the next
+// reconciliation.
+func TestWatchAllFindsAtOnce(t *testing.T) {
+	w := newPushWorld(t, nil)
+	w.putOrder("other", pushMarketB)
+	w.watchLive(t, "named")
+	w.clk.Add(2 * time.Second)
+	if got := ids(w.poll(t)); !slices.Equal(got, []string{"named"}) {
+		t.Fatalf("watching %v before All", got)
+	}
+	w.eng.WatchAll(true)
+	w.clk.Add(2 * time.Second)
+	if got, want := ids(w.poll(t)), []string{"named", "other"}; !slices.Equal(got, want) {
+		t.Errorf("the round after All is on watches %v, want %v", got, want)
+	}
+}
