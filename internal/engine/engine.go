@@ -45,6 +45,9 @@ type Config struct {
 	// MaxBackoff caps how long a failing source is left alone between
 	// attempts; zero means 30 seconds.
 	MaxBackoff time.Duration
+	// Location is the zone diagnosis messages write times in, the run's
+	// zone; nil means time.Local.
+	Location *time.Location
 }
 
 // Health is how each source is doing across all watched orders.
@@ -142,6 +145,9 @@ func New(cfg Config) *Engine {
 	if cfg.Interval <= 0 {
 		cfg.Interval = 2 * time.Second
 	}
+	if cfg.Location == nil {
+		cfg.Location = time.Local
+	}
 	e := &Engine{
 		cfg:     cfg,
 		now:     cfg.Now,
@@ -227,10 +233,13 @@ type fetch struct {
 	target Target
 
 	intentTried bool
-	intent      *pipeline.Intent
-	intentErr   error
-	intentLat   time.Duration
-	intentAt    time.Time
+	// intentUnknown is set when a bare ID fell back to Kalshi because
+	// the intent service answered 404 for it.
+	intentUnknown bool
+	intent        *pipeline.Intent
+	intentErr     error
+	intentLat     time.Duration
+	intentAt      time.Time
 
 	focused    bool
 	orderID    string
@@ -348,6 +357,7 @@ func (e *Engine) fetchIntents(ctx context.Context, work []*fetch) {
 				f.target.Kind = KindKalshi
 				f.intentErr = nil
 				f.intentTried = false
+				f.intentUnknown = true
 			}
 			return
 		}
@@ -689,6 +699,9 @@ func (e *Engine) merge(f *fetch, now time.Time) []Event {
 
 	// Intent source.
 	s.Sources.Intent.Used = s.Target.Kind != KindKalshi && e.cfg.Intents != nil
+	if f.intentUnknown {
+		s.Sources.Intent.NotFound = true
+	}
 	if s.Target.Kind == KindIntent && e.cfg.Intents == nil {
 		s.Sources.Intent.Used = true
 		s.Sources.Intent.Err = "the intent service is not configured"
@@ -700,6 +713,11 @@ func (e *Engine) merge(f *fetch, now time.Time) []Event {
 		if f.intentErr != nil {
 			src.Err = shortError(f.intentErr)
 			src.NotFound = pipeline.IsIntentNotFound(f.intentErr)
+			if src.NotFound {
+				// A 404 is an answer, not an outage.
+				src.Err, src.LastSuccess = "", now
+				s.Intent = nil
+			}
 		} else {
 			src.Err, src.NotFound = "", false
 			src.LastSuccess = now
@@ -741,6 +759,8 @@ func (e *Engine) merge(f *fetch, now time.Time) []Event {
 			src.Err = shortError(f.orderErr)
 			src.NotFound = f.order == nil && kalshi.IsNotFound(f.orderErr)
 			if src.NotFound {
+				// A 404 is an answer, not an outage.
+				src.Err, src.LastSuccess = "", now
 				s.Order, s.QueueAhead, s.PrevQueueAhead = nil, nil, nil
 			}
 		} else {
@@ -756,7 +776,7 @@ func (e *Engine) merge(f *fetch, now time.Time) []Event {
 		w.archived = true
 	}
 	s.KalshiArchived = w.archived
-	s.Diagnosis = Diagnose(s, e.cfg.Thresholds, now)
+	s.Diagnosis = Diagnose(s, e.cfg.Thresholds, now, e.cfg.Location)
 	w.snap = s
 	// A terminal state counts toward confirmation only when every source
 	// the order involves answered this round (an archived order is
@@ -818,7 +838,8 @@ func (e *Engine) updateHealth(work []*fetch, now time.Time) {
 		o.tried = true
 		o.lat = lat
 		switch {
-		case err == nil:
+		case err == nil, kalshi.IsNotFound(err), pipeline.IsIntentNotFound(err):
+			// A 404 is an answer about one order, not an outage.
 			o.ok = true
 		case kalshi.IsUnauthorized(err) || kalshi.StatusOf(err) == http.StatusForbidden ||
 			pipeline.IntentStatusOf(err) == 401 || pipeline.IntentStatusOf(err) == 403 || pipeline.IsTokenExpired(err):
