@@ -190,6 +190,9 @@ func (m *Model) applyRound(r engine.Round) (finished bool) {
 			row.events = append(row.events[:0], row.events[n-eventCap:]...)
 		}
 	}
+	// Marks may have changed: the attention order and the problems-only
+	// list follow them.
+	m.refilter()
 	return finished
 }
 

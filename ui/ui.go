@@ -142,8 +142,16 @@ type Model struct {
 	rows     []*row
 	selected int // index into rows; -1 when there are none
 	filter   string
-	// visible holds the indexes of rows that pass the filter, in order.
-	visible  []int
+	// problemsOnly hides the orders that need no attention (!).
+	problemsOnly bool
+	// sortBy orders the list (s).
+	sortBy sortMode
+	// visible holds the indexes of rows that pass the filter, in the
+	// list's order.
+	visible []int
+	// cols caches the list's column widths; see columns.
+	cols     listCols
+	colsOK   bool
 	listTop  int // first visible-list position drawn
 	listRows int // list rows on screen at the last render, for paging
 	focus    focusArea

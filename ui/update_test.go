@@ -22,14 +22,17 @@ func TestSelectMovesAndTellsEngine(t *testing.T) {
 	if m.current().target != tResting {
 		t.Fatalf("first order not selected: %v", m.current().target)
 	}
+	// Orders needing attention sort first: the list reads stuck, failed,
+	// resting, Kalshi-only, stale, and the selection stayed on the
+	// resting order.
 	drain(t, send(m, "down"))
 	drain(t, send(m, "j"))
-	if got := m.current().target; got != tFailed {
-		t.Fatalf("after down, j: selected %v, want %v", got, tFailed)
+	if got := m.current().target; got != tStale {
+		t.Fatalf("after down, j: selected %v, want %v", got, tStale)
 	}
 	drain(t, send(m, "k"))
-	if got := m.current().target; got != tStuck {
-		t.Fatalf("after k: selected %v, want %v", got, tStuck)
+	if got := m.current().target; got != tKalshi {
+		t.Fatalf("after k: selected %v, want %v", got, tKalshi)
 	}
 	drain(t, send(m, "G"))
 	if got := m.current().target; got != tStale {
@@ -41,14 +44,14 @@ func TestSelectMovesAndTellsEngine(t *testing.T) {
 	}
 	drain(t, send(m, "g"))
 	drain(t, send(m, "up")) // stays on the first
-	if got := m.current().target; got != tResting {
+	if got := m.current().target; got != tStuck {
 		t.Fatalf("up at the top moved to %v", got)
 	}
-	want := []engine.Target{tStuck, tFailed, tStuck, tStale, tResting}
+	want := []engine.Target{tKalshi, tStale, tKalshi, tStale, tStuck}
 	if !reflect.DeepEqual(fe.focused, want) {
 		t.Fatalf("engine focus calls = %v, want %v", fe.focused, want)
 	}
-	mustContain(t, m, "▸ ● 3f2a9c1d")
+	mustContain(t, m, "▸ ✗ 8b14e0f2")
 }
 
 func TestSelectScrollsLongList(t *testing.T) {
@@ -237,7 +240,7 @@ func TestPasteIntoPrompt(t *testing.T) {
 
 func TestRemoveSelected(t *testing.T) {
 	m, fe := newTestModel(120, 40)
-	send(m, "down")
+	selectTarget(m, tStuck)
 	drain(t, send(m, "d"))
 	if len(m.rows) != 4 {
 		t.Fatalf("%d rows after remove", len(m.rows))
@@ -479,12 +482,13 @@ func TestRoundUpdatesListAndEvents(t *testing.T) {
 	s.Order.FillCount, s.Order.RemainingCount = dec("6"), dec("4")
 	s.PrevQueueAhead, s.QueueAhead = decp("12"), decp("15")
 	r.Events = []engine.Event{
-		ev(tResting, 0, engine.EventNewFill, "", "3", "fill 3 @ $0.56 (maker)"),
-		ev(tResting, 0, engine.EventQueueMoved, "12", "15", "queue 12 → 15 ahead"),
+		ev(tResting, 0, engine.EventNewFill, "", "3", "new fill F3: 3 at $0.56 (maker)"),
+		ev(tResting, 0, engine.EventQueueMoved, "12", "15", "▼ 3 further back in the queue (15 ahead)"),
 	}
 	applyTestRound(m, r)
-	mustContain(t, m, "6/10", "6 filled · 4 left · 10 total", "queue 15 ahead ▲ from 12",
-		"Events 10", "▲ queue 12 → 15 ahead", "fill 3 @ $0.56")
+	mustContain(t, m, "6/10", "6 filled · 4 left · 10 total", "queue 15 ahead at your price $0.56 ▼ 3 further back",
+		"Events 10", "▼ 3 further back in the queue (15 ahead)", "new fill F3: 3 at $0.56")
+	mustNotContain(t, m, "▼ ▼")
 }
 
 func TestEventHistoryCapped(t *testing.T) {
@@ -547,7 +551,7 @@ func TestExportWritesFile(t *testing.T) {
 	}
 	// The report is report.Markdown's, over the model's own copy of the
 	// order and its events.
-	for _, s := range []string{tResting.ID, "KXBTCD-26MAR14-T98000", "queue 20 → 12 ahead"} {
+	for _, s := range []string{tResting.ID, "KXBTCD-26MAR14-T98000", "▲ 8 closer in the queue (12 ahead)", "● resting, 12 ahead at $0.56"} {
 		if !strings.Contains(string(body), s) {
 			t.Errorf("report lacks %q:\n%s", s, body)
 		}
@@ -785,8 +789,7 @@ func TestServerStringsSanitized(t *testing.T) {
 		}
 	}
 	mustContain(t, m, "above $98k", "⚠ xcode  badredreversed", "noteend")
-	send(m, "down")
-	send(m, "down")
+	selectTarget(m, tFailed)
 	mustContain(t, m, "insufficient_balance (subaccount 0)")
 }
 
@@ -817,9 +820,12 @@ func TestFooterSourceStates(t *testing.T) {
 
 func TestStuckStageFlagged(t *testing.T) {
 	m, _ := newTestModel(120, 40)
-	send(m, "down")
-	mustContain(t, m, "● validated  13:52:56 EST  +5s  for 12m04s ⚠ over 2m00s",
-		"✗ stuck_validated", "funds locked but no Kalshi order for 12m04s", "not placed on Kalshi yet")
+	selectTarget(m, tStuck)
+	// The timeline agrees with the diagnosis: the stuck stage carries the
+	// finding's glyph, and so does the verdict above it.
+	mustContain(t, m, "✗ stuck at validated for 12m04s: funds locked, no Kalshi",
+		"✗ validated  13:52:56 EST  +5s  for 12m04s ✗ over 2m",
+		"✗ stuck_validated", "funds locked but no Kalshi order for", "Kalshi  not placed on Kalshi yet")
 	// Errors come before warnings whatever order the engine used.
 	r := fixtureRound(2)
 	r.Snapshots[1].Diagnosis = []engine.Finding{
@@ -865,22 +871,6 @@ func TestTimeFormatting(t *testing.T) {
 			t.Errorf("age(%v) = %q, want %q", d, got, want)
 		}
 	}
-	if got := clock(testNow.Add(-24*time.Hour), testZone, testNow); got != "Mar 13 14:05:00 EST" {
-		t.Errorf("clock on another day = %q", got)
-	}
-	if got := clock(testNow.UTC(), testZone, testNow); got != "14:05:00 EST" {
-		t.Errorf("clock converts zones: %q", got)
-	}
-	for in, want := range map[string]string{"0.5600": "$0.56", "0.565": "$0.565", "1": "$1.00", "0.5": "$0.50", "-0.0200": "-$0.02", "12.345600": "$12.3456"} {
-		if got := dollars(dec(in)); got != want {
-			t.Errorf("dollars(%s) = %q, want %q", in, got, want)
-		}
-	}
-	for in, want := range map[string]string{"10.00": "10", "2.50": "2.5", "0": "0", "0.000001": "0.000001"} {
-		if got := count(dec(in)); got != want {
-			t.Errorf("count(%s) = %q, want %q", in, got, want)
-		}
-	}
 }
 
 func TestFillBarNeverRoundsToFull(t *testing.T) {
@@ -908,5 +898,6 @@ func TestArchivedOrderSaysSo(t *testing.T) {
 	r := fixtureRound(2)
 	r.Snapshots[0].KalshiArchived = true
 	applyTestRound(m, r)
+	selectTarget(m, tResting)
 	mustContain(t, m, "archived by Kalshi")
 }
