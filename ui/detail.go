@@ -20,7 +20,7 @@ func (m *Model) detailLines(r *row, width int, compact bool) lineBuilder {
 	b := lineBuilder{width: width, compact: compact}
 	st := &m.styles
 	now := m.now()
-	s := r.snap
+	s := m.liveSnap(r)
 
 	b.add(m.titleLine(s))
 	if s == nil {
@@ -46,6 +46,19 @@ func (m *Model) detailLines(r *row, width int, compact bool) lineBuilder {
 	b.blank()
 	m.kalshiSection(&b, s)
 	return b
+}
+
+// liveSnap is the row's snapshot diagnosed again at this second, with the
+// engine's own pure rules and thresholds, so the ages in the messages
+// agree with the verdict's and the timeline's, which tick every second;
+// nil before the first reply.
+func (m *Model) liveSnap(r *row) *engine.Snapshot {
+	if r.snap == nil {
+		return nil
+	}
+	live := *r.snap
+	live.Diagnosis = engine.Diagnose(live, m.stuck, m.now(), m.loc)
+	return &live
 }
 
 // staleText says which source is stale and since when.

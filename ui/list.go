@@ -207,17 +207,29 @@ func (m *Model) columns(width int) listCols {
 		c.maxShort = max(c.maxShort, cells(lc.short))
 		c.mx = max(c.mx, cells(lc.market))
 	}
-	// A long status ("partially filled") widens the column only where
-	// the ID and reason keep their room.
 	c.status = min(colStatusMax, max(colStatusMin, c.maxStatus))
-	if width < 70 {
-		c.status = min(c.status, colStatusNarrow)
-	}
-	avail := width - (4 + 1 + c.status + 1 + colFill + 1 + colAge + 2)
 	if width >= listMarketFrom && c.mx > 0 {
 		c.market = min(colMarketMax, c.mx)
-		avail -= c.market + 1
 	}
+	avail := func() int {
+		a := width - (4 + 1 + c.status + 1 + colFill + 1 + colAge + 2)
+		if c.market > 0 {
+			a -= c.market + 1
+		}
+		return a
+	}
+	// A long status ("partially filled") widens the column only where
+	// the ID and the reason keep their room.
+	if c.status > colStatusNarrow && avail() < colIDMin+1+min(colReasonMax, max(colReasonMin, c.maxShort)) {
+		c.status = colStatusNarrow
+	}
+	c.fit(avail())
+	m.cols, m.colsOK = c, true
+	return c
+}
+
+// fit shares avail cells between the ID and the reason column.
+func (c *listCols) fit(avail int) {
 	c.id = avail
 	if c.maxShort > 0 {
 		// The reason column gets what it needs, squeezing a long ID
@@ -232,8 +244,6 @@ func (m *Model) columns(width int) listCols {
 			c.id, c.reason = c.id+grow, c.reason-grow
 		}
 	}
-	m.cols, m.colsOK = c, true
-	return c
 }
 
 // renderList draws the visible part of the order list, width × height

@@ -39,7 +39,7 @@ func (m *Model) timelineSection(b *lineBuilder, s *engine.Snapshot) {
 			if r.At.IsZero() {
 				line += st.Muted.Render("  time not reported")
 			}
-			b.add(line + m.currentFor(r, cur))
+			b.addOrBreak(line, m.currentFor(r, cur), 15)
 		case r.Reached:
 			line := "  " + st.Good.Render(GlyphReached) + " " + st.Text.Render(name) + m.stageTime(r, now)
 			if r.At.IsZero() {
@@ -155,7 +155,7 @@ func (m *Model) compactTimeline(b *lineBuilder, in pipeline.Intent, rows []pipel
 	case focus != nil && focus.Failed:
 		b.wrap(st.Bad.Render("failed: "), 2, failReason(in), st.Text)
 	case focus != nil:
-		b.add(cm.ink.Render(focus.Stage.String()) + " " + m.stageTime(*focus, now) + m.currentFor(*focus, cm))
+		b.addOrBreak(cm.ink.Render(focus.Stage.String())+" "+m.stageTime(*focus, now), m.currentFor(*focus, cm), 2)
 	case last != nil && !last.At.IsZero():
 		b.add(st.Text.Render(last.Stage.String()) + " " + m.stageTime(*last, now))
 	}

@@ -312,7 +312,7 @@ func (m *Model) copyVerdict() tea.Cmd {
 		return nil
 	}
 	m.setFlash("copied the verdict and diagnosis of "+textsafe.Clean(r.target.ID), false)
-	return tea.SetClipboard(report.Ticket(*r.snap, m.loc, m.now()))
+	return tea.SetClipboard(report.Ticket(*m.liveSnap(r), m.loc, m.now()))
 }
 
 // openPrompt opens the add or filter prompt.

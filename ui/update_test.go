@@ -483,11 +483,11 @@ func TestRoundUpdatesListAndEvents(t *testing.T) {
 	s.PrevQueueAhead, s.QueueAhead = decp("12"), decp("15")
 	r.Events = []engine.Event{
 		ev(tResting, 0, engine.EventNewFill, "", "3", "new fill F3: 3 at $0.56 (maker)"),
-		ev(tResting, 0, engine.EventQueueMoved, "12", "15", "▼ 3 further back in the queue (15 ahead)"),
+		ev(tResting, 0, engine.EventQueueMoved, "12", "15", "▼ 3 further back in queue (15 ahead)"),
 	}
 	applyTestRound(m, r)
 	mustContain(t, m, "6/10", "6 filled · 4 left · 10 total", "queue 15 ahead at your price $0.56 ▼ 3 further back",
-		"Events 10", "▼ 3 further back in the queue (15 ahead)", "new fill F3: 3 at $0.56")
+		"Events 10", "▼ 3 further back in queue (15 ahead)", "new fill F3: 3 at $0.56")
 	mustNotContain(t, m, "▼ ▼")
 }
 
@@ -551,7 +551,7 @@ func TestExportWritesFile(t *testing.T) {
 	}
 	// The report is report.Markdown's, over the model's own copy of the
 	// order and its events.
-	for _, s := range []string{tResting.ID, "KXBTCD-26MAR14-T98000", "▲ 8 closer in the queue (12 ahead)", "● resting, 12 ahead at $0.56"} {
+	for _, s := range []string{tResting.ID, "KXBTCD-26MAR14-T98000", "▲ 8 closer in queue (12 ahead)", "● resting, 12 ahead at $0.56"} {
 		if !strings.Contains(string(body), s) {
 			t.Errorf("report lacks %q:\n%s", s, body)
 		}
@@ -779,7 +779,7 @@ func TestServerStringsSanitized(t *testing.T) {
 	m, _ := newTestModel(120, 40)
 	r := fixtureRound(2)
 	r.Snapshots[0].Market.YesSubTitle = "\x1b]0;pwned\x07above\x1b[2J $98k"
-	r.Snapshots[0].Diagnosis = []engine.Finding{{Code: "x\x1b[1mcode", Severity: engine.SevWarn, Message: "bad\x1b[31mred\u202ereversed"}}
+	r.Snapshots[0].Diagnosis = []engine.Finding{{Code: "x\x1b[1mcode", Severity: engine.SevWarn, Message: "bad\x1b[31mred\u202ereversed", Short: "bad\x1b[31mred\u202ereversed"}}
 	r.Note = "note\x1b]52;c;ZXZpbA==\x07end"
 	applyTestRound(m, r)
 	out := m.View().Content
@@ -788,7 +788,9 @@ func TestServerStringsSanitized(t *testing.T) {
 			t.Fatalf("view carries %q from a server string", bad)
 		}
 	}
-	mustContain(t, m, "above $98k", "⚠ xcode  badredreversed", "noteend")
+	// The list's reason comes from the engine's finding; the detail
+	// judges the order again with the same rules.
+	mustContain(t, m, "above $98k", "⚠ 3f2a9c1d", "badredreversed", "noteend")
 	selectTarget(m, tFailed)
 	mustContain(t, m, "insufficient_balance (subaccount 0)")
 }
@@ -823,22 +825,35 @@ func TestStuckStageFlagged(t *testing.T) {
 	selectTarget(m, tStuck)
 	// The timeline agrees with the diagnosis: the stuck stage carries the
 	// finding's glyph, and so does the verdict above it.
-	mustContain(t, m, "✗ stuck at validated for 12m04s: funds locked, no Kalshi",
-		"✗ validated  13:52:56 EST  +5s  for 12m04s ✗ over 2m",
-		"✗ stuck_validated", "funds locked but no Kalshi order for", "Kalshi  not placed on Kalshi yet")
-	// Errors come before warnings whatever order the engine used.
-	r := fixtureRound(2)
-	r.Snapshots[1].Diagnosis = []engine.Finding{
-		{Code: "note", Severity: engine.SevInfo, Message: "i"},
-		{Code: "warned", Severity: engine.SevWarn, Message: "w"},
-		{Code: "broken", Severity: engine.SevError, Message: "e"},
+	mustContain(t, m, "✗ stuck at validated for 12m04s: funds locked, no",
+		"✗ validated  13:52:56 EST  +5s", "for 12m04s ✗ over 2m",
+		"✗ stuck_validated", "funds locked but no Kalshi order", "Kalshi  not placed on Kalshi yet")
+	// Errors come before warnings whatever order they came in.
+	got := sortedFindings([]engine.Finding{
+		{Code: "note", Severity: engine.SevInfo},
+		{Code: "warned", Severity: engine.SevWarn},
+		{Code: "broken", Severity: engine.SevError},
+		{Code: "broken2", Severity: engine.SevError},
+	})
+	var codes []string
+	for _, f := range got {
+		codes = append(codes, f.Code)
 	}
-	applyTestRound(m, r)
-	s := screen(m)
-	i, w, e := strings.Index(s, "· note"), strings.Index(s, "⚠ warned"), strings.Index(s, "✗ broken")
-	if i < 0 || w < 0 || e < 0 || !(e < w && w < i) {
-		t.Fatalf("findings not most severe first: error %d, warn %d, info %d", e, w, i)
+	if strings.Join(codes, " ") != "broken broken2 warned note" {
+		t.Fatalf("findings not most severe first: %v", codes)
 	}
+}
+
+// TestDetailAgesAgree: the diagnosis in the detail is judged at the same
+// second as the verdict and the timeline, so their ages agree even when
+// the engine's round is a few seconds old.
+func TestDetailAgesAgree(t *testing.T) {
+	m, _ := newTestModel(120, 40)
+	selectTarget(m, tStuck)
+	later := testNow.Add(7 * time.Second)
+	m.now = func() time.Time { return later }
+	mustContain(t, m, "stuck at validated for 12m11s", "for 12m11s ✗ over 2m", "for 12m11s (threshold 2m)")
+	mustNotContain(t, m, "12m04s")
 }
 
 func TestPanicInCommandQuits(t *testing.T) {

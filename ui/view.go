@@ -65,7 +65,7 @@ func (m *Model) render() string {
 	if w >= wideWidth && h >= wideHeight {
 		// The list gets room for its reason column; the detail keeps
 		// at least 60 cells.
-		listW := max(56, min(90, w/2))
+		listW := max(64, min(90, w/2))
 		left := m.listBox(listW, bodyH)
 		right := m.detailBox(w-listW, bodyH)
 		body = make([]string, bodyH)

@@ -21,6 +21,17 @@ type lineBuilder struct {
 
 func (b *lineBuilder) add(s string) { b.lines = append(b.lines, clip(s, b.width)) }
 
+// addOrBreak adds head followed by tail, or, when both do not fit the
+// width, tail on a line of its own indented by cont cells.
+func (b *lineBuilder) addOrBreak(head, tail string, cont int) {
+	if cells(head)+cells(tail) <= b.width {
+		b.add(head + tail)
+		return
+	}
+	b.add(head)
+	b.add(strings.Repeat(" ", cont) + strings.TrimLeft(tail, " "))
+}
+
 // heading adds a line that titles the lines after it.
 func (b *lineBuilder) heading(s string) {
 	b.headings = append(b.headings, len(b.lines))

@@ -271,7 +271,7 @@ func fillKey(f *kalshi.Fill) string {
 func (e *eventer) queueMoved(q fixed.Decimal) {
 	st := e.st
 	if st.queueSeen && !q.Equal(st.queue) {
-		e.emit(EventQueueMoved, st.queue.String(), q.String(), QueueMove(st.queue, q)+" in the queue ("+q.Count()+" ahead)")
+		e.emit(EventQueueMoved, st.queue.String(), q.String(), QueueMove(st.queue, q)+" in queue ("+q.Count()+" ahead)")
 	}
 	st.queueSeen, st.queue = true, q
 }

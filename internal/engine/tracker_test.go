@@ -95,11 +95,11 @@ func TestTrackerFullLifecycle(t *testing.T) {
 			"fill_count: filled 0 → 3 of 10",
 			"new_fill: new fill F1: 3 at $0.42 (taker, fee $0.01)",
 			"fees: fees $0.00 → $0.01",
-			"queue_moved: ▲ 8 closer in the queue (4 ahead)"}},
+			"queue_moved: ▲ 8 closer in queue (4 ahead)"}},
 		{"second partial fill, newest first", partial("5.00", "0.0100", "1.00", f2, f1), []string{
 			"fill_count: filled 3 → 5 of 10",
 			"new_fill: new fill F2: 2 at $0.42 (maker)",
-			"queue_moved: ▲ 3 closer in the queue (1 ahead)"}},
+			"queue_moved: ▲ 3 closer in queue (1 ahead)"}},
 		{"second partial fill again", partial("5.00", "0.0100", "1.00", f2, f1), nil},
 		{"executed on Kalshi", executed, []string{
 			"kalshi_status: Kalshi partially filled → executed",
@@ -228,7 +228,7 @@ func TestTrackerSourceFailureAndRecovery(t *testing.T) {
 			"source_recovered: Kalshi recovered",
 			"fill_count: filled 3 → 5 of 10",
 			"new_fill: new fill F2: 2 at $0.42 (maker)",
-			"queue_moved: ▲ 3 closer in the queue (1 ahead)"}},
+			"queue_moved: ▲ 3 closer in queue (1 ahead)"}},
 	})
 
 	// A source failing on the very first poll is logged too.
@@ -281,7 +281,7 @@ func TestTrackerFillsBaseline(t *testing.T) {
 			"new_fill: new fill T9: 1 at $0.42 (maker)",
 			"new_fill: new fill F2: 2 at $0.42 (maker)",
 			"fees: fees $0.00 → $0.01",
-			"queue_moved: ▲ 10 closer in the queue (2 ahead)"}},
+			"queue_moved: ▲ 10 closer in queue (2 ahead)"}},
 	})
 }
 
