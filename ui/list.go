@@ -23,9 +23,11 @@ type lineCache struct {
 	// from the engine's verdict.
 	mark  engine.Mark
 	short string
-	// key is the lower-cased text the filter matches against.
-	key string
-	ok  bool
+	// key is the lower-cased text the filter matches against, made
+	// when a filter first needs it.
+	key   string
+	keyOK bool
+	ok    bool
 }
 
 // sortMode orders the list; s cycles through them.
@@ -90,6 +92,17 @@ func (r *row) cached() *lineCache {
 	if r.snap != nil && c.mark.Attention() {
 		c.short = textsafe.Clean(r.snap.Verdict(r.snap.ObservedAt, nil).Short)
 	}
+	r.line = c
+	return &r.line
+}
+
+// filterKey is the lower-cased text the filter matches the row against:
+// IDs, status, reason, ticker and Kalshi order ID.
+func (r *row) filterKey() string {
+	c := r.cached()
+	if c.keyOK {
+		return c.key
+	}
 	var key strings.Builder
 	key.WriteString(strings.ToLower(c.id + " " + r.target.String() + " " + c.status + " " + c.short))
 	if s := r.snap; s != nil {
@@ -100,9 +113,8 @@ func (r *row) cached() *lineCache {
 			key.WriteString(" " + strings.ToLower(textsafe.Clean(s.Intent.MarketID+" "+s.Intent.KalshiOrderID)))
 		}
 	}
-	c.key = key.String()
-	r.line = c
-	return &r.line
+	c.key, c.keyOK = key.String(), true
+	return c.key
 }
 
 // refilter recomputes which rows pass the filter and the problems-only
@@ -115,7 +127,7 @@ func (m *Model) refilter() {
 		if m.problemsOnly && !c.mark.Attention() {
 			continue
 		}
-		if f == "" || strings.Contains(c.key, f) {
+		if f == "" || strings.Contains(r.filterKey(), f) {
 			m.visible = append(m.visible, i)
 		}
 	}

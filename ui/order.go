@@ -18,7 +18,7 @@ func markOf(s *engine.Snapshot) engine.Mark {
 	if s == nil {
 		return engine.MarkWaiting
 	}
-	return s.Verdict(time.Time{}, time.UTC).Mark
+	return s.Mark()
 }
 
 // terminal reports whether nothing more will happen to the order.

@@ -91,19 +91,54 @@ func (s Snapshot) Verdict(now time.Time, loc *time.Location) Verdict {
 	if f, ok := s.WorstFinding(); ok {
 		return s.findingVerdict(f, now)
 	}
+	v := Verdict{Mark: s.Mark()}
+	switch v.Mark {
+	case MarkDone:
+		v.Text = s.successText(now, loc)
+	case MarkError:
+		v.Text, v.Short = s.failureText(now, loc), "canceled"
+	case MarkEnded:
+		v.Text = "marked complete as " + quoteIfEmpty(s.StageText())
+	case MarkWaiting:
+		v.Text = s.waitingText()
+	default:
+		v.Text = s.activeText(now)
+	}
+	return v
+}
+
+// Mark is the verdict's mark alone, without writing its text: what the
+// list and the header count.
+func (s Snapshot) Mark() Mark {
+	if f, ok := s.WorstFinding(); ok {
+		return f.mark()
+	}
 	switch s.Outcome() {
 	case OutcomeSuccess:
-		return Verdict{Mark: MarkDone, Text: s.successText(now, loc)}
+		return MarkDone
 	case OutcomeFailure:
-		return Verdict{Mark: MarkError, Text: s.failureText(now, loc), Short: "canceled"}
+		// Only a Kalshi-only order fails without a finding: Kalshi
+		// canceled it.
+		return MarkError
 	}
-	if s.Terminal() {
-		return Verdict{Mark: MarkEnded, Text: "marked complete as " + quoteIfEmpty(s.StageText())}
+	switch {
+	case s.Terminal():
+		return MarkEnded
+	case s.Intent == nil && s.Order == nil:
+		return MarkWaiting
 	}
-	if s.Intent == nil && s.Order == nil {
-		return Verdict{Mark: MarkWaiting, Text: s.waitingText()}
+	return MarkActive
+}
+
+// mark is the mark of an order whose worst finding is f.
+func (f Finding) mark() Mark {
+	switch {
+	case f.Code == CodeNotFound:
+		return MarkNotFound
+	case f.Severity >= SevError:
+		return MarkError
 	}
-	return Verdict{Mark: MarkActive, Text: s.activeText(now)}
+	return MarkWarn
 }
 
 // WorstFinding returns the most severe warning or error, if any. Info
@@ -136,13 +171,7 @@ func (f Finding) StuckStage() (pipeline.Stage, bool) {
 }
 
 func (s Snapshot) findingVerdict(f Finding, now time.Time) Verdict {
-	v := Verdict{Mark: MarkWarn, Text: f.Cause, Short: f.Short, Code: f.Code}
-	switch {
-	case f.Code == CodeNotFound:
-		v.Mark = MarkNotFound
-	case f.Severity >= SevError:
-		v.Mark = MarkError
-	}
+	v := Verdict{Mark: f.mark(), Text: f.Cause, Short: f.Short, Code: f.Code}
 	if st, ok := f.StuckStage(); ok && !f.Since.IsZero() {
 		age := timefmt.Duration(max(now.Sub(f.Since), 0))
 		head := "stuck at " + st.String() + " for " + age
