@@ -143,6 +143,7 @@ func selectTarget(m *Model, t engine.Target) {
 	for i, r := range m.rows {
 		if r.target == t {
 			m.selectIndex(i)
+			m.frameOK = false // as after the key press that would select it
 			return
 		}
 	}

@@ -173,10 +173,12 @@ type Model struct {
 	paused       bool
 	tickGen      uint64
 	nextPoll     time.Time
-	lastSeq      uint64
-	haveRound    bool
-	health       engine.Health
-	note         string
+	// pollStarted is when the last poll started.
+	pollStarted time.Time
+	lastSeq     uint64
+	haveRound   bool
+	health      engine.Health
+	note        string
 
 	flash      string
 	flashErr   bool
@@ -191,6 +193,11 @@ type Model struct {
 	helpCache []string
 	helpKey   helpKey
 	helpOK    bool
+
+	// frame and title are the last view drawn; frameOK says they still
+	// hold (see View).
+	frame, title string
+	frameOK      bool
 
 	// crash is a panic caught in a command; Run returns it.
 	crash *PanicError

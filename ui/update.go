@@ -27,6 +27,11 @@ const flashFor = 4 * time.Second
 
 // Update applies one message to the model.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, ok := msg.(clockMsg); !ok {
+		// Anything but the clock may change the screen; the clock
+		// decides for itself (handleClock).
+		m.frameOK = false
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -40,10 +45,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case roundMsg:
 		return m, m.handleRound(msg)
 	case clockMsg:
-		if !m.flashUntil.IsZero() && !m.now().Before(m.flashUntil) {
-			m.flash, m.flashUntil = "", time.Time{}
-		}
-		return m, m.clockTick()
+		return m, m.handleClock()
 	case addedMsg:
 		if msg.added {
 			return m, m.refreshNow(false)

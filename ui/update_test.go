@@ -367,8 +367,17 @@ func TestRefreshKeyQueuesOneMore(t *testing.T) {
 func TestTickPollsAndRearms(t *testing.T) {
 	m, fe := newTestModel(120, 40)
 	fe.round = fixtureRound(2)
+	// Right after a poll (the fixture's), the timer only re-arms: it is
+	// aligned to the clock, so after a refresh by hand it could fire at
+	// once.
 	_, cmd := m.Update(tickMsg{gen: m.tickGen})
 	msgs := drain(t, cmd)
+	if _, ok := find[roundMsg](msgs); ok || fe.polls != 0 {
+		t.Fatalf("a tick right after a poll polled again: %v", msgs)
+	}
+	m.pollStarted = testNow.Add(-m.interval)
+	_, cmd = m.Update(tickMsg{gen: m.tickGen})
+	msgs = drain(t, cmd)
 	if _, ok := find[roundMsg](msgs); !ok {
 		t.Fatalf("tick did not poll: %v", msgs)
 	}
@@ -852,6 +861,7 @@ func TestDetailAgesAgree(t *testing.T) {
 	selectTarget(m, tStuck)
 	later := testNow.Add(7 * time.Second)
 	m.now = func() time.Time { return later }
+	m.Update(clockMsg{})
 	mustContain(t, m, "stuck at validated for 12m11s", "for 12m11s ✗ over 2m", "for 12m11s (threshold 2m)")
 	mustNotContain(t, m, "12m04s")
 }
@@ -915,4 +925,54 @@ func TestArchivedOrderSaysSo(t *testing.T) {
 	applyTestRound(m, r)
 	selectTarget(m, tResting)
 	mustContain(t, m, "archived by Kalshi")
+}
+
+// TestIdleScreenRepaintsOnceASecond: the clock draws a new frame each
+// second, except when a poll is due that moment, whose round draws that
+// second with its data: one repaint, not two. A quick poll does not flash
+// "refreshing…"; a slow one says so.
+func TestIdleScreenRepaintsOnceASecond(t *testing.T) {
+	m, fe := newTestModel(120, 40)
+	fe.round = fixtureRound(2)
+	clock := testNow
+	m.now = func() time.Time { return clock }
+	m.nextPoll = testNow.Add(2 * time.Second)
+	m.pollStarted = testNow.Add(-time.Minute)
+	m.Update(clockMsg{})
+	first := m.View().Content
+
+	clock = testNow.Add(time.Second)
+	m.Update(clockMsg{})
+	if m.frameOK {
+		t.Fatal("a new second kept the old frame")
+	}
+	mustContain(t, m, "14:05:01 EST")
+	if m.View().Content == first {
+		t.Fatal("a new second drew the same frame")
+	}
+	again := m.View().Content
+	if m.View().Content != again || !m.frameOK {
+		t.Fatal("asking for the view again drew it again")
+	}
+
+	// The poll is due: the clock leaves the repaint to the round.
+	clock = testNow.Add(2 * time.Second)
+	m.Update(clockMsg{})
+	if !m.frameOK || m.View().Content != again {
+		t.Fatal("the clock repainted a second the poll's round is about to draw")
+	}
+	_, cmd := m.Update(tickMsg{gen: m.tickGen})
+	mustNotContain(t, m, "refreshing…")
+	for _, msg := range drain(t, cmd) {
+		if r, ok := msg.(roundMsg); ok {
+			m.Update(r)
+		}
+	}
+	mustContain(t, m, "14:05:02 EST")
+
+	// A slow poll says so once it has run for a second.
+	m.inFlight, m.pollStarted = 99, clock
+	clock = clock.Add(1500 * time.Millisecond)
+	m.Update(clockMsg{})
+	mustContain(t, m, "refreshing…")
 }

@@ -20,10 +20,18 @@ const (
 )
 
 // View renders the screen.
+//
+// Bubble Tea asks for the view after every message; the frame is drawn
+// again only when a message may have changed it (see Update), so an idle
+// screen is drawn once a second, for its clock and ages, and the
+// renderer, finding the same frame, writes nothing.
 func (m *Model) View() tea.View {
-	v := tea.NewView(m.render())
+	if !m.frameOK {
+		m.frame, m.title, m.frameOK = m.render(), m.windowTitle(), true
+	}
+	v := tea.NewView(m.frame)
 	v.AltScreen = true
-	v.WindowTitle = m.windowTitle()
+	v.WindowTitle = m.title
 	return v
 }
 
