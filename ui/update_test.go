@@ -539,6 +539,28 @@ func TestCopySelectedID(t *testing.T) {
 	mustNotContain(t, m, "copied")
 }
 
+// TestCopyVerdict: Y puts the selected order's verdict and diagnosis on
+// the clipboard as plain text for a ticket, judged at this second.
+func TestCopyVerdict(t *testing.T) {
+	m, _ := newTestModel(120, 40)
+	selectTarget(m, tStuck)
+	msgs := drain(t, send(m, "Y"))
+	if len(msgs) != 1 || !strings.Contains(fmt.Sprintf("%T", msgs[0]), "setClipboard") {
+		t.Fatalf("Y produced %v", msgs)
+	}
+	got := reflect.ValueOf(msgs[0]).String()
+	want := "intent:" + tStuck.ID + "  ✗ stuck at validated for 12m04s: funds locked, no Kalshi order\n" +
+		"  error stuck_validated: intent:" + tStuck.ID + " funds locked but no Kalshi order for 12m04s (threshold 2m): " +
+		"validated 13:52:56 EST, no orderPlacedAt and no kalshiOrderId; $7.75 locked without market exposure\n"
+	if got != want {
+		t.Fatalf("copied:\n%q\nwant:\n%q", got, want)
+	}
+	if strings.ContainsAny(got, "\x1b") {
+		t.Fatal("the copy holds escape sequences")
+	}
+	mustContain(t, m, "✓ copied the verdict and diagnosis of 8b14e0f2")
+}
+
 func TestExportWritesFile(t *testing.T) {
 	dir := t.TempDir()
 	fe := &fakeEngine{targets: fixtureTargets()}
@@ -975,4 +997,69 @@ func TestIdleScreenRepaintsOnceASecond(t *testing.T) {
 	clock = clock.Add(1500 * time.Millisecond)
 	m.Update(clockMsg{})
 	mustContain(t, m, "refreshing…")
+}
+
+// TestAttentionKeys: n and N walk the orders that need attention, ! shows
+// only them, and s cycles the sort; the selection stays on its order.
+func TestAttentionKeys(t *testing.T) {
+	m, fe := newTestModel(120, 40)
+	order := func() []engine.Target {
+		var out []engine.Target
+		for _, i := range m.visible {
+			out = append(out, m.rows[i].target)
+		}
+		return out
+	}
+	if got, want := order(), []engine.Target{tStuck, tFailed, tResting, tKalshi, tStale}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("attention order %v, want %v", got, want)
+	}
+	for _, step := range []struct {
+		key  string
+		want engine.Target
+	}{{"n", tStuck}, {"n", tFailed}, {"n", tStuck}, {"N", tFailed}} {
+		drain(t, send(m, step.key))
+		if got := m.current().target; got != step.want {
+			t.Fatalf("after %s: selected %v, want %v", step.key, got, step.want)
+		}
+	}
+	if fe.focused[len(fe.focused)-1] != tFailed {
+		t.Fatal("the engine was not told which order is on screen")
+	}
+
+	send(m, "!")
+	if got, want := order(), []engine.Target{tStuck, tFailed}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("problems only: %v, want %v", got, want)
+	}
+	mustContain(t, m, "Orders 2/5 · problems only", "▸ ✗ c7d2a9e4")
+	send(m, "!")
+	if len(m.visible) != 5 || m.current().target != tFailed {
+		t.Fatal("! again did not show every order, keeping the selection")
+	}
+
+	send(m, "s")
+	if got, want := order(), []engine.Target{tStuck, tStale, tResting, tFailed, tKalshi}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("by age: %v, want %v", got, want)
+	}
+	mustContain(t, m, "Orders 5 · by age", "sorted by age")
+	send(m, "s")
+	if got, want := order(), []engine.Target{tResting, tStuck, tFailed, tKalshi, tStale}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("by ID: %v, want %v", got, want)
+	}
+	send(m, "s")
+	if got, want := order(), []engine.Target{tStuck, tFailed, tResting, tKalshi, tStale}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("back to attention: %v, want %v", got, want)
+	}
+	if m.current().target != tFailed {
+		t.Fatal("sorting moved the selection to another order")
+	}
+
+	// With nothing to attend to, n says so.
+	healthy := fixtureRound(2)
+	for i := range healthy.Snapshots {
+		healthy.Snapshots[i] = diagnosed(snapResting())
+		healthy.Snapshots[i].Target = fixtureTargets()[i]
+	}
+	applyTestRound(m, healthy)
+	send(m, "n")
+	mustContain(t, m, "no order needs attention")
 }
