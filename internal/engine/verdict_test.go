@@ -43,7 +43,7 @@ func TestVerdict(t *testing.T) {
 			MarkError, "stuck at validated for 11m30s: funds locked, no Kalshi order", "no Kalshi order"},
 		{"resting", judged(resting, tPlaced.Add(time.Minute)), tPlaced.Add(time.Minute),
 			MarkActive, "resting, 12 ahead at $0.42, 3/10 filled", ""},
-		{"resting too long", judged(resting, tPlaced.Add(16*time.Minute)), tPlaced.Add(16*time.Minute),
+		{"resting too long", judged(resting, tPlaced.Add(16*time.Minute)), tPlaced.Add(16 * time.Minute),
 			MarkWarn, "resting for 16m: 12 ahead at $0.42, 3/10 filled", "resting long"},
 		{"pending", judged(healthy(pipeline.StatusPending), at(5*sec)), at(5 * sec),
 			MarkActive, "pending for 5s: waiting for the balance check", ""},
