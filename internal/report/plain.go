@@ -170,7 +170,9 @@ func Status(s engine.Snapshot, loc *time.Location, now time.Time) string {
 	case engine.OutcomeSuccess:
 		stage += "  (succeeded)"
 	case engine.OutcomeFailure:
-		stage += "  (failed)"
+		if !strings.HasPrefix(stage, "failed") {
+			stage += "  (failed)"
+		}
 	}
 	row("stage", stage)
 	if in := s.Intent; in != nil {
