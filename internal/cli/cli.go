@@ -244,7 +244,7 @@ func demoSources(w *demo.World) sources {
 // newEngine builds the two clients and the engine that polls them.
 func newEngine(opts *config.Options, s sources, logger *slog.Logger) (*engine.Engine, error) {
 	cfg := engine.Config{Interval: opts.Interval, Thresholds: opts.Thresholds, ReadBudget: opts.KalshiReadRate(),
-		TierOverride: opts.KalshiTier, Logger: logger}
+		TierOverride: opts.KalshiTier, Logger: logger, Location: opts.Location}
 	if s.key != nil {
 		// One token bucket paces every Kalshi read, so ordermon never
 		// causes its own 429s.

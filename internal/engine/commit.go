@@ -12,7 +12,7 @@ func (e *Engine) commit(in roundIn, res []result, op *plan) Round {
 	now := e.now()
 	e.updateHealth(res, now)
 	env := foldEnv{
-		now: now, th: e.cfg.Thresholds, intents: e.cfg.Intents != nil, kalshi: e.cfg.Kalshi != nil,
+		now: now, loc: e.cfg.Location, th: e.cfg.Thresholds, intents: e.cfg.Intents != nil, kalshi: e.cfg.Kalshi != nil,
 		kalshiSrc: e.sources[SourceKalshi].health, intentSrc: e.sources[SourceIntent].health, exchange: e.exchange,
 	}
 	var events []Event

@@ -49,6 +49,9 @@ type Config struct {
 	// Logger receives the budget in force and recovered panics; nil
 	// discards.
 	Logger *slog.Logger
+	// Location is the zone diagnosis messages write times in, the run's
+	// zone; nil means time.Local.
+	Location *time.Location
 }
 
 // Health is how each source is doing across all watched orders.
@@ -195,6 +198,9 @@ func New(cfg Config) *Engine {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.Local
 	}
 	return &Engine{
 		cfg:     cfg,

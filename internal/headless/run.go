@@ -102,7 +102,8 @@ func watch(ctx context.Context, src source, o Options) int {
 	}
 
 	out := &errWriter{w: o.Stdout}
-	printed := map[string][]byte{} // JSON mode: last line per order, without observed_at
+	printed := map[string][]byte{}       // JSON mode: last line per order, without observed_at
+	seen := map[string]engine.Snapshot{} // plain mode: last snapshot per order, for diagnosis changes
 	var snaps []engine.Snapshot
 	lastNote := ""
 	end := endInterrupted
@@ -122,6 +123,7 @@ loop:
 			for _, e := range r.Events {
 				out.write(report.Line(e, o.Location) + "\n")
 			}
+			printDiagnoses(out, seen, r.Snapshots, o)
 		}
 		switch {
 		case allEnded(snaps):
@@ -149,6 +151,18 @@ loop:
 		out.write(report.Summary(snaps, o.Location) + "\n")
 	}
 	return exitCode(snaps, n, end, o.ExitStatus)
+}
+
+// printDiagnoses prints a line for every warning or error that appeared,
+// changed severity or cleared since each order's previous snapshot.
+func printDiagnoses(out *errWriter, seen map[string]engine.Snapshot, snaps []engine.Snapshot, o Options) {
+	for _, s := range snaps {
+		key := s.Target.String()
+		for _, l := range report.DiagnosisLines(seen[key], s, o.Location) {
+			out.write(l + "\n")
+		}
+		seen[key] = s
+	}
 }
 
 // allEnded reports whether no order can change any more. No snapshots at
