@@ -91,7 +91,7 @@ type result struct {
 	// intent service answered 404 for it.
 	intentUnknown bool
 	orderID       string
-	order          read[*kalshi.Order]
+	order         read[*kalshi.Order]
 	// archived is set when the order was found in Kalshi's historical
 	// orders this round; historyTried when they were searched.
 	archived, historyTried bool
