@@ -5,10 +5,11 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"ordermon/internal/timefmt"
 )
 
 // maxJWTBytes bounds the tokens JWTExpiry will look into; the service's
@@ -136,7 +137,7 @@ func (c *tokenCache) get(ctx context.Context) (string, error) {
 }
 
 // DescribeExpiry says when a token expires, relative to now, for the
-// status line: "token expires in 12m", "token expires in 1h05m", "token
+// status line: "token expires in 12m40s", "token expires in 1h05m", "token
 // expired at 14:02 UTC" (with the date when not today), or "token expiry
 // unknown" for the zero time.
 func DescribeExpiry(exp, now time.Time) string {
@@ -145,24 +146,11 @@ func DescribeExpiry(exp, now time.Time) string {
 	}
 	d := exp.Sub(now)
 	if d > 0 {
-		return "token expires in " + shortDuration(d)
+		return "token expires in " + timefmt.Duration(d)
 	}
 	e, n := exp.UTC(), now.UTC()
 	if e.YearDay() != n.YearDay() || e.Year() != n.Year() {
 		return "token expired at " + e.Format("2006-01-02 15:04") + " UTC"
 	}
 	return "token expired at " + e.Format("15:04") + " UTC"
-}
-
-// shortDuration prints d rounded down: "45s", "12m", "1h05m", "3d04h".
-func shortDuration(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d/time.Second))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d/time.Minute))
-	case d < 24*time.Hour:
-		return fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
-	}
-	return fmt.Sprintf("%dd%02dh", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
 }

@@ -197,7 +197,7 @@ func TestDescribeExpiry(t *testing.T) {
 		want string
 	}{
 		{time.Time{}, "token expiry unknown"},
-		{now.Add(12*time.Minute + 40*time.Second), "token expires in 12m"},
+		{now.Add(12*time.Minute + 40*time.Second), "token expires in 12m40s"},
 		{now.Add(45 * time.Second), "token expires in 45s"},
 		{now.Add(time.Hour + 5*time.Minute), "token expires in 1h05m"},
 		{now.Add(50 * time.Hour), "token expires in 2d02h"},

@@ -10,7 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=screenshots
 WORK=$(mktemp -d /tmp/ordermon-shots.XXXXXX)
-trap 'tmux -S "$WORK/sock" kill-server 2>/dev/null || true; rm -rf "$WORK"' EXIT
+SOCK=$WORK/sock
+trap 'tmux -S "$SOCK" kill-server 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 for tool in tmux aha chromium; do
   command -v "$tool" >/dev/null || { echo "screenshots: $tool is missing (apt-get install tmux aha chromium fonts-dejavu-core)" >&2; exit 1; }
@@ -20,8 +21,10 @@ go build -o "$WORK/ordermon" .
 # shot NAME COLS ROWS WAIT_TEXT [KEY...]: one screenshot.
 shot() {
   local name=$1 cols=$2 rows=$3 wait=$4; shift 4
-  local sock=$WORK/sock
-  tmux -S "$sock" kill-server 2>/dev/null || true
+  # A server of its own for each shot: reusing one socket right after
+  # kill-server can find the old server still exiting.
+  SOCK=$WORK/sock-$name
+  local sock=$SOCK
   printf 'set -g status off\nset -g default-terminal tmux-256color\nset -as terminal-features ",*:RGB"\nset -g escape-time 0\n' > "$WORK/tmux.conf"
   tmux -S "$sock" -f "$WORK/tmux.conf" new-session -d -x "$cols" -y "$rows" -s shot \
     "exec env TERM=xterm-256color COLORTERM=truecolor TZ=UTC $WORK/ordermon --demo --utc"
@@ -36,16 +39,17 @@ shot() {
     settle
   done
   tmux -S "$sock" capture-pane -p -e -N -t shot > "$WORK/$name.ans"
+  tmux -S "$sock" kill-server 2>/dev/null || true
   render "$name" "$cols" "$rows"
 }
 
 # settle waits until the screen stops changing for a moment.
 settle() {
   local a b
-  a=$(tmux -S "$WORK/sock" capture-pane -p -e -t shot)
+  a=$(tmux -S "$SOCK" capture-pane -p -e -t shot)
   for _ in $(seq 30); do
     sleep 0.2
-    b=$(tmux -S "$WORK/sock" capture-pane -p -e -t shot)
+    b=$(tmux -S "$SOCK" capture-pane -p -e -t shot)
     [ "$a" = "$b" ] && return
     a=$b
   done
@@ -74,7 +78,10 @@ render() {
   echo "wrote $OUT/$name.png (${cols}x${rows})"
 }
 
-shot overview 120 40 "1002" j
-shot stuck 120 40 "1004" j j j
-shot help 120 40 "1001" "?"
-shot narrow 80 24 "1001"
+# The list sorts the orders that need attention first; n jumps to the
+# next one: 1003 (failed), then 1004 (stuck), then 1005 (Kalshi canceled).
+shot overview 120 40 "no Kalshi order" j
+shot stuck 120 40 "no Kalshi order" n n
+shot stuck-80x24 80 24 "no Kalshi order" n n
+shot mismatch 120 40 "no Kalshi order" n n n
+shot help 120 40 "no Kalshi order" "?"

@@ -10,31 +10,55 @@ import (
 	"ordermon/pipeline"
 )
 
-// detailLines renders the selected order's header, timeline, Kalshi panel
-// and diagnosis, each line at most width cells.
-func (m *Model) detailLines(r *row, width int, compact bool) []string {
-	var b lineBuilder
-	b.width = width
-	b.compact = compact
+// detailLines renders the selected order's detail, each line at most
+// width cells: the market, then the verdict, then the diagnosis, the
+// order's facts and IDs, the timeline and the Kalshi figures. The verdict
+// and the worst finding come first so that they are on screen at every
+// size; compact drops the headings and blank lines, and puts the
+// diagnosis before the facts.
+func (m *Model) detailLines(r *row, width int, compact bool) lineBuilder {
+	b := lineBuilder{width: width, compact: compact}
 	st := &m.styles
 	now := m.now()
-	s := r.snap
+	s := m.liveSnap(r)
 
-	m.detailHeader(&b, r)
-	if stale(s, now, m.interval) {
-		b.add(st.Stale.Render(GlyphWarn+" STALE") + " " + st.Warn.Render(staleText(s, now, m.interval)))
-	}
-	b.blank()
+	b.add(m.titleLine(s))
 	if s == nil {
 		b.add(st.Muted.Render(GlyphNotYet + " waiting for the first reply from the sources"))
-		return b.lines
+		m.detailFacts(&b, r)
+		return b
 	}
+	v := s.Verdict(now, m.loc)
+	b.wrap(st.Mark(v.Mark).Render(v.Mark.Glyph())+" ", 2, textsafe.Clean(v.Text), st.Bold)
+	if stale(s, now, m.interval) {
+		b.wrap(st.Stale.Render(GlyphWarn+" STALE")+" ", 8, staleText(s, now, m.interval), st.Warn)
+	}
+	if compact {
+		m.diagnosisSection(&b, s)
+		m.detailFacts(&b, r)
+	} else {
+		m.detailFacts(&b, r)
+		b.blank()
+		m.diagnosisSection(&b, s)
+	}
+	b.blank()
 	m.timelineSection(&b, s)
 	b.blank()
 	m.kalshiSection(&b, s)
-	b.blank()
-	m.diagnosisSection(&b, s)
-	return b.lines
+	return b
+}
+
+// liveSnap is the row's snapshot diagnosed again at this second, with the
+// engine's own pure rules and thresholds, so the ages in the messages
+// agree with the verdict's and the timeline's, which tick every second;
+// nil before the first reply.
+func (m *Model) liveSnap(r *row) *engine.Snapshot {
+	if r.snap == nil {
+		return nil
+	}
+	live := *r.snap
+	live.Diagnosis = engine.Diagnose(live, m.stuck, m.now(), m.loc)
+	return &live
 }
 
 // staleText says which source is stale and since when.
@@ -59,23 +83,15 @@ func staleText(s *engine.Snapshot, now time.Time, interval time.Duration) string
 	return strings.Join(parts, "; ")
 }
 
-// detailHeader is the market, side, price, type and both IDs.
-func (m *Model) detailHeader(b *lineBuilder, r *row) {
+// titleLine is the order's market and, once the market is read, the
+// outcome it bets on.
+func (m *Model) titleLine(s *engine.Snapshot) string {
 	st := &m.styles
-	s := r.snap
-	var o *kalshi.Order
-	var in *pipeline.Intent
+	ticker, side := "", ""
 	var mk *kalshi.Market
 	if s != nil {
-		o, in, mk = s.Order, s.Intent, s.Market
-	}
-
-	ticker, side := "", ""
-	switch {
-	case o != nil:
-		ticker, side = o.Ticker, o.OutcomeSide
-	case in != nil:
-		ticker, side = in.MarketID, strings.ToLower(in.Side)
+		ticker, mk = marketOf(s), s.Market
+		_, side, _ = s.Limit()
 	}
 	if mk != nil && ticker == "" {
 		ticker = mk.Ticker
@@ -98,9 +114,27 @@ func (m *Model) detailHeader(b *lineBuilder, r *row) {
 	if sub = textsafe.Clean(sub); sub != "" {
 		line += st.Muted.Render(" · ") + st.Text.Render(sub)
 	}
-	b.add(line)
+	return line
+}
 
-	// Direction, price, size and money locked.
+// detailFacts is the direction, price, size and money locked, then both
+// IDs.
+func (m *Model) detailFacts(b *lineBuilder, r *row) {
+	st := &m.styles
+	if f := orderFacts(r.snap); f != "" {
+		b.add(st.Text.Render(f))
+	}
+	m.detailIDs(b, r)
+}
+
+// orderFacts is "buy yes · limit $0.56 · 10 contracts · $5.60 locked":
+// Kalshi's record where it has one, else what the intent asked for.
+func orderFacts(s *engine.Snapshot) string {
+	var o *kalshi.Order
+	var in *pipeline.Intent
+	if s != nil {
+		o, in = s.Order, s.Intent
+	}
 	var facts []string
 	dir := ""
 	switch {
@@ -111,99 +145,125 @@ func (m *Model) detailHeader(b *lineBuilder, r *row) {
 	case o != nil:
 		dir = "buy" // today's API expresses every order as a bid on its outcome
 	}
-	if side != "" {
-		dir = strings.TrimSpace(dir + " " + textsafe.Clean(side))
-	}
-	if dir != "" {
-		facts = append(facts, dir)
-	}
 	kind := "limit"
 	if o != nil && o.Type != "" {
 		kind = textsafe.Clean(o.Type)
 	}
-	switch {
-	case o != nil && !o.LimitPrice().IsZero():
-		facts = append(facts, kind+" "+dollars(o.LimitPrice()))
-	case in != nil && !in.PriceCents.IsZero():
-		facts = append(facts, kind+" "+count(in.PriceCents)+"¢")
-	case o != nil:
-		facts = append(facts, kind+" order")
+	if s != nil {
+		if limit, side, ok := s.Limit(); ok {
+			dir = strings.TrimSpace(dir + " " + side)
+			if !limit.IsZero() {
+				facts = append(facts, kind+" "+limit.Dollars())
+			}
+		}
+	}
+	if dir != "" {
+		facts = append([]string{dir}, facts...)
 	}
 	switch {
 	case o != nil && !o.InitialCount.IsZero():
-		facts = append(facts, count(o.InitialCount)+" contracts")
+		facts = append(facts, o.InitialCount.Count()+" contracts")
 	case in != nil && !in.Quantity.IsZero():
-		facts = append(facts, count(in.Quantity)+" contracts")
+		facts = append(facts, in.Quantity.Count()+" contracts")
 	}
 	if in != nil && !in.QuoteAmount.IsZero() {
-		facts = append(facts, dollars(in.QuoteAmount)+" locked")
+		facts = append(facts, in.QuoteAmount.Dollars()+" locked")
 	}
 	if in != nil && in.ActionType != "" && in.ActionType != "MarketOrder" {
 		facts = append(facts, textsafe.Clean(in.ActionType))
 	}
-	if len(facts) > 0 {
-		b.add(st.Text.Render(strings.Join(facts, " · ")))
-	}
+	return strings.Join(facts, " · ")
+}
 
+// detailIDs is the intent's and the Kalshi order's IDs, or why there is
+// none.
+func (m *Model) detailIDs(b *lineBuilder, r *row) {
+	st := &m.styles
+	s := r.snap
+	var o *kalshi.Order
+	var in *pipeline.Intent
+	if s != nil {
+		o, in = s.Order, s.Intent
+	}
+	b.add(st.Label.Render("intent ") + st.Text.Render(m.intentID(r)))
 	kid := ""
 	switch {
 	case o != nil:
 		kid = o.OrderID
 	case in != nil:
 		kid = in.KalshiOrderID
-	case r.target.Kind == engine.KindKalshi:
+	case r.target.Kind == engine.KindKalshi, s != nil && s.KalshiOnly():
 		kid = r.target.ID
-	}
-	iid := ""
-	switch {
-	case in != nil && in.ID != "":
-		iid = in.ID
-	case r.target.Kind == engine.KindIntent:
-		iid = r.target.ID
-	case r.target.Kind == engine.KindAuto && (s == nil || s.Order == nil):
-		iid = r.target.ID + " (unresolved)"
-	}
-	if iid == "" {
-		iid = "none (Kalshi order only)"
 	}
 	if kid == "" {
 		kid = "none yet"
 	}
-	b.add(st.Label.Render("intent ") + st.Text.Render(textsafe.Clean(iid)))
 	kline := st.Label.Render("kalshi ") + st.Text.Render(textsafe.Clean(kid))
 	if s != nil && s.KalshiArchived {
 		// Say where the figures come from: Kalshi no longer serves the
 		// order live.
-		kline += st.Muted.Render(" · archived by Kalshi")
+		const note = "archived by Kalshi"
+		if cells(kline)+3+len(note) <= b.width {
+			kline += st.Muted.Render(" · " + note)
+		} else {
+			b.add(kline)
+			kline = "       " + st.Muted.Render(note)
+		}
 	}
 	b.add(kline)
 }
 
-// diagnosisSection lists findings, most severe first.
+// intentID is the intent's ID, or the one phrase the engine gives for why
+// there is none, so a bare ID says one consistent thing everywhere.
+func (m *Model) intentID(r *row) string {
+	s := r.snap
+	switch {
+	case s != nil && s.Intent != nil && s.Intent.ID != "":
+		return textsafe.Clean(s.Intent.ID)
+	case s != nil:
+		return s.IntentNote()
+	case r.target.Kind == engine.KindKalshi:
+		return engine.Snapshot{Target: r.target}.IntentNote()
+	}
+	return textsafe.Clean(r.target.ID)
+}
+
+// diagnosisSection lists findings, most severe first: the glyph and code,
+// then the message without the order's name, wrapped. A healthy order in
+// compact mode shows nothing here; its verdict already says so.
 func (m *Model) diagnosisSection(b *lineBuilder, s *engine.Snapshot) {
 	st := &m.styles
-	b.add(st.Section.Render("Diagnosis"))
 	if len(s.Diagnosis) == 0 {
+		if b.compact {
+			return
+		}
 		if stale(s, m.now(), m.interval) {
 			// Old data cannot vouch for the order now.
-			b.add("  " + st.Warn.Render(GlyphWarn) + st.Muted.Render(" nothing found, but the data is stale"))
+			b.add(st.Section.Render("Diagnosis") + "  " + st.Warn.Render(GlyphWarn) + st.Muted.Render(" nothing found, but the data is stale"))
 		} else {
-			b.add("  " + st.Good.Render(GlyphReached) + st.Muted.Render(" no problems found"))
+			b.add(st.Section.Render("Diagnosis") + "  " + st.Good.Render(GlyphReached) + st.Muted.Render(" no problems found"))
 		}
 		return
 	}
-	fs := sortedFindings(s.Diagnosis)
-	for _, f := range fs {
-		var g string
-		switch f.Severity {
-		case engine.SevError:
-			g = st.Bad.Render(GlyphFailed + " " + textsafe.Clean(f.Code))
-		case engine.SevWarn:
-			g = st.Warn.Render(GlyphWarn + " " + textsafe.Clean(f.Code))
-		default:
-			g = st.Info.Render(GlyphInfo + " " + textsafe.Clean(f.Code))
+	if !b.compact {
+		b.heading(st.Section.Render("Diagnosis"))
+	}
+	indent := "  "
+	if b.compact {
+		indent = ""
+	}
+	for _, f := range sortedFindings(s.Diagnosis) {
+		ink := st.Info
+		switch {
+		case f.Code == engine.CodeNotFound:
+			ink = st.NotFound
+		case f.Severity >= engine.SevError:
+			ink = st.Bad
+		case f.Severity == engine.SevWarn:
+			ink = st.Warn
 		}
-		b.wrap("  "+g+"  ", 6, textsafe.Clean(f.Message), st.Text)
+		g := ink.Render(f.Glyph() + " " + textsafe.Clean(f.Code))
+		b.wrap(indent+g+"  ", len(indent)+2, textsafe.Clean(s.FindingText(f)), st.Text)
 	}
 }
 

@@ -1,9 +1,12 @@
 package ui
 
 import (
+	"strings"
+
 	"ordermon/internal/engine"
 	"ordermon/internal/fixed"
 	"ordermon/internal/textsafe"
+	"ordermon/internal/timefmt"
 	"ordermon/kalshi"
 	"ordermon/pipeline"
 )
@@ -23,16 +26,20 @@ func (m *Model) eventLines(r *row, width int) []string {
 			gs = st.Bad.Render(g)
 		case e.Kind == engine.EventSourceFailed:
 			gs = st.Warn.Render(g)
-		case g == GlyphReached:
+		case g == GlyphDown:
+			gs = st.Warn.Render(g)
+		case g == GlyphReached, g == GlyphUp:
 			gs = st.Good.Render(g)
 		default:
 			gs = st.Accent.Render(g)
 		}
-		msg := textsafe.Clean(e.Message)
+		// A queue move's message starts with its arrow, which the glyph
+		// column already shows.
+		msg := strings.TrimPrefix(textsafe.Clean(e.Message), g+" ")
 		if msg == "" {
 			msg = textsafe.Clean(string(e.Kind) + " " + e.From + " → " + e.To)
 		}
-		prefix := st.Muted.Render(clock(e.Time(), m.loc, now)) + "  " + gs + " "
+		prefix := st.Muted.Render(timefmt.Clock(e.Time(), m.loc, now)) + "  " + gs + " "
 		lines = append(lines, wrapLines(prefix, cells(prefix), msg, st.Text, width)...)
 	}
 	if len(lines) == 0 {
@@ -59,9 +66,9 @@ func eventGlyph(e engine.Event) string {
 		from, err1 := fixed.Parse(e.From)
 		to, err2 := fixed.Parse(e.To)
 		if err1 == nil && err2 == nil && to.Cmp(from) > 0 {
-			return GlyphUp
+			return GlyphDown // further back
 		}
-		return GlyphDown
+		return GlyphUp
 	}
 	return GlyphCurrent
 }

@@ -32,7 +32,7 @@ func (m *Model) exportSelected() tea.Cmd {
 		return nil
 	}
 	now := m.now()
-	snap := *r.snap
+	snap := *m.liveSnap(r)
 	// Oldest first, as the engine hands them out; the report orders them.
 	events := slices.Clone(r.history())
 	body := report.Markdown(snap, events, m.loc, now)

@@ -261,7 +261,7 @@ func snapStale() engine.Snapshot {
 
 // diagnosed fills in the snapshot's diagnosis as the engine would.
 func diagnosed(s engine.Snapshot) engine.Snapshot {
-	s.Diagnosis = engine.Diagnose(s, engine.DefaultThresholds, testNow)
+	s.Diagnosis = engine.Diagnose(s, engine.DefaultThresholds, testNow, testZone)
 	return s
 }
 
@@ -284,19 +284,19 @@ func fixtureRound(seq uint64) engine.Round {
 		},
 		Events: []engine.Event{
 			ev(tResting, 2*time.Minute+27*time.Second, engine.EventStageReached, "", "pending", "reached pending"),
-			ev(tResting, 2*time.Minute+22*time.Second, engine.EventStageReached, "pending", "validated", "reached validated: funds locked"),
-			ev(tResting, 2*time.Minute+13*time.Second, engine.EventStageReached, "validated", "placed", "reached placed: resting on Kalshi at $0.56"),
-			ev(tResting, 90*time.Second, engine.EventNewFill, "", "2", "fill 2 @ $0.56 (maker)"),
-			ev(tResting, 90*time.Second, engine.EventQueueMoved, "31", "20", "queue 31 → 20 ahead"),
-			ev(tResting, 41*time.Second, engine.EventNewFill, "", "1", "fill 1 @ $0.56 (maker)"),
+			ev(tResting, 2*time.Minute+22*time.Second, engine.EventStageReached, "pending", "validated", "reached validated (+5s)"),
+			ev(tResting, 2*time.Minute+13*time.Second, engine.EventStageReached, "validated", "placed", "reached placed (+9s)"),
+			ev(tResting, 90*time.Second, engine.EventNewFill, "", "2", "new fill F1: 2 at $0.56 (maker)"),
+			ev(tResting, 90*time.Second, engine.EventQueueMoved, "31", "20", "▲ 11 closer in queue (20 ahead)"),
+			ev(tResting, 41*time.Second, engine.EventNewFill, "", "1", "new fill F2: 1 at $0.56 (maker)"),
 			ev(tResting, 41*time.Second, engine.EventFillCount, "2", "3", "filled 2 → 3 of 10"),
-			ev(tResting, 3*time.Second, engine.EventQueueMoved, "20", "12", "queue 20 → 12 ahead"),
+			ev(tResting, 3*time.Second, engine.EventQueueMoved, "20", "12", "▲ 8 closer in queue (12 ahead)"),
 			ev(tStuck, 12*time.Minute+9*time.Second, engine.EventStageReached, "", "pending", "reached pending"),
-			ev(tStuck, 12*time.Minute+4*time.Second, engine.EventStageReached, "pending", "validated", "reached validated: funds locked"),
+			ev(tStuck, 12*time.Minute+4*time.Second, engine.EventStageReached, "pending", "validated", "reached validated (+5s)"),
 			ev(tFailed, 40*time.Minute+55*time.Second, engine.EventStageReached, "pending", "validated", "reached validated"),
-			ev(tFailed, 40*time.Minute+40*time.Second, engine.EventStageReached, "validated", "failed", "failed: kalshi rejected order"),
-			ev(tKalshi, 5*time.Minute+50*time.Second, engine.EventKalshiStatus, "resting", "executed", "Kalshi status resting → executed"),
-			ev(tStale, 2*time.Minute+5*time.Second, engine.EventSourceFailed, "", "", "kalshi read failed: 503 Service Unavailable"),
+			ev(tFailed, 40*time.Minute+40*time.Second, engine.EventStageReached, "validated", "failed", "failed before reaching placed: kalshi rejected order"),
+			ev(tKalshi, 5*time.Minute+50*time.Second, engine.EventKalshiStatus, "resting", "executed", "Kalshi resting → executed"),
+			ev(tStale, 2*time.Minute+5*time.Second, engine.EventSourceFailed, "", "", "Kalshi failed: 503 Service Unavailable"),
 		},
 		Health: engine.Health{
 			Kalshi:      ks,

@@ -10,6 +10,8 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+
+	"ordermon/internal/engine"
 )
 
 // Golden views, all on the fixture clock (14:05:00 EST) and zone. Each
@@ -17,13 +19,7 @@ import (
 // layouts are also stored as the bytes a 256-colour terminal would get,
 // which pins the palette. Regenerate with: go test ./ui/ -update
 func TestGoldenView(t *testing.T) {
-	down := func(n int) func(*Model) {
-		return func(m *Model) {
-			for range n {
-				m.Update(press("down"))
-			}
-		}
-	}
+	pick := func(t engine.Target) func(*Model) { return func(m *Model) { selectTarget(m, t) } }
 	cases := []struct {
 		name   string
 		w, h   int
@@ -32,11 +28,11 @@ func TestGoldenView(t *testing.T) {
 	}{
 		{name: "wide_resting", w: 120, h: 40, colour: true},
 		{name: "narrow_resting", w: 80, h: 24, colour: true},
-		{name: "wide_stuck", w: 120, h: 40, setup: down(1)},
-		{name: "wide_failed", w: 120, h: 40, setup: down(2)},
-		{name: "wide_kalshi_only", w: 120, h: 40, setup: down(3)},
-		{name: "wide_stale", w: 120, h: 40, setup: down(4)},
-		{name: "narrow_failed", w: 80, h: 24, setup: down(2)},
+		{name: "wide_stuck", w: 120, h: 40, setup: pick(tStuck)},
+		{name: "wide_failed", w: 120, h: 40, setup: pick(tFailed)},
+		{name: "wide_kalshi_only", w: 120, h: 40, setup: pick(tKalshi)},
+		{name: "wide_stale", w: 120, h: 40, setup: pick(tStale)},
+		{name: "narrow_failed", w: 80, h: 24, setup: pick(tFailed)},
 		{name: "narrow_help", w: 80, h: 24, setup: func(m *Model) { m.Update(press("?")) }},
 		{name: "narrow_events_focused", w: 80, h: 24, setup: func(m *Model) {
 			m.Update(press("tab"))
@@ -97,7 +93,7 @@ func TestNoColorKeepsMeaning(t *testing.T) {
 		t.Fatalf("colour sequence under NO_COLOR: %q", out[loc[0]:min(len(out), loc[1]+10)])
 	}
 	for _, want := range []string{
-		GlyphReached, GlyphCurrent, GlyphNotYet, GlyphFailed, GlyphDown, GlyphWarn, GlyphSelected,
+		GlyphReached, GlyphCurrent, GlyphNotYet, GlyphFailed, GlyphUp, GlyphWarn, GlyphSelected,
 		"STALE", "PAUSED", "partially filled", "┏━", // a thick border marks the focused pane
 	} {
 		if !strings.Contains(out, want) {

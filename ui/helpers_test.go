@@ -7,6 +7,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"ordermon/internal/engine"
 )
 
 // drain runs cmd and every command it batches or sequences, and returns
@@ -134,3 +136,16 @@ func checkFrame(t *testing.T, m *Model, w, h int) {
 
 // screenText strips styling from a fragment.
 func screenText(s string) string { return ansi.Strip(s) }
+
+// selectTarget selects the row watching t, as the user would by moving
+// to it.
+func selectTarget(m *Model, t engine.Target) {
+	for i, r := range m.rows {
+		if r.target == t {
+			m.selectIndex(i)
+			m.frameOK = false // as after the key press that would select it
+			return
+		}
+	}
+	panic("no row for " + t.String())
+}

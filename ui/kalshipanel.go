@@ -3,7 +3,9 @@ package ui
 import (
 	"ordermon/internal/engine"
 	"ordermon/internal/fixed"
+	"ordermon/internal/report"
 	"ordermon/internal/textsafe"
+	"ordermon/internal/timefmt"
 	"ordermon/kalshi"
 )
 
@@ -13,7 +15,6 @@ func (m *Model) kalshiSection(b *lineBuilder, s *engine.Snapshot) {
 	st := &m.styles
 	o := s.Order
 	if o == nil {
-		b.add(st.Section.Render("Kalshi"))
 		msg := "no Kalshi data yet"
 		switch {
 		case s.Sources.Kalshi.NotFound:
@@ -22,11 +23,13 @@ func (m *Model) kalshiSection(b *lineBuilder, s *engine.Snapshot) {
 			msg = "Kalshi unavailable: " + textsafe.Clean(s.Sources.Kalshi.Err)
 		case s.Intent != nil && s.Intent.KalshiOrderID == "":
 			msg = "not placed on Kalshi yet"
+		case s.NotFound():
+			return // the verdict says it all
 		}
-		b.add("  " + st.Muted.Render(msg))
+		// The heading carries its one line, so it never stands alone.
+		b.wrap(st.Section.Render("Kalshi")+"  ", 2, msg, st.Muted)
 		return
 	}
-	now := m.now()
 	status := s.KalshiStatusText()
 	var statusStyled string
 	switch {
@@ -43,37 +46,50 @@ func (m *Model) kalshiSection(b *lineBuilder, s *engine.Snapshot) {
 	}
 	b.add(head)
 
-	// Fill bar: never full unless everything filled, never empty once
-	// anything has.
-	barW := min(30, max(10, b.width-40))
-	b.add("  " + m.fillBar(o.FillCount, o.InitialCount, barW) + "  " +
-		st.Bold.Render(count(o.FillCount)) + st.Muted.Render(" filled · ") +
-		st.Text.Render(count(o.RemainingCount)) + st.Muted.Render(" left · ") +
-		st.Text.Render(count(o.InitialCount)) + st.Muted.Render(" total"))
-
-	if avg, ok := o.AverageFillPrice(); ok {
-		b.add("  " + st.Label.Render("avg fill ") + st.Bold.Render(dollars(avg)) +
-			st.Label.Render("   fill cost ") + st.Text.Render(dollars(o.TotalFillCost())) +
-			st.Muted.Render(" (taker "+dollars(o.TakerFillCost)+", maker "+dollars(o.MakerFillCost)+")"))
-	} else {
-		b.add("  " + st.Label.Render("avg fill ") + st.Muted.Render("— nothing filled yet"))
-	}
-	b.add("  " + st.Label.Render("fees ") + st.Text.Render("taker "+dollars(o.TakerFees)+" · maker "+dollars(o.MakerFees)) +
-		st.Label.Render("   total cost ") + st.Bold.Render(dollars(o.TotalCost())))
-
+	m.moneyLines(b, o)
 	if q := m.queueLine(s); q != "" {
 		b.add("  " + q)
 	}
 	if bk := m.bookLine(o, s.Market); bk != "" {
 		b.add("  " + bk)
 	}
+	m.expiryLine(b, o)
+}
+
+// moneyLines are the fill bar, the average price and fill cost, and the
+// fees.
+func (m *Model) moneyLines(b *lineBuilder, o *kalshi.Order) {
+	st := &m.styles
+	// Fill bar: never full unless everything filled, never empty once
+	// anything has.
+	barW := min(30, max(10, b.width-40))
+	b.add("  " + m.fillBar(o.FillCount, o.InitialCount, barW) + "  " +
+		st.Bold.Render(o.FillCount.Count()) + st.Muted.Render(" filled · ") +
+		st.Text.Render(o.RemainingCount.Count()) + st.Muted.Render(" left · ") +
+		st.Text.Render(o.InitialCount.Count()) + st.Muted.Render(" total"))
+
+	if avg, ok := o.AverageFillPrice(); ok {
+		b.add("  " + st.Label.Render("avg fill ") + st.Bold.Render(avg.Dollars()) +
+			st.Label.Render("   fill cost ") + st.Text.Render(o.TotalFillCost().Dollars()) +
+			st.Muted.Render(" (taker "+o.TakerFillCost.Dollars()+", maker "+o.MakerFillCost.Dollars()+")"))
+	} else {
+		b.add("  " + st.Label.Render("avg fill ") + st.Muted.Render("— nothing filled yet"))
+	}
+	b.add("  " + st.Label.Render("fees ") + st.Text.Render("taker "+o.TakerFees.Dollars()+" · maker "+o.MakerFees.Dollars()) +
+		st.Label.Render("   total cost ") + st.Bold.Render(o.TotalCost().Dollars()))
+}
+
+// expiryLine says when a live order expires, or that it never does.
+func (m *Model) expiryLine(b *lineBuilder, o *kalshi.Order) {
+	st := &m.styles
+	now := m.now()
 	switch {
 	case !o.ExpirationTime.IsZero() && !o.Status.Terminal():
 		left := o.ExpirationTime.Sub(now)
 		if left <= 0 {
-			b.add("  " + st.Warn.Render(GlyphWarn+" expiry passed "+age(-left)+" ago at "+clock(o.ExpirationTime, m.loc, now)))
+			b.add("  " + st.Warn.Render(GlyphWarn+" expiry passed "+age(-left)+" ago at "+timefmt.Clock(o.ExpirationTime, m.loc, now)))
 		} else {
-			b.add("  " + st.Label.Render("expires in ") + st.Text.Render(age(left)) + st.Muted.Render(" at "+clock(o.ExpirationTime, m.loc, now)))
+			b.add("  " + st.Label.Render("expires in ") + st.Text.Render(age(left)) + st.Muted.Render(" at "+timefmt.Clock(o.ExpirationTime, m.loc, now)))
 		}
 	case o.ExpirationTime.IsZero() && !o.Status.Terminal():
 		b.add("  " + st.Label.Render("expires ") + st.Muted.Render("never (good till canceled)"))
@@ -99,26 +115,27 @@ func (m *Model) fillBar(filled, initial fixed.Decimal, width int) string {
 	return bar + st.Text.Render(fitLeft(itoa(pct)+"%", 5))
 }
 
-// queueLine is "queue 12 ahead ▼ from 20", or "" when Kalshi gave no
-// position (the order is not resting).
+// queueLine is "queue 12 ahead at your price $0.56 ▲ 8 closer", or ""
+// when Kalshi gave no position (the order is not resting).
 func (m *Model) queueLine(s *engine.Snapshot) string {
 	st := &m.styles
-	if s.QueueAhead == nil {
+	text := report.QueueText(*s)
+	if text == "" {
 		return ""
 	}
-	q := *s.QueueAhead
 	out := st.Label.Render("queue ")
-	if q.IsZero() {
-		out += st.Good.Render("first in line (0 ahead)")
+	if s.QueueAhead.IsZero() {
+		out += st.Good.Render(text)
 	} else {
-		out += st.Bold.Render(count(q) + " ahead")
+		out += st.Bold.Render(text)
 	}
 	if p := s.PrevQueueAhead; p != nil {
-		switch q.Cmp(*p) {
+		move := engine.QueueMove(*p, *s.QueueAhead)
+		switch s.QueueAhead.Cmp(*p) {
 		case -1:
-			out += " " + st.Good.Render(GlyphDown+" from "+count(*p))
+			out += " " + st.Good.Render(move)
 		case 1:
-			out += " " + st.Warn.Render(GlyphUp+" from "+count(*p))
+			out += " " + st.Warn.Render(move)
 		default:
 			out += st.Muted.Render("  unchanged")
 		}
@@ -138,13 +155,13 @@ func (m *Model) bookLine(o *kalshi.Order, mk *kalshi.Market) string {
 	if o.OutcomeSide == "no" {
 		bid, ask, side = mk.NoBid, mk.NoAsk, "no"
 	}
-	out := st.Label.Render(side+" bid ") + st.Text.Render(dollars(bid)) +
-		st.Label.Render(" · ask ") + st.Text.Render(dollars(ask))
+	out := st.Label.Render(side+" bid ") + st.Text.Render(bid.Dollars()) +
+		st.Label.Render(" · ask ") + st.Text.Render(ask.Dollars())
 	lim := o.LimitPrice()
 	if lim.IsZero() || o.Status.Terminal() {
 		return out
 	}
-	out += st.Label.Render(" · yours ") + st.Bold.Render(dollars(lim))
+	out += st.Label.Render(" · yours ") + st.Bold.Render(lim.Dollars())
 	switch {
 	case !ask.IsZero() && lim.Cmp(ask) >= 0:
 		out += " " + st.Warn.Render(GlyphWarn+" at or above the ask")
@@ -155,7 +172,7 @@ func (m *Model) bookLine(o *kalshi.Order, mk *kalshi.Market) string {
 	case lim.Cmp(bid) > 0:
 		out += st.Muted.Render(" (above the best bid)")
 	default:
-		out += st.Muted.Render(" (" + dollars(bid.Sub(lim)) + " below the best bid)")
+		out += st.Muted.Render(" (" + bid.Sub(lim).Dollars() + " below the best bid)")
 	}
 	return out
 }

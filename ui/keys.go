@@ -18,7 +18,12 @@ type keyMap struct {
 	Refresh  key.Binding
 	Pause    key.Binding
 	Copy     key.Binding
+	CopyText key.Binding
 	Export   key.Binding
+	NextBad  key.Binding
+	PrevBad  key.Binding
+	Problems key.Binding
+	Sort     key.Binding
 	Filter   key.Binding
 	Help     key.Binding
 	Quit     key.Binding
@@ -43,6 +48,11 @@ func newKeyMap() keyMap {
 		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
 		Pause:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause")),
 		Copy:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy ID")),
+		CopyText: key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy verdict")),
+		NextBad:  key.NewBinding(key.WithKeys("n"), key.WithHelp("n/N", "next problem")),
+		PrevBad:  key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous problem")),
+		Problems: key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "problems only")),
+		Sort:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
 		Export:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export")),
 		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -57,16 +67,16 @@ func newKeyMap() keyMap {
 func (k keyMap) ShortHelp() []key.Binding {
 	// ? and q come early so they survive on a narrow terminal, where the
 	// line is cut; everything is in the full help.
-	return []key.Binding{k.Select, k.Next, k.Add, k.Remove, k.Refresh, k.Pause, k.Help, k.Quit, k.Copy, k.Export, k.Filter}
+	return []key.Binding{k.Select, k.NextBad, k.Next, k.Help, k.Quit, k.Problems, k.Add, k.Refresh, k.Pause, k.Copy, k.Export, k.Filter}
 }
 
 // FullHelp implements help.KeyMap: the `?` overlay, in columns.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Next, k.Back, k.Filter, k.Help},
-		{k.Add, k.Remove, k.Copy, k.Export},
-		{k.Refresh, k.Pause, k.Quit, k.ForceQ},
+		{k.NextBad, k.PrevBad, k.Problems, k.Sort, k.Filter},
+		{k.Next, k.Back, k.Add, k.Remove, k.Help},
+		{k.Copy, k.CopyText, k.Export, k.Refresh, k.Pause, k.Quit, k.ForceQ},
 	}
 }
 

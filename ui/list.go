@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 
 	"ordermon/internal/engine"
@@ -16,16 +18,58 @@ type lineCache struct {
 	idW    int
 	status string
 	fill   string
-	// key is the lower-cased text the filter matches against.
-	key string
-	ok  bool
+	market string
+	// mark is the order's mark and short its problem in a few words,
+	// from the engine's verdict.
+	mark  engine.Mark
+	short string
+	// key is the lower-cased text the filter matches against, made
+	// when a filter first needs it.
+	key   string
+	keyOK bool
+	ok    bool
 }
 
-// List column widths; the ID column takes what is left.
+// sortMode orders the list; s cycles through them.
+type sortMode int
+
 const (
-	colStatus = 10
-	colFill   = 9
-	colAge    = 6
+	// sortAttention puts errors, then warnings, then unknown IDs first,
+	// otherwise keeping the order in which orders were added, so a row
+	// moves only when its mark changes.
+	sortAttention sortMode = iota
+	sortAge                // longest in its current stage first
+	sortID                 // by ID
+	numSortModes
+)
+
+func (s sortMode) String() string {
+	switch s {
+	case sortAge:
+		return "age"
+	case sortID:
+		return "ID"
+	}
+	return "attention"
+}
+
+// List column widths; the ID, reason and market columns share what is
+// left.
+const (
+	colStatusMin = 9
+	colStatusMax = 16
+	// colStatusNarrow caps the status column on a narrow list.
+	colStatusNarrow = 10
+	colFill         = 7
+	colAge          = 6
+	colIDMin        = 12
+	colIDMax        = 36
+	colReasonMin    = 8
+	colReasonMax    = 28
+	colMarketMax    = 28
+	// listMarketFrom is the list width from which the market column
+	// appears.
+	listMarketFrom = 100
 )
 
 // cached returns the row's static text, computed once per snapshot.
@@ -39,12 +83,28 @@ func (r *row) cached() *lineCache {
 		id = r.snap.Target.ID
 	}
 	c.id = textsafe.Clean(id)
-	c.status = shortStatus(r.snap)
+	c.status = listStatus(r.snap)
 	if f, in, ok := fills(r.snap); ok {
-		c.fill = count(f) + "/" + count(in)
+		c.fill = f.Count() + "/" + in.Count()
+	}
+	c.market = textsafe.Clean(marketOf(r.snap))
+	c.mark = markOf(r.snap)
+	if r.snap != nil && c.mark.Attention() {
+		c.short = textsafe.Clean(r.snap.Verdict(r.snap.ObservedAt, nil).Short)
+	}
+	r.line = c
+	return &r.line
+}
+
+// filterKey is the lower-cased text the filter matches the row against:
+// IDs, status, reason, ticker and Kalshi order ID.
+func (r *row) filterKey() string {
+	c := r.cached()
+	if c.keyOK {
+		return c.key
 	}
 	var key strings.Builder
-	key.WriteString(strings.ToLower(c.id + " " + r.target.String() + " " + c.status))
+	key.WriteString(strings.ToLower(c.id + " " + r.target.String() + " " + c.status + " " + c.short))
 	if s := r.snap; s != nil {
 		if s.Order != nil {
 			key.WriteString(" " + strings.ToLower(textsafe.Clean(s.Order.Ticker+" "+s.Order.OrderID)))
@@ -53,27 +113,70 @@ func (r *row) cached() *lineCache {
 			key.WriteString(" " + strings.ToLower(textsafe.Clean(s.Intent.MarketID+" "+s.Intent.KalshiOrderID)))
 		}
 	}
-	c.key = key.String()
-	r.line = c
-	return &r.line
+	c.key, c.keyOK = key.String(), true
+	return c.key
 }
 
-// refilter recomputes which rows pass the filter and keeps the selection
-// on a visible row.
+// refilter recomputes which rows pass the filter and the problems-only
+// switch, in the chosen order, and keeps the selection on a visible row.
 func (m *Model) refilter() {
 	m.visible = m.visible[:0]
 	f := strings.ToLower(strings.TrimSpace(m.filter))
 	for i, r := range m.rows {
-		if f == "" || strings.Contains(r.cached().key, f) {
+		c := r.cached()
+		if m.problemsOnly && !c.mark.Attention() {
+			continue
+		}
+		if f == "" || strings.Contains(r.filterKey(), f) {
 			m.visible = append(m.visible, i)
 		}
 	}
+	m.sortVisible()
+	m.colsOK = false
 	if m.visiblePos() < 0 {
 		m.selected = -1
 		if len(m.visible) > 0 {
 			m.selected = m.visible[0]
 		}
 	}
+}
+
+// sortVisible orders the visible rows by the sort mode. Every order is
+// stable over the order in which rows were added.
+func (m *Model) sortVisible() {
+	switch m.sortBy {
+	case sortAttention:
+		slices.SortStableFunc(m.visible, func(a, b int) int {
+			return cmp.Compare(attentionRank(m.rows[b].cached().mark), attentionRank(m.rows[a].cached().mark))
+		})
+	case sortAge:
+		now := m.now()
+		ageOf := func(i int) int64 {
+			if d, ok := stageAge(m.rows[i].snap, now); ok {
+				return int64(d)
+			}
+			return -1
+		}
+		slices.SortStableFunc(m.visible, func(a, b int) int { return cmp.Compare(ageOf(b), ageOf(a)) })
+	case sortID:
+		slices.SortStableFunc(m.visible, func(a, b int) int {
+			return cmp.Compare(m.rows[a].cached().id, m.rows[b].cached().id)
+		})
+	}
+}
+
+// attentionRank orders marks for the attention sort: errors, warnings,
+// unknown IDs, then everything else as it came.
+func attentionRank(mk engine.Mark) int {
+	switch mk {
+	case engine.MarkError:
+		return 3
+	case engine.MarkWarn:
+		return 2
+	case engine.MarkNotFound:
+		return 1
+	}
+	return 0
 }
 
 // setFilter changes the filter text.
@@ -93,19 +196,90 @@ func (m *Model) visiblePos() int {
 	return -1
 }
 
+// listCols are the list's column widths at one width; zero drops the
+// reason or market column.
+type listCols struct {
+	width                          int
+	id, status, reason, market     int
+	maxID, maxStatus, maxShort, mx int
+}
+
+// columns lays out the list for width cells, from the longest text of
+// each column among the visible rows, recomputed only when the rows or
+// the width change.
+func (m *Model) columns(width int) listCols {
+	if m.colsOK && m.cols.width == width {
+		return m.cols
+	}
+	c := listCols{width: width}
+	for _, i := range m.visible {
+		lc := m.rows[i].cached()
+		c.maxID = max(c.maxID, cells(lc.id))
+		c.maxStatus = max(c.maxStatus, cells(lc.status))
+		c.maxShort = max(c.maxShort, cells(lc.short))
+		c.mx = max(c.mx, cells(lc.market))
+	}
+	c.status = min(colStatusMax, max(colStatusMin, c.maxStatus))
+	if width >= listMarketFrom && c.mx > 0 {
+		c.market = min(colMarketMax, c.mx)
+	}
+	avail := func() int {
+		a := width - (4 + 1 + c.status + 1 + colFill + 1 + colAge + 2)
+		if c.market > 0 {
+			a -= c.market + 1
+		}
+		return a
+	}
+	// A long status ("partially filled") widens the column only where
+	// the ID and the reason keep their room.
+	if c.status > colStatusNarrow && avail() < colIDMin+1+min(colReasonMax, max(colReasonMin, c.maxShort)) {
+		c.status = colStatusNarrow
+	}
+	c.fit(avail())
+	m.cols, m.colsOK = c, true
+	return c
+}
+
+// fit shares avail cells between the ID and the reason column.
+func (c *listCols) fit(avail int) {
+	c.id = avail
+	if c.maxShort > 0 {
+		// The reason column gets what it needs, squeezing a long ID
+		// down to colIDMin; what is left over goes back to the ID.
+		want := min(colReasonMax, max(colReasonMin, c.maxShort))
+		c.id = max(colIDMin, min(avail-1-want, min(colIDMax, c.maxID)))
+		c.reason = avail - 1 - c.id
+		if c.reason < colReasonMin {
+			c.id, c.reason = avail, 0
+		} else if extra := c.reason - want; extra > 0 {
+			grow := min(extra, max(0, min(colIDMax, c.maxID)-c.id))
+			c.id, c.reason = c.id+grow, c.reason-grow
+		}
+	}
+}
+
 // renderList draws the visible part of the order list, width × height
 // cells, header included. Only the rows on screen are rendered.
 func (m *Model) renderList(width, height int) []string {
 	st := &m.styles
 	lines := make([]string, 0, height)
-	idW := max(4, width-(2+2+1+colStatus+1+colFill+1+colAge+2))
-	header := "    " + fit("ID", idW) + " " + fit("STATUS", colStatus) + " " + fit("FILLED", colFill) + " " + fitLeft("AGE", colAge) + "  "
+	cols := m.columns(width)
+	header := "    " + fit("ID", cols.id) + " " + fit("STATUS", cols.status) + " " + fit("FILLED", colFill) + " " + fitLeft("AGE", colAge) + "  "
+	if cols.reason > 0 {
+		header += " " + fit("REASON", cols.reason)
+	}
+	if cols.market > 0 {
+		header += " " + fit("MARKET", cols.market)
+	}
 	lines = append(lines, st.Muted.Render(fit(header, width)))
 	rowsH := height - 1
 	m.listRows = rowsH
 	if len(m.visible) == 0 {
 		msg := "no orders watched — press a to add one"
-		if len(m.rows) > 0 {
+		switch {
+		case m.problemsOnly && len(m.rows) > 0 && m.filter == "":
+			msg = "no order needs attention — ! shows them all"
+		case len(m.rows) > 0:
 			msg = "no order matches the filter — esc clears it"
 		}
 		lines = append(lines, st.Muted.Render(fit("  "+msg, width)))
@@ -120,78 +294,56 @@ func (m *Model) renderList(width, height int) []string {
 		m.listTop = pos - rowsH + 1
 	}
 	m.listTop = max(0, min(m.listTop, len(m.visible)-rowsH))
-	now := m.now()
 	for p := m.listTop; p < len(m.visible) && p < m.listTop+rowsH; p++ {
-		i := m.visible[p]
-		r := m.rows[i]
-		c := r.cached()
-		oc := orderOutcome(r.snap)
-		glyph := outcomeGlyph(oc)
-		ageText := ""
-		if d, ok := stageAge(r.snap, now); ok {
-			ageText = age(d)
-		}
-		mark := "  "
-		if stale(r.snap, now, m.interval) {
-			mark = " " + GlyphWarn
-		}
-		sel := " "
-		if i == m.selected {
-			sel = GlyphSelected
-		}
-		if c.idW != idW || c.idFit == "" {
-			c.idFit, c.idW = fit(c.id, idW), idW
-		}
-		text := sel + " " + glyph + " " + c.idFit + " " + fit(c.status, colStatus) + " " +
-			fit(c.fill, colFill) + " " + fitLeft(ageText, colAge) + mark
-		text = fit(text, width)
-		switch {
-		case i == m.selected && m.focus == focusList && m.mode == modeNormal:
-			text = st.RowSelected.Render(text)
-		case i == m.selected:
-			text = st.RowSelectedBlurred.Render(text)
-		default:
-			text = m.colourRow(text, oc, mark != "  ")
-		}
-		lines = append(lines, text)
+		lines = append(lines, m.listRow(m.visible[p], cols, width))
 	}
 	return padLines(lines, width, height)
 }
 
-// colourRow tints an unselected row's glyph by outcome. The glyph itself
-// already says it; colour only helps the eye.
-func (m *Model) colourRow(text string, oc outcome, isStale bool) string {
+// listRow draws one order's row. The selected row is one run of the
+// selection ink; the others colour their mark, reason and stale sign.
+func (m *Model) listRow(i int, cols listCols, width int) string {
 	st := &m.styles
-	// text starts with "  G " where G is one cell wide; restyle just it.
-	head, rest := splitCells(text, 2)
-	g, tail := splitCells(rest, 1)
-	switch oc {
-	case outcomeDone:
-		g = st.Good.Render(g)
-	case outcomeFailed:
-		g = st.Bad.Render(g)
-	case outcomeActive:
-		g = st.Accent.Render(g)
-	default:
-		g = st.Muted.Render(g)
+	r := m.rows[i]
+	c := r.cached()
+	now := m.now()
+	ageText := ""
+	if d, ok := stageAge(r.snap, now); ok {
+		ageText = age(d)
 	}
-	if isStale {
-		body, warn := splitCells(tail, len([]rune(tail))-1)
-		tail = body + st.Warn.Render(warn)
+	staleMark := " "
+	if stale(r.snap, now, m.interval) {
+		staleMark = GlyphWarn
 	}
-	return head + g + tail
-}
-
-// splitCells splits plain text after n runes.
-func splitCells(s string, n int) (string, string) {
-	i := 0
-	for b := range s {
-		if i == n {
-			return s[:b], s[b:]
+	sel := " "
+	if i == m.selected {
+		sel = GlyphSelected
+	}
+	if c.idW != cols.id || c.idFit == "" {
+		c.idFit, c.idW = fit(c.id, cols.id), cols.id
+	}
+	glyph := c.mark.Glyph()
+	mid := " " + c.idFit + " " + fit(c.status, cols.status) + " " + fit(c.fill, colFill) + " " + fitLeft(ageText, colAge) + " "
+	reason, market := "", ""
+	if cols.reason > 0 {
+		reason = " " + fit(c.short, cols.reason)
+	}
+	if cols.market > 0 {
+		market = " " + fit(c.market, cols.market)
+	}
+	selected := i == m.selected
+	if selected {
+		text := fit(sel+" "+glyph+mid+staleMark+reason+market, width)
+		if m.focus == focusList && m.mode == modeNormal {
+			return st.RowSelected.Render(text)
 		}
-		i++
+		return st.RowSelectedBlurred.Render(text)
 	}
-	return s, ""
+	mk := st.Mark(c.mark)
+	if staleMark != " " {
+		staleMark = st.Warn.Render(staleMark)
+	}
+	return fit(sel+" "+mk.Render(glyph)+mid+staleMark+mk.Render(reason)+st.Muted.Render(market), width)
 }
 
 // padLines pads lines with blank lines up to height.
@@ -203,9 +355,12 @@ func padLines(lines []string, width, height int) []string {
 	return lines[:height]
 }
 
-// summary is the title bar's counts of orders by outcome.
+// summary is the title bar's counts: orders by outcome, marks by kind,
+// and stale orders on their own.
 type summary struct {
-	total, active, done, failed, attention int
+	total, active, done, failed int
+	errors, warnings, notFound  int
+	stale                       int
 }
 
 // summaryKey says what a cached summary was computed from: the rows (which
@@ -216,8 +371,9 @@ type summaryKey struct {
 	sec int64
 }
 
-// summary counts orders by outcome, once per change or second rather than
-// once per frame.
+// summary counts orders by outcome and mark, once per change or second
+// rather than once per frame. The marks counted are exactly the marks
+// the list shows.
 func (m *Model) summary() summary {
 	now := m.now()
 	k := summaryKey{gen: m.rowsGen, sec: now.Unix()}
@@ -227,30 +383,39 @@ func (m *Model) summary() summary {
 	var s summary
 	for _, r := range m.rows {
 		s.total++
-		oc := orderOutcome(r.snap)
-		switch oc {
-		case outcomeActive, outcomeNoData:
-			s.active++
-		case outcomeDone, outcomeEnded:
-			s.done++
-		case outcomeFailed:
-			s.failed++
+		switch r.cached().mark {
+		case engine.MarkError:
+			s.errors++
+		case engine.MarkWarn:
+			s.warnings++
+		case engine.MarkNotFound:
+			s.notFound++
 		}
-		if oc == outcomeActive && (hasError(r.snap) || stale(r.snap, now, m.interval)) {
-			s.attention++
+		switch {
+		case r.snap == nil || !r.snap.Terminal():
+			s.active++
+		case r.snap.Outcome() == engine.OutcomeFailure:
+			s.failed++
+		case r.snap.Outcome() != engine.OutcomeNotFound:
+			s.done++
+		}
+		if stale(r.snap, now, m.interval) {
+			s.stale++
 		}
 	}
 	m.sum, m.sumKey, m.sumOK = s, k, true
 	return s
 }
 
-// hasError reports whether any finding on the order is an error.
-func hasError(s *engine.Snapshot) bool {
-	if s == nil {
-		return false
-	}
-	for _, f := range s.Diagnosis {
-		if f.Severity == engine.SevError {
+// jumpAttention selects the next (dir 1) or previous (dir -1) visible
+// order that needs attention, wrapping around.
+func (m *Model) jumpAttention(dir int) bool {
+	n := len(m.visible)
+	pos := m.visiblePos()
+	for step := 1; step <= n; step++ {
+		p := ((pos+dir*step)%n + n) % n
+		if m.rows[m.visible[p]].cached().mark.Attention() {
+			m.selected = m.visible[p]
 			return true
 		}
 	}

@@ -8,73 +8,39 @@ import (
 	"ordermon/pipeline"
 )
 
-// This file maps what the pipeline package says about a snapshot onto
-// the list's glyphs and columns. The meaning (outcome, stage, ages) comes
-// from pipeline, so the screen agrees with the headless modes.
+// This file maps what the engine says about a snapshot onto the list's
+// columns. The meaning (verdict, mark, stage, ages) comes from the
+// engine, so the screen agrees with the headless modes and the exports.
 
-// outcome is where an order stands overall.
-type outcome int
-
-const (
-	outcomeNoData outcome = iota // nothing heard from either source yet
-	outcomeActive                // still moving through the pipeline
-	outcomeDone                  // ended well: completed, or Kalshi-only executed
-	outcomeFailed                // ended badly: failed, or Kalshi-only canceled
-	outcomeEnded                 // marked complete with no clear outcome
-)
-
-// orderOutcome says where s stands overall.
-func orderOutcome(s *engine.Snapshot) outcome {
+// markOf is the order's mark: the list's glyph and what the header
+// counts.
+func markOf(s *engine.Snapshot) engine.Mark {
 	if s == nil {
-		return outcomeNoData
+		return engine.MarkWaiting
 	}
-	switch s.Outcome() {
-	case engine.OutcomeSuccess:
-		return outcomeDone
-	case engine.OutcomeFailure:
-		return outcomeFailed
-	}
-	switch {
-	case s.Terminal():
-		return outcomeEnded
-	case s.Intent == nil && s.Order == nil:
-		return outcomeNoData
-	}
-	return outcomeActive
+	return s.Mark()
 }
 
 // terminal reports whether nothing more will happen to the order.
 func terminal(s *engine.Snapshot) bool { return s != nil && s.Terminal() }
 
-// outcomeGlyph is the list's one-glyph summary of an order.
-func outcomeGlyph(o outcome) string {
-	switch o {
-	case outcomeDone:
-		return GlyphReached
-	case outcomeFailed:
-		return GlyphFailed
-	case outcomeActive:
-		return GlyphCurrent
-	case outcomeEnded:
-		return GlyphEnded
-	}
-	return GlyphNotYet
-}
-
-// shortStatus is the list's status column: the intent's status, or for a
-// Kalshi-only order Kalshi's, or why there is none yet.
-func shortStatus(s *engine.Snapshot) string {
-	if s == nil {
+// listStatus is the list's status column: the intent's status, or for a
+// Kalshi-only order Kalshi's as the detail says it ("partially filled"),
+// or why there is none yet.
+func listStatus(s *engine.Snapshot) string {
+	switch {
+	case s == nil:
 		return "waiting"
+	case s.NotFound():
+		return "not found"
+	case s.Intent == nil && s.Order != nil:
+		return s.KalshiStatusText()
 	}
 	if t := s.StageText(); t != "" {
 		return t
 	}
 	if s.Intent != nil {
 		return "unknown"
-	}
-	if s.Sources.Intent.NotFound || s.Sources.Kalshi.NotFound {
-		return "not found"
 	}
 	if s.Sources.Intent.Err != "" || s.Sources.Kalshi.Err != "" {
 		return "error"
@@ -107,6 +73,19 @@ func fills(s *engine.Snapshot) (filled, initial fixed.Decimal, ok bool) {
 		return filled, in.Quantity, true
 	}
 	return filled, initial, false
+}
+
+// marketOf is the order's market ticker: Kalshi's, else the intent's.
+func marketOf(s *engine.Snapshot) string {
+	switch {
+	case s == nil:
+		return ""
+	case s.Order != nil && s.Order.Ticker != "":
+		return s.Order.Ticker
+	case s.Intent != nil:
+		return s.Intent.MarketID
+	}
+	return ""
 }
 
 // stale reports whether any source this order uses is older than three

@@ -62,13 +62,38 @@ func (m *Model) clockTick() tea.Cmd {
 	return m.every(time.Second, func(time.Time) tea.Msg { return clockMsg{} })
 }
 
-// armTick starts a new refresh timer and forgets any earlier one.
+// armTick starts a new refresh timer and forgets any earlier one. The
+// timer fires on the wall clock's multiples of the interval, as the
+// one-second clock does, so a poll's new data and the clock's next second
+// reach the screen in one repaint rather than two (see handleClock).
 func (m *Model) armTick() tea.Cmd {
 	m.tickGen++
 	gen := m.tickGen
-	m.nextPoll = m.now().Add(m.interval)
-	return m.tick(m.interval, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+	m.nextPoll = m.now().Truncate(m.interval).Add(m.interval)
+	return m.every(m.interval, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
 }
+
+// handleClock runs the one-second clock: the ages and the clock on screen
+// move, so the frame is drawn again, unless a poll is due this very
+// moment or has just started: its round is a few milliseconds away and
+// will draw the same second with the new data, in one repaint.
+func (m *Model) handleClock() tea.Cmd {
+	now := m.now()
+	if !m.flashUntil.IsZero() && !now.Before(m.flashUntil) {
+		m.flash, m.flashUntil = "", time.Time{}
+		m.frameOK = false
+	}
+	due := !m.paused && !m.nextPoll.IsZero() && m.nextPoll.Sub(now) < pollDueWithin && now.Sub(m.nextPoll) < pollDueWithin
+	polling := m.inFlight != 0 && now.Sub(m.pollStarted) < time.Second
+	if !due && !polling {
+		m.frameOK = false
+	}
+	return m.clockTick()
+}
+
+// pollDueWithin is how close to a poll the clock may be and leave the
+// repaint to the poll's round.
+const pollDueWithin = 150 * time.Millisecond
 
 // startPoll starts a poll unless one is running, in which case it does
 // nothing; the caller decides whether to queue one. resume first lifts a
@@ -81,6 +106,7 @@ func (m *Model) startPoll(resume bool) tea.Cmd {
 	m.pollTag++
 	tag := m.pollTag
 	m.inFlight = tag
+	m.pollStarted = m.now()
 	e := m.engine
 	// The poll is bounded by the interval, with a floor, so a hung source
 	// cannot hold the one poll slot for ever.
@@ -112,6 +138,11 @@ func (m *Model) refreshNow(byUser bool) tea.Cmd {
 func (m *Model) handleTick(msg tickMsg) tea.Cmd {
 	if msg.gen != m.tickGen || m.paused {
 		return nil
+	}
+	if !m.pollStarted.IsZero() && m.now().Sub(m.pollStarted) < m.interval/2 {
+		// A refresh by hand just ran; the timer, aligned to the clock,
+		// would poll again at once.
+		return m.armTick()
 	}
 	// A tick that finds a poll still running skips: that poll's data is
 	// on its way, and the rate budget is better spent later.
@@ -190,6 +221,9 @@ func (m *Model) applyRound(r engine.Round) (finished bool) {
 			row.events = append(row.events[:0], row.events[n-eventCap:]...)
 		}
 	}
+	// Marks may have changed: the attention order and the problems-only
+	// list follow them.
+	m.refilter()
 	return finished
 }
 

@@ -7,23 +7,28 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
+
+	"ordermon/internal/engine"
 )
 
 // Glyphs carry every state on their own, so the screen says the same thing
-// under NO_COLOR or to a colour-blind reader as it does in colour.
+// under NO_COLOR or to a colour-blind reader as it does in colour. The
+// marks and arrows are the engine's, so plain text and exports use the
+// same ones.
 const (
-	GlyphReached  = "✓" // a stage reached, a source answering
-	GlyphCurrent  = "●" // the stage an order is in now
-	GlyphNotYet   = "○" // a stage not reached yet, or no data yet
-	GlyphEnded    = "■" // marked complete by the service with no clear outcome
-	GlyphFailed   = "✗" // a failed stage, a halted source, an error finding
-	GlyphUp       = "▲" // the queue ahead grew
-	GlyphDown     = "▼" // the queue ahead shrank
-	GlyphWarn     = "⚠" // stale data, a warning finding, a stuck stage
-	GlyphInfo     = "·" // an informational finding
-	GlyphSelected = "▸" // the selected row and the focused pane
-	GlyphFillFull = '█' // the filled part of the fill bar
-	GlyphFillNone = '░' // the unfilled part of the fill bar
+	GlyphReached  = engine.GlyphDone      // a stage reached, a source answering, an order that ended well
+	GlyphCurrent  = engine.GlyphActive    // the stage an order is in now, an order in progress
+	GlyphNotYet   = engine.GlyphWaiting   // a stage not reached yet, or no data yet
+	GlyphEnded    = engine.GlyphEnded     // marked complete by the service with no clear outcome
+	GlyphFailed   = engine.GlyphError     // an error finding, a failed order or stage, a halted source
+	GlyphWarn     = engine.GlyphWarn      // a warning finding, stale data
+	GlyphNotFound = engine.GlyphNotFound  // an ID no system knows
+	GlyphUp       = engine.GlyphQueueUp   // moved up the queue: fewer contracts ahead
+	GlyphDown     = engine.GlyphQueueDown // moved back in the queue: more contracts ahead
+	GlyphInfo     = engine.GlyphInfo      // an informational finding
+	GlyphSelected = "▸"                   // the selected row and the focused pane
+	GlyphFillFull = '█'                   // the filled part of the fill bar
+	GlyphFillNone = '░'                   // the unfilled part of the fill bar
 )
 
 // Theme is the palette, by meaning. Each colour has a light and a dark
@@ -111,6 +116,7 @@ type Styles struct {
 	Warn       Ink
 	Bad        Ink
 	Info       Ink
+	NotFound   Ink
 	Accent     Ink
 	Section    Ink
 	Paused     Ink
@@ -132,6 +138,25 @@ type Styles struct {
 	Input textinput.Styles
 }
 
+// Mark is the ink of an order's mark: red for an error, amber for a
+// warning, blue for an ID nobody knows or an order in progress, green
+// for one that ended well, grey for no data.
+func (s *Styles) Mark(m engine.Mark) Ink {
+	switch m {
+	case engine.MarkError:
+		return s.Bad
+	case engine.MarkWarn:
+		return s.Warn
+	case engine.MarkNotFound:
+		return s.NotFound
+	case engine.MarkDone:
+		return s.Good
+	case engine.MarkActive:
+		return s.Accent
+	}
+	return s.Muted
+}
+
 // NewStyles builds the styles for a dark or a light background.
 func NewStyles(isDark bool) Styles {
 	t := NewTheme(isDark)
@@ -148,6 +173,7 @@ func NewStyles(isDark bool) Styles {
 	s.Warn = bold(t.Warn)
 	s.Bad = bold(t.Bad)
 	s.Info = fg(t.Info)
+	s.NotFound = bold(t.Info)
 	s.Accent = fg(t.Accent)
 	s.Section = bold(t.Accent)
 	s.Paused = NewInk(base.Bold(true).Reverse(true).Foreground(t.Warn))

@@ -6,54 +6,40 @@ import (
 
 	"ordermon/internal/engine"
 	"ordermon/internal/textsafe"
+	"ordermon/internal/timefmt"
 	"ordermon/pipeline"
 )
 
-// timelineSection is one row per pipeline stage.
+// timelineSection is one row per pipeline stage. An order with no intent
+// has no timeline; the intent line above already says why.
 func (m *Model) timelineSection(b *lineBuilder, s *engine.Snapshot) {
 	st := &m.styles
+	if s.Intent == nil {
+		return
+	}
 	if !b.compact {
 		// Compact mode's glyph row speaks for itself.
-		b.add(st.Section.Render("Pipeline"))
-	}
-	if s.Intent == nil {
-		msg := "no intent: this is a Kalshi order watched on its own"
-		if s.Sources.Intent.NotFound {
-			msg = "the intent service does not know this ID (404)"
-		} else if s.Sources.Intent.Err != "" {
-			msg = "no intent data: " + textsafe.Clean(s.Sources.Intent.Err)
-		}
-		b.add("  " + st.Muted.Render(msg))
-		return
+		b.heading(st.Section.Render("Pipeline"))
 	}
 	in := *s.Intent
 	now := m.now()
 	rows := pipeline.Timeline(&in, now)
+	cur := m.currentMark(s)
 	if b.compact {
-		m.compactTimeline(b, in, rows[:], now)
+		m.compactTimeline(b, in, rows[:], cur, now)
 		return
 	}
 	for _, r := range rows {
 		name := fit(r.Stage.String(), 11)
 		switch {
 		case r.Failed:
-			reason := textsafe.Clean(in.TerminationReason)
-			if reason == "" {
-				reason = "no reason given"
-			}
-			b.wrap("  "+st.Bad.Render(GlyphFailed+" "+name)+st.Bad.Render("failed: "), 6, reason, st.Text)
+			b.wrap("  "+st.Bad.Render(GlyphFailed+" "+name)+st.Bad.Render("failed: "), 6, failReason(in), st.Text)
 		case r.Current:
-			line := "  " + st.Accent.Render(GlyphCurrent+" "+name) + m.stageTime(r, now)
+			line := "  " + cur.ink.Render(cur.glyph+" "+name) + m.stageTime(r, now)
 			if r.At.IsZero() {
 				line += st.Muted.Render("  time not reported")
 			}
-			if !r.At.IsZero() || r.For > 0 {
-				line += "  " + st.Bold.Render("for "+age(r.For))
-				if lim := threshold(m.stuck, r.Stage); lim > 0 && r.For > lim {
-					line += " " + st.Warn.Render(GlyphWarn+" over "+age(lim))
-				}
-			}
-			b.add(line)
+			b.addOrBreak(line, m.currentFor(r, cur), 15)
 		case r.Reached:
 			line := "  " + st.Good.Render(GlyphReached) + " " + st.Text.Render(name) + m.stageTime(r, now)
 			if r.At.IsZero() {
@@ -71,9 +57,78 @@ func (m *Model) timelineSection(b *lineBuilder, s *engine.Snapshot) {
 	}
 }
 
+// stageMark is how the current stage is drawn: its glyph and ink, and a
+// note after its age when the diagnosis contradicts or flags it.
+type stageMark struct {
+	glyph string
+	ink   Ink
+	note  string
+	// over is the threshold a stuck stage passed; zero if none.
+	over time.Duration
+}
+
+// currentMark decides how the current stage looks, from the diagnosis,
+// so the timeline agrees with it: a stage past its threshold shows the
+// stuck finding's glyph, and a stage Kalshi has already ended shows
+// what Kalshi did ("canceled on Kalshi").
+func (m *Model) currentMark(s *engine.Snapshot) stageMark {
+	st := &m.styles
+	cm := stageMark{glyph: GlyphCurrent, ink: st.Accent}
+	sev := func(f engine.Finding) {
+		cm.glyph, cm.ink = GlyphWarn, st.Warn
+		if f.Severity >= engine.SevError {
+			cm.glyph, cm.ink = GlyphFailed, st.Bad
+		}
+	}
+	for _, f := range s.Diagnosis {
+		if stage, ok := f.StuckStage(); ok {
+			sev(f)
+			cm.over = threshold(m.stuck, stage)
+			return cm
+		}
+	}
+	if ended := s.KalshiEndedFirst(); ended != "" {
+		cm.note = textsafe.Clean(string(ended)) + " on Kalshi"
+		for _, f := range s.Diagnosis {
+			if f.Code == engine.CodeSourceMismatch && f.Severity >= engine.SevWarn {
+				sev(f)
+				break
+			}
+		}
+	}
+	return cm
+}
+
+// currentFor is the current stage's age, the threshold it passed and
+// what contradicts it.
+func (m *Model) currentFor(r pipeline.TimelineRow, cm stageMark) string {
+	st := &m.styles
+	out := ""
+	if cm.note == "" && (!r.At.IsZero() || r.For > 0) {
+		// Once Kalshi ended the order, how long the stage has lasted
+		// no longer matters.
+		out += "  " + st.Bold.Render("for "+age(r.For))
+	}
+	if cm.over > 0 {
+		out += " " + cm.ink.Render(cm.glyph+" over "+age(cm.over))
+	}
+	if cm.note != "" {
+		out += "  " + cm.ink.Render(cm.glyph+" "+cm.note)
+	}
+	return out
+}
+
+// failReason is the intent's termination reason, sanitized.
+func failReason(in pipeline.Intent) string {
+	if reason := textsafe.Clean(in.TerminationReason); reason != "" {
+		return reason
+	}
+	return "no reason given"
+}
+
 // compactTimeline is the timeline in two lines: every stage's glyph in a
 // row, then the current (or failed) stage's detail.
-func (m *Model) compactTimeline(b *lineBuilder, in pipeline.Intent, rows []pipeline.TimelineRow, now time.Time) {
+func (m *Model) compactTimeline(b *lineBuilder, in pipeline.Intent, rows []pipeline.TimelineRow, cm stageMark, now time.Time) {
 	st := &m.styles
 	parts := make([]string, 0, len(rows))
 	var focus *pipeline.TimelineRow
@@ -86,7 +141,7 @@ func (m *Model) compactTimeline(b *lineBuilder, in pipeline.Intent, rows []pipel
 			parts = append(parts, st.Bad.Render(GlyphFailed+" "+name))
 			focus = r
 		case r.Current:
-			parts = append(parts, st.Accent.Render(GlyphCurrent+" "+name))
+			parts = append(parts, cm.ink.Render(cm.glyph+" "+name))
 			focus = r
 		case r.Reached:
 			parts = append(parts, st.Good.Render(GlyphReached)+" "+st.Text.Render(name))
@@ -95,25 +150,14 @@ func (m *Model) compactTimeline(b *lineBuilder, in pipeline.Intent, rows []pipel
 			parts = append(parts, st.Muted.Render(GlyphNotYet+" "+name))
 		}
 	}
-	b.add("  " + strings.Join(parts, " "))
+	b.add(strings.Join(parts, " "))
 	switch {
 	case focus != nil && focus.Failed:
-		reason := textsafe.Clean(in.TerminationReason)
-		if reason == "" {
-			reason = "no reason given"
-		}
-		b.wrap("  "+st.Bad.Render("failed: "), 4, reason, st.Text)
+		b.wrap(st.Bad.Render("failed: "), 2, failReason(in), st.Text)
 	case focus != nil:
-		line := "  " + st.Accent.Render(focus.Stage.String()) + " " + m.stageTime(*focus, now)
-		if !focus.At.IsZero() || focus.For > 0 {
-			line += "  " + st.Bold.Render("for "+age(focus.For))
-			if lim := threshold(m.stuck, focus.Stage); lim > 0 && focus.For > lim {
-				line += " " + st.Warn.Render(GlyphWarn+" over "+age(lim))
-			}
-		}
-		b.add(line)
+		b.addOrBreak(cm.ink.Render(focus.Stage.String())+" "+m.stageTime(*focus, now), m.currentFor(*focus, cm), 2)
 	case last != nil && !last.At.IsZero():
-		b.add("  " + st.Text.Render(last.Stage.String()) + " " + m.stageTime(*last, now))
+		b.add(st.Text.Render(last.Stage.String()) + " " + m.stageTime(*last, now))
 	}
 }
 
@@ -123,7 +167,7 @@ func (m *Model) stageTime(r pipeline.TimelineRow, now time.Time) string {
 	if r.At.IsZero() {
 		return ""
 	}
-	out := m.styles.Text.Render(clock(r.At, m.loc, now))
+	out := m.styles.Text.Render(timefmt.Clock(r.At, m.loc, now))
 	switch {
 	case r.SincePrev > 0:
 		out += m.styles.Muted.Render("  +" + age(r.SincePrev))

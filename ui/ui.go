@@ -139,8 +139,16 @@ type Model struct {
 	rows     []*row
 	selected int // index into rows; -1 when there are none
 	filter   string
-	// visible holds the indexes of rows that pass the filter, in order.
-	visible  []int
+	// problemsOnly hides the orders that need no attention (!).
+	problemsOnly bool
+	// sortBy orders the list (s).
+	sortBy sortMode
+	// visible holds the indexes of rows that pass the filter, in the
+	// list's order.
+	visible []int
+	// cols caches the list's column widths; see columns.
+	cols     listCols
+	colsOK   bool
 	listTop  int // first visible-list position drawn
 	listRows int // list rows on screen at the last render, for paging
 	focus    focusArea
@@ -162,10 +170,12 @@ type Model struct {
 	paused       bool
 	tickGen      uint64
 	nextPoll     time.Time
-	lastSeq      uint64
-	haveRound    bool
-	health       engine.Health
-	note         string
+	// pollStarted is when the last poll started.
+	pollStarted time.Time
+	lastSeq     uint64
+	haveRound   bool
+	health      engine.Health
+	note        string
 
 	flash      string
 	flashErr   bool
@@ -180,6 +190,11 @@ type Model struct {
 	helpCache []string
 	helpKey   helpKey
 	helpOK    bool
+
+	// frame and title are the last view drawn; frameOK says they still
+	// hold (see View).
+	frame, title string
+	frameOK      bool
 
 	// crash is a panic caught in a command; Run returns it.
 	crash *PanicError

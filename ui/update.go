@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"ordermon/internal/engine"
+	"ordermon/internal/report"
 	"ordermon/internal/textsafe"
 )
 
@@ -26,6 +27,11 @@ const flashFor = 4 * time.Second
 
 // Update applies one message to the model.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, ok := msg.(clockMsg); !ok {
+		// Anything but the clock may change the screen; the clock
+		// decides for itself (handleClock).
+		m.frameOK = false
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -39,10 +45,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case roundMsg:
 		return m, m.handleRound(msg)
 	case clockMsg:
-		if !m.flashUntil.IsZero() && !m.now().Before(m.flashUntil) {
-			m.flash, m.flashUntil = "", time.Time{}
-		}
-		return m, m.clockTick()
+		return m, m.handleClock()
 	case addedMsg:
 		if msg.added {
 			return m, m.refreshNow(false)
@@ -108,6 +111,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.removeSelected()
 	case key.Matches(msg, k.Copy):
 		return m.copySelected()
+	case key.Matches(msg, k.CopyText):
+		return m.copyVerdict()
+	case key.Matches(msg, k.NextBad), key.Matches(msg, k.PrevBad), key.Matches(msg, k.Problems), key.Matches(msg, k.Sort):
+		return m.handleAttentionKey(msg)
 	case key.Matches(msg, k.Export):
 		return m.exportSelected()
 	case key.Matches(msg, k.Next):
@@ -132,6 +139,36 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.moveSelection(msg)
 	}
 	return nil
+}
+
+// handleAttentionKey handles the keys that find the orders needing
+// attention: n and N jump to the next and previous, ! shows only them,
+// s cycles the sort.
+func (m *Model) handleAttentionKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Problems):
+		m.problemsOnly = !m.problemsOnly
+		m.listTop = 0
+		m.refilter()
+		return m.focusCmd()
+	case key.Matches(msg, k.Sort):
+		m.sortBy = (m.sortBy + 1) % numSortModes
+		m.refilter()
+		m.setFlash("sorted by "+m.sortBy.String(), false)
+		return nil
+	}
+	dir := 1
+	if key.Matches(msg, k.PrevBad) {
+		dir = -1
+	}
+	if !m.jumpAttention(dir) {
+		m.setFlash("no order needs attention", false)
+		return nil
+	}
+	m.detailVP.GotoTop()
+	m.eventsVP.GotoTop()
+	return m.focusCmd()
 }
 
 // moveSelection handles the list's navigation keys.
@@ -266,6 +303,18 @@ func (m *Model) copySelected() tea.Cmd {
 	id := textsafe.Clean(r.target.ID)
 	m.setFlash("copied "+id, false)
 	return tea.SetClipboard(id)
+}
+
+// copyVerdict puts the selected order's verdict and diagnosis on the
+// clipboard as plain text, ready for a ticket.
+func (m *Model) copyVerdict() tea.Cmd {
+	r := m.current()
+	if r == nil || r.snap == nil {
+		m.setFlash("nothing to copy yet: no data for this order", true)
+		return nil
+	}
+	m.setFlash("copied the verdict and diagnosis of "+textsafe.Clean(r.target.ID), false)
+	return tea.SetClipboard(report.Ticket(*m.liveSnap(r), m.loc, m.now()))
 }
 
 // openPrompt opens the add or filter prompt.

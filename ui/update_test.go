@@ -22,14 +22,17 @@ func TestSelectMovesAndTellsEngine(t *testing.T) {
 	if m.current().target != tResting {
 		t.Fatalf("first order not selected: %v", m.current().target)
 	}
+	// Orders needing attention sort first: the list reads stuck, failed,
+	// resting, Kalshi-only, stale, and the selection stayed on the
+	// resting order.
 	drain(t, send(m, "down"))
 	drain(t, send(m, "j"))
-	if got := m.current().target; got != tFailed {
-		t.Fatalf("after down, j: selected %v, want %v", got, tFailed)
+	if got := m.current().target; got != tStale {
+		t.Fatalf("after down, j: selected %v, want %v", got, tStale)
 	}
 	drain(t, send(m, "k"))
-	if got := m.current().target; got != tStuck {
-		t.Fatalf("after k: selected %v, want %v", got, tStuck)
+	if got := m.current().target; got != tKalshi {
+		t.Fatalf("after k: selected %v, want %v", got, tKalshi)
 	}
 	drain(t, send(m, "G"))
 	if got := m.current().target; got != tStale {
@@ -41,14 +44,14 @@ func TestSelectMovesAndTellsEngine(t *testing.T) {
 	}
 	drain(t, send(m, "g"))
 	drain(t, send(m, "up")) // stays on the first
-	if got := m.current().target; got != tResting {
+	if got := m.current().target; got != tStuck {
 		t.Fatalf("up at the top moved to %v", got)
 	}
-	want := []engine.Target{tStuck, tFailed, tStuck, tStale, tResting}
+	want := []engine.Target{tKalshi, tStale, tKalshi, tStale, tStuck}
 	if !reflect.DeepEqual(fe.focused, want) {
 		t.Fatalf("engine focus calls = %v, want %v", fe.focused, want)
 	}
-	mustContain(t, m, "▸ ● 3f2a9c1d")
+	mustContain(t, m, "▸ ✗ 8b14e0f2")
 }
 
 func TestSelectScrollsLongList(t *testing.T) {
@@ -237,7 +240,7 @@ func TestPasteIntoPrompt(t *testing.T) {
 
 func TestRemoveSelected(t *testing.T) {
 	m, fe := newTestModel(120, 40)
-	send(m, "down")
+	selectTarget(m, tStuck)
 	drain(t, send(m, "d"))
 	if len(m.rows) != 4 {
 		t.Fatalf("%d rows after remove", len(m.rows))
@@ -364,8 +367,17 @@ func TestRefreshKeyQueuesOneMore(t *testing.T) {
 func TestTickPollsAndRearms(t *testing.T) {
 	m, fe := newTestModel(120, 40)
 	fe.round = fixtureRound(2)
+	// Right after a poll (the fixture's), the timer only re-arms: it is
+	// aligned to the clock, so after a refresh by hand it could fire at
+	// once.
 	_, cmd := m.Update(tickMsg{gen: m.tickGen})
 	msgs := drain(t, cmd)
+	if _, ok := find[roundMsg](msgs); ok || fe.polls != 0 {
+		t.Fatalf("a tick right after a poll polled again: %v", msgs)
+	}
+	m.pollStarted = testNow.Add(-m.interval)
+	_, cmd = m.Update(tickMsg{gen: m.tickGen})
+	msgs = drain(t, cmd)
 	if _, ok := find[roundMsg](msgs); !ok {
 		t.Fatalf("tick did not poll: %v", msgs)
 	}
@@ -479,12 +491,13 @@ func TestRoundUpdatesListAndEvents(t *testing.T) {
 	s.Order.FillCount, s.Order.RemainingCount = dec("6"), dec("4")
 	s.PrevQueueAhead, s.QueueAhead = decp("12"), decp("15")
 	r.Events = []engine.Event{
-		ev(tResting, 0, engine.EventNewFill, "", "3", "fill 3 @ $0.56 (maker)"),
-		ev(tResting, 0, engine.EventQueueMoved, "12", "15", "queue 12 → 15 ahead"),
+		ev(tResting, 0, engine.EventNewFill, "", "3", "new fill F3: 3 at $0.56 (maker)"),
+		ev(tResting, 0, engine.EventQueueMoved, "12", "15", "▼ 3 further back in queue (15 ahead)"),
 	}
 	applyTestRound(m, r)
-	mustContain(t, m, "6/10", "6 filled · 4 left · 10 total", "queue 15 ahead ▲ from 12",
-		"Events 10", "▲ queue 12 → 15 ahead", "fill 3 @ $0.56")
+	mustContain(t, m, "6/10", "6 filled · 4 left · 10 total", "queue 15 ahead at your price $0.56 ▼ 3 further back",
+		"Events 10", "▼ 3 further back in queue (15 ahead)", "new fill F3: 3 at $0.56")
+	mustNotContain(t, m, "▼ ▼")
 }
 
 func TestEventHistoryCapped(t *testing.T) {
@@ -526,6 +539,28 @@ func TestCopySelectedID(t *testing.T) {
 	mustNotContain(t, m, "copied")
 }
 
+// TestCopyVerdict: Y puts the selected order's verdict and diagnosis on
+// the clipboard as plain text for a ticket, judged at this second.
+func TestCopyVerdict(t *testing.T) {
+	m, _ := newTestModel(120, 40)
+	selectTarget(m, tStuck)
+	msgs := drain(t, send(m, "Y"))
+	if len(msgs) != 1 || !strings.Contains(fmt.Sprintf("%T", msgs[0]), "setClipboard") {
+		t.Fatalf("Y produced %v", msgs)
+	}
+	got := reflect.ValueOf(msgs[0]).String()
+	want := "intent:" + tStuck.ID + "  ✗ stuck at validated for 12m04s: funds locked, no Kalshi order\n" +
+		"  error stuck_validated: intent:" + tStuck.ID + " funds locked but no Kalshi order for 12m04s (threshold 2m): " +
+		"validated 13:52:56 EST, no orderPlacedAt and no kalshiOrderId; $7.75 locked without market exposure\n"
+	if got != want {
+		t.Fatalf("copied:\n%q\nwant:\n%q", got, want)
+	}
+	if strings.ContainsAny(got, "\x1b") {
+		t.Fatal("the copy holds escape sequences")
+	}
+	mustContain(t, m, "✓ copied the verdict and diagnosis of 8b14e0f2")
+}
+
 func TestExportWritesFile(t *testing.T) {
 	dir := t.TempDir()
 	fe := &fakeEngine{targets: fixtureTargets()}
@@ -547,7 +582,7 @@ func TestExportWritesFile(t *testing.T) {
 	}
 	// The report is report.Markdown's, over the model's own copy of the
 	// order and its events.
-	for _, s := range []string{tResting.ID, "KXBTCD-26MAR14-T98000", "queue 20 → 12 ahead"} {
+	for _, s := range []string{tResting.ID, "KXBTCD-26MAR14-T98000", "▲ 8 closer in queue (12 ahead)", "● resting, 12 ahead at $0.56"} {
 		if !strings.Contains(string(body), s) {
 			t.Errorf("report lacks %q:\n%s", s, body)
 		}
@@ -775,7 +810,7 @@ func TestServerStringsSanitized(t *testing.T) {
 	m, _ := newTestModel(120, 40)
 	r := fixtureRound(2)
 	r.Snapshots[0].Market.YesSubTitle = "\x1b]0;pwned\x07above\x1b[2J $98k"
-	r.Snapshots[0].Diagnosis = []engine.Finding{{Code: "x\x1b[1mcode", Severity: engine.SevWarn, Message: "bad\x1b[31mred\u202ereversed"}}
+	r.Snapshots[0].Diagnosis = []engine.Finding{{Code: "x\x1b[1mcode", Severity: engine.SevWarn, Message: "bad\x1b[31mred\u202ereversed", Short: "bad\x1b[31mred\u202ereversed"}}
 	r.Note = "note\x1b]52;c;ZXZpbA==\x07end"
 	applyTestRound(m, r)
 	out := m.View().Content
@@ -784,9 +819,10 @@ func TestServerStringsSanitized(t *testing.T) {
 			t.Fatalf("view carries %q from a server string", bad)
 		}
 	}
-	mustContain(t, m, "above $98k", "⚠ xcode  badredreversed", "noteend")
-	send(m, "down")
-	send(m, "down")
+	// The list's reason comes from the engine's finding; the detail
+	// judges the order again with the same rules.
+	mustContain(t, m, "above $98k", "⚠ 3f2a9c1d", "badredreversed", "noteend")
+	selectTarget(m, tFailed)
 	mustContain(t, m, "insufficient_balance (subaccount 0)")
 }
 
@@ -817,22 +853,39 @@ func TestFooterSourceStates(t *testing.T) {
 
 func TestStuckStageFlagged(t *testing.T) {
 	m, _ := newTestModel(120, 40)
-	send(m, "down")
-	mustContain(t, m, "● validated  13:52:56 EST  +5s  for 12m04s ⚠ over 2m00s",
-		"✗ stuck_validated", "funds locked but no Kalshi order for 12m04s", "not placed on Kalshi yet")
-	// Errors come before warnings whatever order the engine used.
-	r := fixtureRound(2)
-	r.Snapshots[1].Diagnosis = []engine.Finding{
-		{Code: "note", Severity: engine.SevInfo, Message: "i"},
-		{Code: "warned", Severity: engine.SevWarn, Message: "w"},
-		{Code: "broken", Severity: engine.SevError, Message: "e"},
+	selectTarget(m, tStuck)
+	// The timeline agrees with the diagnosis: the stuck stage carries the
+	// finding's glyph, and so does the verdict above it.
+	mustContain(t, m, "✗ stuck at validated for 12m04s: funds locked, no",
+		"✗ validated  13:52:56 EST  +5s", "for 12m04s ✗ over 2m",
+		"✗ stuck_validated", "funds locked but no Kalshi order", "Kalshi  not placed on Kalshi yet")
+	// Errors come before warnings whatever order they came in.
+	got := sortedFindings([]engine.Finding{
+		{Code: "note", Severity: engine.SevInfo},
+		{Code: "warned", Severity: engine.SevWarn},
+		{Code: "broken", Severity: engine.SevError},
+		{Code: "broken2", Severity: engine.SevError},
+	})
+	var codes []string
+	for _, f := range got {
+		codes = append(codes, f.Code)
 	}
-	applyTestRound(m, r)
-	s := screen(m)
-	i, w, e := strings.Index(s, "· note"), strings.Index(s, "⚠ warned"), strings.Index(s, "✗ broken")
-	if i < 0 || w < 0 || e < 0 || !(e < w && w < i) {
-		t.Fatalf("findings not most severe first: error %d, warn %d, info %d", e, w, i)
+	if strings.Join(codes, " ") != "broken broken2 warned note" {
+		t.Fatalf("findings not most severe first: %v", codes)
 	}
+}
+
+// TestDetailAgesAgree: the diagnosis in the detail is judged at the same
+// second as the verdict and the timeline, so their ages agree even when
+// the engine's round is a few seconds old.
+func TestDetailAgesAgree(t *testing.T) {
+	m, _ := newTestModel(120, 40)
+	selectTarget(m, tStuck)
+	later := testNow.Add(7 * time.Second)
+	m.now = func() time.Time { return later }
+	m.Update(clockMsg{})
+	mustContain(t, m, "stuck at validated for 12m11s", "for 12m11s ✗ over 2m", "for 12m11s (threshold 2m)")
+	mustNotContain(t, m, "12m04s")
 }
 
 func TestPanicInCommandQuits(t *testing.T) {
@@ -865,22 +918,6 @@ func TestTimeFormatting(t *testing.T) {
 			t.Errorf("age(%v) = %q, want %q", d, got, want)
 		}
 	}
-	if got := clock(testNow.Add(-24*time.Hour), testZone, testNow); got != "Mar 13 14:05:00 EST" {
-		t.Errorf("clock on another day = %q", got)
-	}
-	if got := clock(testNow.UTC(), testZone, testNow); got != "14:05:00 EST" {
-		t.Errorf("clock converts zones: %q", got)
-	}
-	for in, want := range map[string]string{"0.5600": "$0.56", "0.565": "$0.565", "1": "$1.00", "0.5": "$0.50", "-0.0200": "-$0.02", "12.345600": "$12.3456"} {
-		if got := dollars(dec(in)); got != want {
-			t.Errorf("dollars(%s) = %q, want %q", in, got, want)
-		}
-	}
-	for in, want := range map[string]string{"10.00": "10", "2.50": "2.5", "0": "0", "0.000001": "0.000001"} {
-		if got := count(dec(in)); got != want {
-			t.Errorf("count(%s) = %q, want %q", in, got, want)
-		}
-	}
 }
 
 func TestFillBarNeverRoundsToFull(t *testing.T) {
@@ -908,5 +945,121 @@ func TestArchivedOrderSaysSo(t *testing.T) {
 	r := fixtureRound(2)
 	r.Snapshots[0].KalshiArchived = true
 	applyTestRound(m, r)
+	selectTarget(m, tResting)
 	mustContain(t, m, "archived by Kalshi")
+}
+
+// TestIdleScreenRepaintsOnceASecond: the clock draws a new frame each
+// second, except when a poll is due that moment, whose round draws that
+// second with its data: one repaint, not two. A quick poll does not flash
+// "refreshing…"; a slow one says so.
+func TestIdleScreenRepaintsOnceASecond(t *testing.T) {
+	m, fe := newTestModel(120, 40)
+	fe.round = fixtureRound(2)
+	clock := testNow
+	m.now = func() time.Time { return clock }
+	m.nextPoll = testNow.Add(2 * time.Second)
+	m.pollStarted = testNow.Add(-time.Minute)
+	m.Update(clockMsg{})
+	first := m.View().Content
+
+	clock = testNow.Add(time.Second)
+	m.Update(clockMsg{})
+	if m.frameOK {
+		t.Fatal("a new second kept the old frame")
+	}
+	mustContain(t, m, "14:05:01 EST")
+	if m.View().Content == first {
+		t.Fatal("a new second drew the same frame")
+	}
+	again := m.View().Content
+	if m.View().Content != again || !m.frameOK {
+		t.Fatal("asking for the view again drew it again")
+	}
+
+	// The poll is due: the clock leaves the repaint to the round.
+	clock = testNow.Add(2 * time.Second)
+	m.Update(clockMsg{})
+	if !m.frameOK || m.View().Content != again {
+		t.Fatal("the clock repainted a second the poll's round is about to draw")
+	}
+	_, cmd := m.Update(tickMsg{gen: m.tickGen})
+	mustNotContain(t, m, "refreshing…")
+	for _, msg := range drain(t, cmd) {
+		if r, ok := msg.(roundMsg); ok {
+			m.Update(r)
+		}
+	}
+	mustContain(t, m, "14:05:02 EST")
+
+	// A slow poll says so once it has run for a second.
+	m.inFlight, m.pollStarted = 99, clock
+	clock = clock.Add(1500 * time.Millisecond)
+	m.Update(clockMsg{})
+	mustContain(t, m, "refreshing…")
+}
+
+// TestAttentionKeys: n and N walk the orders that need attention, ! shows
+// only them, and s cycles the sort; the selection stays on its order.
+func TestAttentionKeys(t *testing.T) {
+	m, fe := newTestModel(120, 40)
+	order := func() []engine.Target {
+		var out []engine.Target
+		for _, i := range m.visible {
+			out = append(out, m.rows[i].target)
+		}
+		return out
+	}
+	if got, want := order(), []engine.Target{tStuck, tFailed, tResting, tKalshi, tStale}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("attention order %v, want %v", got, want)
+	}
+	for _, step := range []struct {
+		key  string
+		want engine.Target
+	}{{"n", tStuck}, {"n", tFailed}, {"n", tStuck}, {"N", tFailed}} {
+		drain(t, send(m, step.key))
+		if got := m.current().target; got != step.want {
+			t.Fatalf("after %s: selected %v, want %v", step.key, got, step.want)
+		}
+	}
+	if fe.focused[len(fe.focused)-1] != tFailed {
+		t.Fatal("the engine was not told which order is on screen")
+	}
+
+	send(m, "!")
+	if got, want := order(), []engine.Target{tStuck, tFailed}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("problems only: %v, want %v", got, want)
+	}
+	mustContain(t, m, "Orders 2/5 · problems only", "▸ ✗ c7d2a9e4")
+	send(m, "!")
+	if len(m.visible) != 5 || m.current().target != tFailed {
+		t.Fatal("! again did not show every order, keeping the selection")
+	}
+
+	send(m, "s")
+	if got, want := order(), []engine.Target{tStuck, tStale, tResting, tFailed, tKalshi}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("by age: %v, want %v", got, want)
+	}
+	mustContain(t, m, "Orders 5 · by age", "sorted by age")
+	send(m, "s")
+	if got, want := order(), []engine.Target{tResting, tStuck, tFailed, tKalshi, tStale}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("by ID: %v, want %v", got, want)
+	}
+	send(m, "s")
+	if got, want := order(), []engine.Target{tStuck, tFailed, tResting, tKalshi, tStale}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("back to attention: %v, want %v", got, want)
+	}
+	if m.current().target != tFailed {
+		t.Fatal("sorting moved the selection to another order")
+	}
+
+	// With nothing to attend to, n says so.
+	healthy := fixtureRound(2)
+	for i := range healthy.Snapshots {
+		healthy.Snapshots[i] = diagnosed(snapResting())
+		healthy.Snapshots[i].Target = fixtureTargets()[i]
+	}
+	applyTestRound(m, healthy)
+	send(m, "n")
+	mustContain(t, m, "no order needs attention")
 }

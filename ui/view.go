@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"ordermon/internal/textsafe"
+	"ordermon/internal/timefmt"
 )
 
 // Minimum and "wide" terminal sizes. Below the minimum there is no room to
@@ -19,10 +20,18 @@ const (
 )
 
 // View renders the screen.
+//
+// Bubble Tea asks for the view after every message; the frame is drawn
+// again only when a message may have changed it (see Update), so an idle
+// screen is drawn once a second, for its clock and ages, and the
+// renderer, finding the same frame, writes nothing.
 func (m *Model) View() tea.View {
-	v := tea.NewView(m.render())
+	if !m.frameOK {
+		m.frame, m.title, m.frameOK = m.render(), m.windowTitle(), true
+	}
+	v := tea.NewView(m.frame)
 	v.AltScreen = true
-	v.WindowTitle = m.windowTitle()
+	v.WindowTitle = m.title
 	return v
 }
 
@@ -38,8 +47,8 @@ func (m *Model) windowTitle() string {
 			t += " " + c.fill
 		}
 	}
-	if sum.failed > 0 {
-		t += " · " + itoa(sum.failed) + " failed"
+	if sum.errors > 0 {
+		t += " · " + GlyphFailed + " " + itoa(sum.errors)
 	}
 	return t
 }
@@ -62,7 +71,9 @@ func (m *Model) render() string {
 
 	var body []string
 	if w >= wideWidth && h >= wideHeight {
-		listW := max(50, min(64, w/3))
+		// The list gets room for its reason column; the detail keeps
+		// at least 60 cells.
+		listW := max(64, min(90, w/2))
 		left := m.listBox(listW, bodyH)
 		right := m.detailBox(w-listW, bodyH)
 		body = make([]string, bodyH)
@@ -116,27 +127,8 @@ func (m *Model) titleBar(w int) string {
 	if m.opts.Demo {
 		left += " " + st.Warn.Render("DEMO")
 	}
-	sum := m.summary()
-	total, active, done, failed := sum.total, sum.active, sum.done, sum.failed
-	counts := st.Text.Render(itoa(total) + " watched")
-	if total > 0 {
-		// The list's title has the total; narrow screens leave it there.
-		counts = ""
-		if w >= 100 {
-			counts = st.Text.Render(itoa(total) + " watched · ")
-		}
-		counts += st.Text.Render(itoa(active) + " active · " + itoa(done) + " done · ")
-		if failed > 0 {
-			counts += st.Bad.Render(itoa(failed) + " failed")
-		} else {
-			counts += st.Text.Render("0 failed")
-		}
-		if n := sum.attention; n > 0 {
-			counts += st.Text.Render(" · ") + st.Warn.Render(GlyphWarn+" "+itoa(n)+" need attention")
-		}
-	}
-	left += "  " + counts
-	right := st.Muted.Render(clock(m.now(), m.loc, m.now()))
+	left += "  " + m.counts(w)
+	right := st.Muted.Render(timefmt.Clock(m.now(), m.loc, m.now()))
 	if m.paused {
 		right = st.Paused.Render(" PAUSED ") + " " + right
 	}
@@ -145,6 +137,44 @@ func (m *Model) titleBar(w int) string {
 		return clip(left, w-cells(right)-1) + " " + right
 	}
 	return left + strings.Repeat(" ", gap) + right
+}
+
+// counts is the title bar's summary: first the marked orders, errors,
+// warnings and unknown IDs apart, exactly as the list marks them, and
+// stale orders on their own; then the orders by outcome. A narrow
+// terminal cuts the end, so the marks come first.
+func (m *Model) counts(w int) string {
+	st := &m.styles
+	sum := m.summary()
+	if sum.total == 0 {
+		return st.Text.Render("0 watched")
+	}
+	sep := st.Muted.Render(" · ")
+	var marks []string
+	for _, c := range []struct {
+		n     int
+		glyph string
+		ink   Ink
+	}{{sum.errors, GlyphFailed, st.Bad}, {sum.warnings, GlyphWarn, st.Warn}, {sum.notFound, GlyphNotFound, st.NotFound}} {
+		if c.n > 0 {
+			marks = append(marks, c.ink.Render(c.glyph+" "+itoa(c.n)))
+		}
+	}
+	if sum.stale > 0 {
+		marks = append(marks, st.Stale.Render(itoa(sum.stale)+" stale"))
+	}
+	out := ""
+	if len(marks) > 0 {
+		out = strings.Join(marks, sep) + st.Muted.Render("  │  ")
+	}
+	if w >= 100 {
+		out += st.Text.Render(itoa(sum.total)+" watched") + sep
+	}
+	out += st.Text.Render(itoa(sum.active)+" active") + sep + st.Text.Render(itoa(sum.done)+" done")
+	if sum.failed > 0 {
+		out += sep + st.Bad.Render(itoa(sum.failed)+" failed")
+	}
+	return out
 }
 
 // promptLines is the add or filter prompt with its error, if open.
@@ -171,6 +201,12 @@ func (m *Model) listBox(w, h int) []string {
 	} else {
 		title += " " + itoa(len(m.rows))
 	}
+	if m.problemsOnly {
+		title += " · problems only"
+	}
+	if m.sortBy != sortAttention {
+		title += " · by " + m.sortBy.String()
+	}
 	if m.filter != "" {
 		title += " · filter “" + m.filter + "”"
 	}
@@ -192,7 +228,8 @@ func (m *Model) detailBox(w, h int) []string {
 	if r == nil {
 		return m.box("Order", []string{m.styles.Muted.Render("  select an order to see its detail")}, w, h, false)
 	}
-	detail := m.detailLines(r, inner-1, m.height < wideHeight)
+	lb := m.detailLines(r, inner-1, m.height < wideHeight)
+	detail := lb.lines
 	events := m.cachedEvents(r, inner-1)
 
 	// The detail gets what it needs; the event log keeps at least a few
@@ -215,7 +252,13 @@ func (m *Model) detailBox(w, h int) []string {
 	m.eventsVP.SetContentLines(events)
 
 	lines := make([]string, 0, innerH)
-	lines = append(lines, window(detail, m.detailVP.YOffset(), dh)...)
+	shown := window(detail, m.detailVP.YOffset(), dh)
+	if last := m.detailVP.YOffset() + dh - 1; last < len(detail)-1 && lb.isHeading(last) {
+		// A heading with nothing under it says nothing: the pane's
+		// title already says there is more below.
+		shown[dh-1] = ""
+	}
+	lines = append(lines, shown...)
 	evTitle := "Events " + itoa(len(r.history())) + " · newest first"
 	if m.focus == focusEvents {
 		evTitle = GlyphSelected + " " + evTitle

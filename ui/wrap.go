@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -10,14 +11,40 @@ import (
 type lineBuilder struct {
 	width int
 	lines []string
+	// headings holds the indexes of lines that only title what follows,
+	// so a pane that cuts the lines off right after one can hide it.
+	headings []int
 	// compact drops spacing and folds the timeline into two lines, for
 	// short terminals.
 	compact bool
 }
 
 func (b *lineBuilder) add(s string) { b.lines = append(b.lines, clip(s, b.width)) }
+
+// addOrBreak adds head followed by tail, or, when both do not fit the
+// width, tail on a line of its own indented by cont cells.
+func (b *lineBuilder) addOrBreak(head, tail string, cont int) {
+	if cells(head)+cells(tail) <= b.width {
+		b.add(head + tail)
+		return
+	}
+	b.add(head)
+	b.add(strings.Repeat(" ", cont) + strings.TrimLeft(tail, " "))
+}
+
+// heading adds a line that titles the lines after it.
+func (b *lineBuilder) heading(s string) {
+	b.headings = append(b.headings, len(b.lines))
+	b.add(s)
+}
+
+// isHeading reports whether line i is a heading.
+func (b *lineBuilder) isHeading(i int) bool { return slices.Contains(b.headings, i) }
+
+// blank adds an empty line between sections, never two in a row and
+// never in compact mode.
 func (b *lineBuilder) blank() {
-	if !b.compact {
+	if !b.compact && len(b.lines) > 0 && b.lines[len(b.lines)-1] != "" {
 		b.lines = append(b.lines, "")
 	}
 }

@@ -261,7 +261,7 @@ func demoSources(w *demo.World) sources {
 // reads them.
 func newEngine(opts *config.Options, s sources, logger *slog.Logger) (*engine.Engine, error) {
 	cfg := engine.Config{Interval: opts.Interval, Thresholds: opts.Thresholds, ReadBudget: opts.KalshiReadRate(),
-		TierOverride: opts.KalshiTier, Logger: logger,
+		TierOverride: opts.KalshiTier, Logger: logger, Location: opts.Location,
 		ReconcileInterval: opts.ReconcileInterval, All: opts.All, KeepFinished: opts.KeepFinished,
 		Wallet: opts.File.Pipeline.WalletAddress}
 	if s.key != nil {

@@ -132,7 +132,7 @@ func TestJSONContractIntentWithKalshiOrder(t *testing.T) {
 		t.Fatalf("want one finding, got %s", l["diagnosis"])
 	}
 	fields(t, "diagnosis[0]", diag[0], findingKeys, map[string]any{"code": `"stuck_placed"`, "severity": `"warn"`})
-	if msg := text(t, diag[0]["message"]); !strings.Contains(msg, "12.00 contracts ahead") {
+	if msg := text(t, diag[0]["message"]); !strings.Contains(msg, "12 contracts ahead") {
 		t.Errorf("the stuck_placed message does not give the queue position: %q", msg)
 	}
 

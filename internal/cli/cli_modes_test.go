@@ -35,11 +35,11 @@ func TestOncePlainPrintsStatusBlocks(t *testing.T) {
 		t.Fatalf("want 3 blocks, got %d:\n%s", len(blocks), r)
 	}
 	want := [][]string{
-		{"intent:501  placed", "ord-rest  partially filled  filled 3.00/10.00, 7.00 remaining",
-			"queue:    12.00 contracts ahead", "yes bid 0.5400 / ask 0.5600", "stuck_placed"},
-		{"intent:502  completed", "(succeeded)", "tx:       0xfeed (chain 8453)", "ord-exec  executed  filled 10.00/10.00",
-			"taker 0.0700, maker 0.0000; fill cost 5.6000; total 5.6700"},
-		{"kalshi:ord-cxl  canceled", "(failed)", "ord-cxl  canceled  filled 0.00/10.00"},
+		{"intent:501  ⚠ resting for ", "stage:    placed", "ord-rest  partially filled  3/10 filled, 7 remaining",
+			"queue:    12 ahead at your price $0.56", "yes bid $0.54 / ask $0.56", "stuck_placed"},
+		{"intent:502  ✓ completed ", "stage:    completed  (succeeded)", "tx:       0xfeed (chain 8453)", "ord-exec  executed  10/10 filled",
+			"taker $0.07, maker $0.00; fill cost $5.60; total $5.67"},
+		{"kalshi:ord-cxl  ✗ canceled on Kalshi ", "stage:    canceled  (failed)", "ord-cxl  canceled  0/10 filled"},
 	}
 	for i, b := range blocks {
 		if !strings.HasPrefix(b, want[i][0]) {
@@ -181,7 +181,8 @@ func TestJSONWatchPrintsAChangeOnce(t *testing.T) {
 
 // plainLine is an event line of the plain watch: a time, the order, what
 // changed.
-var plainLine = regexp.MustCompile(`^\d\d:\d\d:\d\d UTC  intent:601  \S`)
+// The time has a date when it is not today, as with these fixtures.
+var plainLine = regexp.MustCompile(`^(\d{1,2} [A-Z][a-z]{2} )?\d\d:\d\d:\d\d UTC  intent:601  \S`)
 
 // TestPlainWatchPrintsChangesAndSummary moves an intent through its last
 // stages, one step each time the binary's request for it has been

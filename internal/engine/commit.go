@@ -58,7 +58,7 @@ func (e *Engine) commit(in roundIn, res []result, op *plan, cut bool) Round {
 // exchange status as the last round read it. e.mu must be held.
 func (e *Engine) foldEnvLocked(now time.Time) foldEnv {
 	return foldEnv{
-		now: now, th: e.cfg.Thresholds, intents: e.cfg.Intents != nil, kalshi: e.cfg.Kalshi != nil,
+		now: now, loc: e.cfg.Location, th: e.cfg.Thresholds, intents: e.cfg.Intents != nil, kalshi: e.cfg.Kalshi != nil,
 		kalshiSrc: e.sources[SourceKalshi].health, intentSrc: e.sources[SourceIntent].health, exchange: e.out.last.health.Exchange,
 	}
 }

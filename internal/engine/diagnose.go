@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"ordermon/internal/fixed"
 	"ordermon/internal/textsafe"
+	"ordermon/internal/timefmt"
 	"ordermon/kalshi"
 	"ordermon/pipeline"
 )
@@ -32,9 +32,12 @@ const (
 	// CodeSourceMismatch flags the intent service and Kalshi disagreeing
 	// about the same order.
 	CodeSourceMismatch = "source_mismatch"
-	// CodeKalshiOrderMissing flags a Kalshi order that Kalshi answers 404
-	// for.
+	// CodeKalshiOrderMissing flags a Kalshi order, named by an intent,
+	// that Kalshi answers 404 for.
 	CodeKalshiOrderMissing = "kalshi_order_missing"
+	// CodeNotFound reports an ID that no system asked knows: the answer to
+	// a mistyped or foreign ID, not an outage.
+	CodeNotFound = "not_found"
 	// CodeCompletedWithoutTxn flags a completed intent with no on-chain
 	// evidence.
 	CodeCompletedWithoutTxn = "completed_without_txn"
@@ -80,17 +83,22 @@ func (th Thresholds) WithDefaults() Thresholds {
 
 // Diagnose returns what is wrong with the order in s at now, most severe
 // first. It is pure: everything it needs is in the snapshot. Thresholds
-// of zero mean DefaultThresholds' value.
+// of zero mean DefaultThresholds' value. Times in messages are written in
+// loc (UTC when nil), the zone of the run, with a date when not on now's
+// day; counts drop trailing zeros and prices are in dollars.
 //
 // Findings of equal severity keep the order of the rules: stuck stages
 // (pending, validated, placed, filled, txn_filled), source mismatches,
-// missing Kalshi order, completed without transaction, failed,
+// missing Kalshi order, not found, completed without transaction, failed,
 // unexpected termination reason, timestamps out of order, status
 // regressed, status unrecognized. Each disagreement between the two
 // systems is its own source_mismatch finding, so a ticket names exactly
 // what differs.
-func Diagnose(s Snapshot, th Thresholds, now time.Time) []Finding {
-	d := diagnoser{s: &s, th: th.WithDefaults(), now: now}
+func Diagnose(s Snapshot, th Thresholds, now time.Time, loc *time.Location) []Finding {
+	if loc == nil {
+		loc = time.UTC
+	}
+	d := diagnoser{s: &s, th: th.WithDefaults(), now: now, loc: loc}
 	d.run()
 	slices.SortStableFunc(d.out, func(a, b Finding) int { return cmp.Compare(b.Severity, a.Severity) })
 	return d.out
@@ -102,6 +110,7 @@ type diagnoser struct {
 	s   *Snapshot
 	th  Thresholds
 	now time.Time
+	loc *time.Location
 	out []Finding
 
 	in    *pipeline.Intent
@@ -111,13 +120,11 @@ type diagnoser struct {
 	name  string
 }
 
-func (d *diagnoser) add(code string, sev Severity, msg string) {
-	d.out = append(d.out, Finding{Code: code, Severity: sev, Message: msg})
-}
+func (d *diagnoser) add(f Finding) { d.out = append(d.out, f) }
 
 func (d *diagnoser) run() {
 	d.in, d.o = d.s.Intent, d.s.Order
-	d.name = orderName(d.s)
+	d.name = textsafe.Clean(d.s.Name())
 	if d.in != nil {
 		d.stage, d.known = pipeline.StageOf(d.in.Status)
 		d.stuckPending()
@@ -130,6 +137,7 @@ func (d *diagnoser) run() {
 		d.mismatch()
 	}
 	d.kalshiMissing()
+	d.notFound()
 	if d.in != nil {
 		d.completedWithoutTxn()
 		d.failed()
@@ -140,28 +148,8 @@ func (d *diagnoser) run() {
 	d.unrecognized()
 }
 
-// orderName names the order for a ticket: the target in canonical form,
-// resolving a bare ID by whichever system answered.
-func orderName(s *Snapshot) string {
-	t := s.Target
-	if t.Kind == KindAuto {
-		switch {
-		case s.Intent != nil:
-			t.Kind = KindIntent
-		case s.Order != nil:
-			t.Kind = KindKalshi
-		}
-	}
-	if t.ID == "" {
-		switch {
-		case s.Intent != nil:
-			t.ID = s.Intent.ID
-		case s.Order != nil:
-			t.ID = s.Order.OrderID
-		}
-	}
-	return textsafe.Clean(t.String())
-}
+// at writes a server timestamp in the run's zone.
+func (d *diagnoser) at(t time.Time) string { return timefmt.Clock(t, d.loc, d.now) }
 
 // kalshiID returns the Kalshi order ID as known from either system.
 func (d *diagnoser) kalshiID() string {
@@ -194,12 +182,10 @@ func (d *diagnoser) over(since time.Time, limit time.Duration) (time.Duration, b
 	return age, age > limit
 }
 
-// lockedText describes the funds the intent locked, or "" when unknown.
-func (d *diagnoser) lockedText() string {
-	if d.in == nil || d.in.QuoteAmount.IsZero() {
-		return ""
-	}
-	return d.in.QuoteAmount.String() + " USDC"
+// stuckHead is the start of every stuck message: what is stuck, for how
+// long, against which threshold.
+func stuckHead(what string, age, limit time.Duration) string {
+	return what + " for " + timefmt.Duration(age) + " (threshold " + timefmt.Duration(limit) + ")"
 }
 
 func (d *diagnoser) stuckPending() {
@@ -212,13 +198,14 @@ func (d *diagnoser) stuckPending() {
 		return
 	}
 	var b strings.Builder
-	b.WriteString(d.name + " stuck in pending for " + fmtDur(age) + " (threshold " + fmtDur(d.th.Pending) + "): ")
-	b.WriteString("created " + stamp(in.CreatedAt) + ", no balanceValidatedAt yet")
+	b.WriteString(d.name + " " + stuckHead("stuck in pending", age, d.th.Pending) + ": ")
+	b.WriteString("created " + d.at(in.CreatedAt) + ", no balanceValidatedAt yet")
 	if l := d.lockedText(); l != "" {
 		b.WriteString("; needs " + l)
 	}
 	b.WriteString("; check the wallet's USDC or token balance and the validation worker")
-	d.add(CodeStuckPending, SevWarn, b.String())
+	d.add(Finding{Code: CodeStuckPending, Severity: SevWarn, Message: b.String(),
+		Short: "not validated", Cause: "the balance check has not run", Since: in.CreatedAt})
 }
 
 func (d *diagnoser) stuckValidated() {
@@ -232,12 +219,13 @@ func (d *diagnoser) stuckValidated() {
 		return
 	}
 	var b strings.Builder
-	b.WriteString(d.name + " funds locked but no Kalshi order for " + fmtDur(age) + " (threshold " + fmtDur(d.th.Validated) + "): ")
-	b.WriteString("validated " + stamp(in.BalanceValidatedAt) + ", no orderPlacedAt and no kalshiOrderId")
+	b.WriteString(d.name + " " + stuckHead("funds locked but no Kalshi order", age, d.th.Validated) + ": ")
+	b.WriteString("validated " + d.at(in.BalanceValidatedAt) + ", no orderPlacedAt and no kalshiOrderId")
 	if l := d.lockedText(); l != "" {
 		b.WriteString("; " + l + " locked without market exposure")
 	}
-	d.add(CodeStuckValidated, SevError, b.String())
+	d.add(Finding{Code: CodeStuckValidated, Severity: SevError, Message: b.String(),
+		Short: "no Kalshi order", Cause: "funds locked, no Kalshi order", Since: in.BalanceValidatedAt})
 }
 
 // resting reports whether the order is live on Kalshi (or, with no Kalshi
@@ -276,7 +264,7 @@ func (d *diagnoser) stuckPlaced() {
 		return
 	}
 	var b strings.Builder
-	b.WriteString(d.withKalshi() + " resting on Kalshi for " + fmtDur(age) + " (threshold " + fmtDur(d.th.Placed) + ")")
+	b.WriteString(d.withKalshi() + " " + stuckHead("resting on Kalshi", age, d.th.Placed))
 	sep := ": "
 	fact := func(s string) {
 		if s != "" {
@@ -286,21 +274,22 @@ func (d *diagnoser) stuckPlaced() {
 	}
 	fact(d.s.Exchange.Pause())
 	if q := d.s.QueueAhead; q != nil {
-		fact("queue " + q.String() + " contracts ahead")
+		fact("queue " + q.Count() + " contracts ahead")
 	}
 	fact(d.fillProgress())
 	fact(d.priceVsBook())
-	d.add(CodeStuckPlaced, SevWarn, b.String())
+	d.add(Finding{Code: CodeStuckPlaced, Severity: SevWarn, Message: b.String(),
+		Short: "resting long", Cause: d.s.RestingText(), Since: since})
 }
 
-// fillProgress is "filled 3.00 of 10.00" from Kalshi, or from the intent
+// fillProgress is "filled 3 of 10" from Kalshi, or from the intent
 // service when Kalshi has not answered.
 func (d *diagnoser) fillProgress() string {
 	if o := d.o; o != nil {
-		return "filled " + o.FillCount.String() + " of " + o.InitialCount.String()
+		return "filled " + o.FillCount.Count() + " of " + o.InitialCount.Count()
 	}
 	if in := d.in; in != nil && in.KalshiFillCount != nil {
-		return "filled " + in.KalshiFillCount.String() + " of " + in.Quantity.String() + " per the intent service"
+		return "filled " + in.KalshiFillCount.Count() + " of " + in.Quantity.Count() + " per the intent service"
 	}
 	return ""
 }
@@ -309,19 +298,13 @@ func (d *diagnoser) fillProgress() string {
 // own outcome side. Every Kalshi order is a bid on its outcome, so a limit
 // below the best bid has other orders ahead of it at better prices.
 func (d *diagnoser) priceVsBook() string {
-	var limit fixed.Decimal
-	var side string
-	switch {
-	case d.o != nil:
-		limit, side = d.o.LimitPrice(), d.o.OutcomeSide
-	case d.in != nil && !d.in.PriceCents.IsZero():
-		limit, side = centsToDollars(d.in.PriceCents), strings.ToLower(d.in.Side)
-	default:
+	limit, side, ok := d.s.Limit()
+	if !ok {
 		return ""
 	}
 	m := d.s.Market
 	if m == nil {
-		return "limit " + limit.String()
+		return "limit " + limit.Dollars()
 	}
 	bid, ask := m.YesBid, m.YesAsk
 	if side == "no" {
@@ -329,10 +312,10 @@ func (d *diagnoser) priceVsBook() string {
 	} else {
 		side = "yes"
 	}
-	s := "limit " + limit.String() + " vs best " + side + " bid " + bid.String() + " / ask " + ask.String()
+	s := "limit " + limit.Dollars() + " vs best " + side + " bid " + bid.Dollars() + " / ask " + ask.Dollars()
 	switch limit.Cmp(bid) {
 	case -1:
-		s += ", behind the best bid by " + bid.Sub(limit).String()
+		s += ", behind the best bid by " + bid.Sub(limit).Dollars()
 	case 0:
 		s += ", at the best bid"
 	default:
@@ -373,18 +356,19 @@ func (d *diagnoser) stuckFilled() {
 		return
 	}
 	var b strings.Builder
-	b.WriteString(d.withKalshi() + " filled on Kalshi but no on-chain transaction for " + fmtDur(age) + " (threshold " + fmtDur(d.th.Filled) + "): ")
+	b.WriteString(d.withKalshi() + " " + stuckHead("filled on Kalshi but no on-chain transaction", age, d.th.Filled) + ": ")
 	if !in.OrderFilledAt.IsZero() {
-		b.WriteString("orderFilledAt " + stamp(in.OrderFilledAt))
+		b.WriteString("orderFilledAt " + d.at(in.OrderFilledAt))
 	} else {
-		b.WriteString("Kalshi executed it at " + stamp(since))
+		b.WriteString("Kalshi executed it at " + d.at(since))
 	}
 	b.WriteString(", no txnFilledAt and no tx hash")
 	if f := d.fillProgress(); f != "" {
 		b.WriteString("; " + f)
 	}
 	b.WriteString("; the user holds no tokens for this trade yet")
-	d.add(CodeStuckFilled, SevError, b.String())
+	d.add(Finding{Code: CodeStuckFilled, Severity: SevError, Message: b.String(),
+		Short: "nothing on chain", Cause: "filled on Kalshi, nothing on chain", Since: since})
 }
 
 func (d *diagnoser) stuckTxnFilled() {
@@ -397,7 +381,7 @@ func (d *diagnoser) stuckTxnFilled() {
 		return
 	}
 	var b strings.Builder
-	b.WriteString(d.name + " on chain but not completed for " + fmtDur(age) + " (threshold " + fmtDur(d.th.TxnFilled) + "): txnFilledAt " + stamp(in.TxnFilledAt))
+	b.WriteString(d.name + " " + stuckHead("on chain but not completed", age, d.th.TxnFilled) + ": txnFilledAt " + d.at(in.TxnFilledAt))
 	if in.TxHash != "" {
 		b.WriteString(", tx " + textsafe.Clean(in.TxHash))
 	}
@@ -405,231 +389,6 @@ func (d *diagnoser) stuckTxnFilled() {
 		b.WriteString(" on chain " + strconv.FormatInt(in.ChainID, 10))
 	}
 	b.WriteString("; only bookkeeping remains")
-	d.add(CodeStuckTxnFilled, SevWarn, b.String())
-}
-
-// mismatchSeverity is error, or info while Kalshi's last change is recent
-// enough that the intent service may simply not have polled it yet.
-func (d *diagnoser) mismatchSeverity() (Severity, string) {
-	if lu := d.o.LastUpdateTime; !lu.IsZero() && d.now.Sub(lu) <= SyncGrace {
-		return SevInfo, " (Kalshi changed it " + fmtDur(max(d.now.Sub(lu), 0)) + " ago, within the " + fmtDur(SyncGrace) + " the intent service may need to catch up)"
-	}
-	return SevError, ""
-}
-
-func (d *diagnoser) mismatch() {
-	in, o := d.in, d.o
-	if o == nil {
-		return
-	}
-	sev, note := d.mismatchSeverity()
-	status := textsafe.Clean(string(in.Status))
-	fills := "filled " + o.FillCount.String() + " of " + o.InitialCount.String()
-	orderLive := d.known && (d.stage == pipeline.StagePlaced || (d.stage == pipeline.StageValidated && in.KalshiOrderID != ""))
-
-	// Kalshi finished the order while the intent still waits on it.
-	if orderLive && o.Status.Terminal() {
-		msg := d.withKalshi() + ": Kalshi says " + textsafe.Clean(string(o.Status)) + " (" + fills
-		if o.LastUpdateReason != "" {
-			msg += ", reason " + quoted(o.LastUpdateReason)
-		}
-		msg += ") but the intent still says " + status
-		if o.Status == kalshi.StatusCanceled {
-			msg += "; the order will not fill, check the locked funds"
-		}
-		d.add(CodeSourceMismatch, sev, msg+note)
-	}
-	// The intent gave up while Kalshi traded, or still can: contracts
-	// with nobody to settle them. Not a polling lag, so no grace.
-	if in.Status.Is(pipeline.StatusFailed) {
-		switch {
-		case o.Status == kalshi.StatusResting:
-			d.add(CodeSourceMismatch, SevError, d.withKalshi()+": the intent says failed but the order is still resting on Kalshi ("+fills+"); it can still fill")
-		case o.FillCount.Sign() > 0:
-			d.add(CodeSourceMismatch, SevError, d.withKalshi()+": the intent says failed but Kalshi "+fills+"; those contracts were bought or sold with no settlement on chain")
-		}
-	}
-	if in.Status.Is(pipeline.StatusCompleted) && o.Status == kalshi.StatusResting {
-		d.add(CodeSourceMismatch, SevError, d.withKalshi()+": the intent says completed but the order is still resting on Kalshi ("+fills+"); it can still fill")
-	}
-	if in.KalshiFillCount != nil && !in.KalshiFillCount.Equal(o.FillCount) {
-		d.add(CodeSourceMismatch, sev, d.withKalshi()+": fill count differs, intent kalshiFillCount "+in.KalshiFillCount.String()+" vs Kalshi fill_count "+o.FillCount.String()+" of "+o.InitialCount.String()+note)
-	}
-	if in.KalshiOrderStatus != "" && o.Status != "" && !sameKalshiStatus(in.KalshiOrderStatus, string(o.Status)) {
-		d.add(CodeSourceMismatch, sev, d.withKalshi()+": order status differs, intent kalshiOrderStatus "+quoted(in.KalshiOrderStatus)+" vs Kalshi "+quoted(string(o.Status))+note)
-	}
-}
-
-// sameKalshiStatus compares the intent's copy of the Kalshi status with
-// Kalshi's own, ignoring case; the intent service's documented example
-// says "filled" where Kalshi says "executed".
-func sameKalshiStatus(intent, k string) bool {
-	norm := func(s string) string {
-		s = strings.ToLower(strings.TrimSpace(s))
-		if s == "filled" {
-			return string(kalshi.StatusExecuted)
-		}
-		return s
-	}
-	return norm(intent) == norm(k)
-}
-
-func (d *diagnoser) kalshiMissing() {
-	if !d.s.Sources.Kalshi.NotFound {
-		return
-	}
-	const where = "; it may belong to another account or subaccount, or be an old finished order that Kalshi now serves only from /historical/orders"
-	switch {
-	case d.in != nil && d.in.KalshiOrderID != "":
-		d.add(CodeKalshiOrderMissing, SevError, d.name+" names Kalshi order "+textsafe.Clean(d.in.KalshiOrderID)+" but Kalshi answers 404 for it"+where)
-	case d.s.KalshiOnly():
-		d.add(CodeKalshiOrderMissing, SevError, d.name+": Kalshi answers 404 for this order"+where)
-	}
-}
-
-func (d *diagnoser) completedWithoutTxn() {
-	in := d.in
-	if !in.Status.Is(pipeline.StatusCompleted) || !in.TxnFilledAt.IsZero() || in.TxHash != "" {
-		return
-	}
-	d.add(CodeCompletedWithoutTxn, SevError, d.name+" completed with no txnFilledAt and no tx hash: no evidence that tokens were minted or burned on chain; check the wallet on chain")
-}
-
-func (d *diagnoser) failed() {
-	in := d.in
-	if !in.Status.Is(pipeline.StatusFailed) {
-		return
-	}
-	reason := "no reason given"
-	if in.TerminationReason != "" {
-		reason = "reason " + quoted(in.TerminationReason)
-	}
-	rows := pipeline.Timeline(in, d.now)
-	var b strings.Builder
-	b.WriteString(d.name + " failed")
-	for i := range rows {
-		if rows[i].Failed {
-			b.WriteString(" before reaching " + rows[i].Stage.String())
-		}
-	}
-	if last := in.LatestStamp(); !last.IsZero() {
-		b.WriteString(" (last stage timestamp " + stamp(last) + ")")
-	}
-	b.WriteString(": " + reason + "; check that any locked funds")
-	if l := d.lockedText(); l != "" {
-		b.WriteString(" (" + l + ")")
-	}
-	b.WriteString(" were released, the intent service does not document a refund")
-	d.add(CodeFailed, SevError, b.String())
-}
-
-func (d *diagnoser) terminationUnexpected() {
-	in := d.in
-	if in.TerminationReason == "" || in.Status.Is(pipeline.StatusFailed) {
-		return
-	}
-	d.add(CodeTerminationReasonUnexpected, SevWarn, d.name+" has terminationReason "+quoted(in.TerminationReason)+" but status "+quoted(string(in.Status))+", not failed")
-}
-
-func (d *diagnoser) outOfOrder() {
-	in := d.in
-	var bad []string
-	var prev time.Time
-	prevStage := pipeline.StagePending
-	for i := range pipeline.NumStages {
-		st := pipeline.Stage(i)
-		at := in.StageAt(st)
-		if at.IsZero() {
-			continue
-		}
-		if !prev.IsZero() && at.Before(prev) {
-			bad = append(bad, st.StampName()+" "+stamp(at)+" is "+fmtDur(prev.Sub(at))+" before "+prevStage.StampName()+" "+stamp(prev))
-			continue // keep comparing against the latest timestamp so far
-		}
-		prev, prevStage = at, st
-	}
-	if len(bad) > 0 {
-		d.add(CodeTimestampsOutOfOrder, SevWarn, d.name+" stage timestamps out of order: "+strings.Join(bad, "; "))
-	}
-}
-
-func (d *diagnoser) regressed() {
-	in, peak := d.in, d.s.PeakStatus
-	if peak == "" || in.Status.Is(peak) {
-		return
-	}
-	back := false
-	if peak.Is(pipeline.StatusCompleted) || peak.Is(pipeline.StatusFailed) {
-		back = true // any change after the intent finished
-	} else if ps, ok := pipeline.StageOf(peak); ok && d.known && d.stage < ps {
-		back = true
-	}
-	if back {
-		d.add(CodeStatusRegressed, SevError, d.name+" status went back from "+quoted(string(peak))+" to "+quoted(string(in.Status))+" between polls")
-	}
-}
-
-func (d *diagnoser) unrecognized() {
-	if in := d.in; in != nil {
-		if d.known || in.Status.Is(pipeline.StatusFailed) {
-			return
-		}
-		if in.Status == "" {
-			d.add(CodeStatusUnrecognized, SevInfo, d.name+" reports no status")
-			return
-		}
-		d.add(CodeStatusUnrecognized, SevInfo, d.name+" reports status "+quoted(string(in.Status))+", outside the documented pipeline (pending → validated → placed → filled → txn_filled → completed); it is shown as is")
-		return
-	}
-	if o := d.o; o != nil && d.s.KalshiOnly() {
-		switch o.Status {
-		case kalshi.StatusResting, kalshi.StatusCanceled, kalshi.StatusExecuted, kalshi.StatusPending:
-			return
-		}
-		d.add(CodeStatusUnrecognized, SevInfo, d.name+": Kalshi reports status "+quoted(string(o.Status))+", which this program does not know; it is shown as is")
-	}
-}
-
-// fmtDur renders a duration for messages and event logs: whole seconds, at
-// most two units ("45s", "3m05s", "15m", "1h02m", "2d03h"), short and exact
-// enough for a ticket.
-func fmtDur(d time.Duration) string {
-	if d < 0 {
-		return "-" + fmtDur(-d)
-	}
-	d = d.Round(time.Second)
-	two := func(hi int64, hu string, lo int64, lu string) string {
-		s := strconv.FormatInt(hi, 10) + hu
-		if lo == 0 {
-			return s
-		}
-		if lo < 10 {
-			s += "0"
-		}
-		return s + strconv.FormatInt(lo, 10) + lu
-	}
-	const day = 24 * time.Hour
-	switch {
-	case d < time.Minute:
-		return strconv.FormatInt(int64(d/time.Second), 10) + "s"
-	case d < time.Hour:
-		return two(int64(d/time.Minute), "m", int64(d%time.Minute/time.Second), "s")
-	case d < day:
-		return two(int64(d/time.Hour), "h", int64(d%time.Hour/time.Minute), "m")
-	}
-	return two(int64(d/day), "d", int64(d%day/time.Hour), "h")
-}
-
-// stamp renders a server timestamp in UTC, RFC 3339, as tickets want it.
-func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
-// quoted renders an untrusted server string sanitized and quoted, so an
-// empty or odd value is visible as such.
-func quoted(s string) string { return strconv.Quote(textsafe.Clean(s)) }
-
-// centsToDollars converts the older intent API's limit price in cents to
-// dollars with Kalshi's four places.
-func centsToDollars(c fixed.Decimal) fixed.Decimal {
-	d, _ := c.Quo(fixed.FromInt(100), 4)
-	return d
+	d.add(Finding{Code: CodeStuckTxnFilled, Severity: SevWarn, Message: b.String(),
+		Short: "not completed", Cause: "on chain, not marked completed", Since: in.TxnFilledAt})
 }

@@ -66,6 +66,9 @@ type Config struct {
 	KeepFinished time.Duration
 	// Wallet, when set, narrows the intents All finds to one wallet's.
 	Wallet string
+	// Location is the zone diagnosis messages write times in, the run's
+	// zone; nil means time.Local.
+	Location *time.Location
 }
 
 // Health is how each source is doing across all watched orders.
@@ -242,6 +245,9 @@ func New(cfg Config) *Engine {
 	}
 	if cfg.KeepFinished <= 0 {
 		cfg.KeepFinished = 10 * time.Minute
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.Local
 	}
 	return &Engine{
 		cfg:     cfg,

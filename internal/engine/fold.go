@@ -14,6 +14,7 @@ import (
 // and the exchange status.
 type foldEnv struct {
 	now                  time.Time
+	loc                  *time.Location // the zone diagnoses write times in
 	th                   Thresholds
 	intents, kalshi      bool // configured
 	kalshiSrc, intentSrc SourceStatus
@@ -47,7 +48,7 @@ func fold(it item, r result, m memo, env foldEnv) (Snapshot, memo) {
 	m.archived = m.archived || r.archived
 	s.KalshiArchived = m.archived
 	s.Exchange = env.exchange
-	s.Diagnosis = Diagnose(s, env.th, env.now)
+	s.Diagnosis = Diagnose(s, env.th, env.now, env.loc)
 	// A terminal state counts toward confirmation only when every source
 	// the order involves answered this round (an archived order is
 	// finished, so its Kalshi side needs no answer), so an order is never
@@ -68,6 +69,9 @@ func fold(it item, r result, m memo, env foldEnv) (Snapshot, memo) {
 func foldIntent(s *Snapshot, r result, env foldEnv) {
 	src := &s.Sources.Intent
 	src.Used = s.Target.Kind != KindKalshi && env.intents
+	if r.intentUnknown {
+		src.NotFound = true
+	}
 	if s.Target.NamesIntent() && !env.intents {
 		src.Used, src.Err = true, "the intent service is not configured"
 	}
@@ -76,6 +80,11 @@ func foldIntent(s *Snapshot, r result, env foldEnv) {
 		if r.intent.err != nil {
 			src.Err = shortError(r.intent.err)
 			src.NotFound = pipeline.IsIntentNotFound(r.intent.err)
+			if src.NotFound {
+				// A 404 is an answer, not an outage.
+				src.Err, src.LastSuccess = "", env.now
+				s.Intent = nil
+			}
 		} else {
 			src.Err, src.NotFound = "", false
 			src.LastSuccess = env.now
@@ -109,6 +118,8 @@ func foldKalshi(s *Snapshot, prev Snapshot, r result, env foldEnv) {
 			src.Err = shortError(err)
 			src.NotFound = r.order.val == nil && kalshi.IsNotFound(err)
 			if src.NotFound {
+				// A 404 is an answer, not an outage.
+				src.Err, src.LastSuccess = "", env.now
 				s.Order, s.QueueAhead, s.PrevQueueAhead = nil, nil, nil
 			}
 		case r.tickerErr != nil:

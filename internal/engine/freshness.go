@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"ordermon/internal/timefmt"
 	"ordermon/kalshi"
 )
 
@@ -61,9 +62,9 @@ func (p PushState) Line(now time.Time) string {
 	case !p.On:
 		return ""
 	case p.Live():
-		return "kalshi " + GlyphLive + " live · " + fmtDur(p.Age(now))
+		return "kalshi " + GlyphLive + " live · " + timefmt.Duration(p.Age(now))
 	}
-	return "kalshi polling every " + fmtDur(p.Interval) + " · " + p.why(now)
+	return "kalshi polling every " + timefmt.Duration(p.Interval) + " · " + p.why(now)
 }
 
 // why says why push is not live.
@@ -77,7 +78,7 @@ func (p PushState) why(now time.Time) string {
 	case !st.ReconnectAt.IsZero():
 		// Rounded up, so "in 0s" never shows while still waiting.
 		wait := max(0, st.ReconnectAt.Sub(now)+time.Second-1)
-		return "reconnecting in " + fmtDur(wait.Truncate(time.Second))
+		return "reconnecting in " + timefmt.Duration(wait.Truncate(time.Second))
 	case st.Connected:
 		return "subscribing"
 	}

@@ -814,8 +814,13 @@ func hostileCases() []hostileCase {
 			if !s.Sources.Kalshi.NotFound || s.Order != nil {
 				t.Errorf("404: NotFound %v order %+v", s.Sources.Kalshi.NotFound, s.Order)
 			}
-			if !hasCode(s.Diagnosis, engine.CodeKalshiOrderMissing) {
-				t.Errorf("404 not diagnosed: %v", s.Diagnosis)
+			// A 404 is an answer: the order is not found, and Kalshi's
+			// health is untouched.
+			if !hasCode(s.Diagnosis, engine.CodeNotFound) || s.Outcome() != engine.OutcomeNotFound {
+				t.Errorf("404 not diagnosed as not found: %v", s.Diagnosis)
+			}
+			if r.Health.Kalshi.Err != "" || !r.Health.Kalshi.RetryAt.IsZero() {
+				t.Errorf("a 404 changed Kalshi's health: %+v", r.Health.Kalshi)
 			}
 		}})
 	add(hostileCase{name: "kalshi redirect to another host", redirect: "kalshi", check: kalshiFails("307")})
@@ -947,7 +952,14 @@ func hostileCases() []hostileCase {
 			if !s.Sources.Intent.NotFound {
 				t.Errorf("404 not reported: %+v", s.Sources.Intent)
 			}
-			wantErr(t, "intent", s.Sources.Intent.Err, "404")
+			// A 404 is an answer: the order is not found, and the
+			// intent service's health is untouched.
+			if s.Outcome() != engine.OutcomeNotFound || !strings.Contains(s.Diagnosis[0].Message, "the intent service answered 404") {
+				t.Errorf("404 not diagnosed as not found: %v", s.Diagnosis)
+			}
+			if r.Health.Intent.Err != "" || !r.Health.Intent.RetryAt.IsZero() {
+				t.Errorf("a 404 changed the intent service's health: %+v", r.Health.Intent)
+			}
 		}})
 	add(hostileCase{name: "intent redirect to another host", redirect: "intent", check: intentFails("307")})
 	return cases

@@ -29,6 +29,7 @@ func (e *Engine) readIntents(ctx context.Context, items []item, res []result) {
 			// order: not an intent error.
 			r.target.Kind = KindKalshi
 			r.intent = read[*pipeline.Intent]{}
+			r.intentUnknown = true
 		default:
 			r.intent.err = err
 		}

@@ -103,8 +103,11 @@ type result struct {
 	// intentAnswered is set when the intent service replied at all, so
 	// the token it was sent is cached.
 	intentAnswered bool
-	orderID        string
-	order          read[*kalshi.Order]
+	// intentUnknown is set when a bare ID fell back to Kalshi because the
+	// intent service answered 404 for it.
+	intentUnknown bool
+	orderID       string
+	order         read[*kalshi.Order]
 	// archived is set when the order was found in Kalshi's historical
 	// orders this round; historyTried when they were searched.
 	archived, historyTried bool

@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"strings"
 	"time"
 
+	"ordermon/internal/fixed"
 	"ordermon/internal/textsafe"
 	"ordermon/kalshi"
 	"ordermon/pipeline"
@@ -12,10 +14,13 @@ import (
 type Outcome string
 
 // Outcomes. OutcomeNone means the order is still in progress.
+// OutcomeNotFound means no system asked knows the ID: an answer, which
+// ends a watch like an outcome does.
 const (
-	OutcomeNone    Outcome = ""
-	OutcomeSuccess Outcome = "success"
-	OutcomeFailure Outcome = "failure"
+	OutcomeNone     Outcome = ""
+	OutcomeSuccess  Outcome = "success"
+	OutcomeFailure  Outcome = "failure"
+	OutcomeNotFound Outcome = "not_found"
 )
 
 // KalshiOnly reports whether s is a bare Kalshi order with no intent
@@ -32,8 +37,12 @@ func (s Snapshot) KalshiOnly() bool {
 // says completed or failed; a Kalshi-only order ends when Kalshi says
 // executed or canceled. Kalshi's view of an intent's order does not decide
 // the intent's outcome: the intent still has on-chain steps to run, and a
-// disagreement is a diagnosis, not an ending.
+// disagreement is a diagnosis, not an ending. An ID no system knows is
+// OutcomeNotFound.
 func (s Snapshot) Outcome() Outcome {
+	if s.NotFound() {
+		return OutcomeNotFound
+	}
 	if s.Intent != nil {
 		switch {
 		case s.Intent.Status.Is(pipeline.StatusCompleted):
@@ -164,4 +173,118 @@ func (s *Snapshot) Waiting() *SourceStatus {
 		return in
 	}
 	return &s.Sources.Kalshi
+}
+
+// NotFound reports whether every system asked about the order answered
+// that it does not know it: the intent service for an intent, Kalshi for a
+// Kalshi order, and both for a bare ID. A 404 is an answer, not an outage,
+// so such an order is neither active nor stale.
+//
+// An intent the service stops knowing is not found too, whatever Kalshi
+// last said about its order: without the intent nothing ties the two.
+func (s Snapshot) NotFound() bool {
+	switch s.Target.Kind {
+	case KindIntent, KindClient:
+		return s.Intent == nil && s.Sources.Intent.NotFound
+	case KindKalshi:
+		return s.Intent == nil && s.Order == nil && s.Sources.Kalshi.NotFound
+	}
+	return false
+}
+
+// NotFoundBy names who answered 404 for a not-found order: "the intent
+// service", "Kalshi", or "the intent service and Kalshi" for a bare ID
+// both were asked about.
+func (s Snapshot) NotFoundBy() string {
+	switch {
+	case s.Target.NamesIntent():
+		return "the intent service"
+	case s.Sources.Intent.NotFound:
+		return "the intent service and Kalshi"
+	}
+	return "Kalshi"
+}
+
+// askedBare reports whether the order was named by a bare ID that the
+// intent service did not know, so it is being watched as a Kalshi order.
+func (s Snapshot) askedBare() bool {
+	return s.Target.Kind == KindKalshi && s.Sources.Intent.NotFound
+}
+
+// Name is the order's name for messages and output: the target in
+// canonical form ("intent:123", "kalshi:ORD-1"), a bare ID resolved by
+// whichever system answered, and the bare ID as typed while nothing is
+// known (including an ID neither system knows). It is the server's text,
+// not sanitized: JSON keeps it exact, text output cleans it.
+func (s Snapshot) Name() string {
+	t := s.Target
+	switch {
+	case s.askedBare() && s.Order == nil:
+		t.Kind = KindAuto
+	case t.Kind == KindAuto && s.Intent != nil:
+		t.Kind = KindIntent
+	case t.Kind == KindAuto && s.Order != nil:
+		t.Kind = KindKalshi
+	}
+	if t.ID == "" {
+		switch {
+		case s.Intent != nil:
+			t.ID = s.Intent.ID
+		case s.Order != nil:
+			t.ID = s.Order.OrderID
+		}
+	}
+	return t.String()
+}
+
+// Limit is the order's limit price in dollars and the outcome side it is
+// on ("yes" or "no", lower case): Kalshi's when Kalshi has answered, else
+// what the intent asked for. ok is false when neither says.
+func (s Snapshot) Limit() (price fixed.Decimal, side string, ok bool) {
+	switch {
+	case s.Order != nil:
+		return s.Order.LimitPrice(), strings.ToLower(textsafe.Clean(s.Order.OutcomeSide)), true
+	case s.Intent != nil && !s.Intent.PriceCents.IsZero():
+		return s.Intent.PriceCents.CentsToDollars(), strings.ToLower(textsafe.Clean(s.Intent.Side)), true
+	}
+	return fixed.Decimal{}, "", false
+}
+
+// KalshiEndedFirst returns Kalshi's final status (canceled or executed)
+// when Kalshi finished the order while the intent still waits on it at
+// placement, the disagreement the timeline marks on the placed stage; ""
+// otherwise.
+func (s Snapshot) KalshiEndedFirst() kalshi.OrderStatus {
+	in, o := s.Intent, s.Order
+	if in == nil || o == nil || !o.Status.Terminal() {
+		return ""
+	}
+	st, known := pipeline.StageOf(in.Status)
+	if !known || !(st == pipeline.StagePlaced || (st == pipeline.StageValidated && in.KalshiOrderID != "")) {
+		return ""
+	}
+	return o.Status
+}
+
+// IntentNote says, in one phrase, why an order has no intent to show, the
+// same on the screen and in an export: a Kalshi order watched on its own,
+// a bare ID the intent service does not know (so watched as a Kalshi
+// order), an intent the service does not know, or one not read yet. It is
+// "" once the intent is known.
+func (s Snapshot) IntentNote() string {
+	switch {
+	case s.Intent != nil:
+		return ""
+	case s.askedBare():
+		return "the intent service does not know this ID (404), so it is watched as a Kalshi order"
+	case s.Target.Kind == KindKalshi:
+		return "none, a Kalshi order watched on its own"
+	case s.Sources.Intent.NotFound:
+		return "the intent service does not know this ID (404)"
+	case s.Sources.Intent.Err != "":
+		return "no intent data: " + textsafe.Truncate(textsafe.Clean(s.Sources.Intent.Err), 80)
+	case s.Target.Kind == KindAuto:
+		return "not known yet: the intent service is asked first, then Kalshi"
+	}
+	return "the intent service has not answered yet"
 }

@@ -7,6 +7,7 @@ import (
 
 	"ordermon/internal/fixed"
 	"ordermon/internal/textsafe"
+	"ordermon/internal/timefmt"
 	"ordermon/kalshi"
 	"ordermon/pipeline"
 )
@@ -130,7 +131,7 @@ func (e *eventer) stages(in *pipeline.Intent) {
 		switch {
 		case !r.At.IsZero():
 			if r.SincePrev != 0 {
-				msg += " (+" + fmtDur(r.SincePrev) + ")"
+				msg += " (+" + timefmt.Duration(r.SincePrev) + ")"
 			}
 		case r.Stage != pipeline.StageCompleted:
 			msg += " (no timestamp; passed between polls)"
@@ -188,15 +189,15 @@ func (e *eventer) order(o *kalshi.Order, fills []kalshi.Fill, kalshiOnly bool) {
 		}
 		if !o.FillCount.Equal(st.fill) {
 			e.emit(EventFillCount, st.fill.String(), o.FillCount.String(),
-				"fill "+st.fill.String()+" → "+o.FillCount.String()+" of "+o.InitialCount.String())
+				"filled "+st.fill.Count()+" → "+o.FillCount.Count()+" of "+o.InitialCount.Count())
 		}
 	} else if kalshiOnly {
 		// A bare Kalshi order has no stages; its status starts the log.
-		e.emit(EventKalshiStatus, "", text, "Kalshi "+text+", filled "+o.FillCount.String()+" of "+o.InitialCount.String())
+		e.emit(EventKalshiStatus, "", text, "Kalshi "+text+", filled "+o.FillCount.Count()+" of "+o.InitialCount.Count())
 	}
 	e.newFills(o, fills)
 	if st.orderSeen && !fees.Equal(st.fees) {
-		e.emit(EventFees, st.fees.String(), fees.String(), "fees "+st.fees.String()+" → "+fees.String())
+		e.emit(EventFees, st.fees.String(), fees.String(), "fees "+st.fees.Dollars()+" → "+fees.Dollars())
 	}
 	st.orderSeen, st.kStatus, st.fill, st.fees = true, text, o.FillCount, fees
 }
@@ -244,14 +245,14 @@ func (e *eventer) newFills(o *kalshi.Order, fills []kalshi.Fill) {
 			price = f.NoPrice
 		}
 		var b strings.Builder
-		b.WriteString("new fill " + id + ": " + f.Count.String() + " @ " + price.String())
+		b.WriteString("new fill " + id + ": " + f.Count.Count() + " at " + price.Dollars())
 		if f.IsTaker {
 			b.WriteString(" (taker")
 		} else {
 			b.WriteString(" (maker")
 		}
 		if !f.FeeCost.IsZero() {
-			b.WriteString(", fee " + f.FeeCost.String())
+			b.WriteString(", fee " + f.FeeCost.Dollars())
 		}
 		b.WriteString(")")
 		e.emit(EventNewFill, "", f.Count.String(), b.String())
@@ -270,7 +271,24 @@ func fillKey(f *kalshi.Fill) string {
 func (e *eventer) queueMoved(q fixed.Decimal) {
 	st := e.st
 	if st.queueSeen && !q.Equal(st.queue) {
-		e.emit(EventQueueMoved, st.queue.String(), q.String(), "queue "+st.queue.String()+" → "+q.String()+" ahead")
+		e.emit(EventQueueMoved, st.queue.String(), q.String(), QueueMove(st.queue, q)+" in queue ("+q.Count()+" ahead)")
 	}
 	st.queueSeen, st.queue = true, q
 }
+
+// QueueMove describes a move in the queue from the contracts ahead before
+// to after: "▲ 3 closer" or "▼ 5 further back". The arrow points the way
+// the order moved, up the queue or back.
+func QueueMove(before, after fixed.Decimal) string {
+	if after.Cmp(before) < 0 {
+		return GlyphQueueUp + " " + before.Sub(after).Count() + " closer"
+	}
+	return GlyphQueueDown + " " + after.Sub(before).Count() + " further back"
+}
+
+// The arrows of a queue move: up the queue (fewer contracts ahead) or
+// back (more).
+const (
+	GlyphQueueUp   = "▲"
+	GlyphQueueDown = "▼"
+)

@@ -92,20 +92,20 @@ func TestTrackerFullLifecycle(t *testing.T) {
 		{"placed again", healthy(pipeline.StatusPlaced), nil},
 		{"first partial fill", partial("3.00", "0.0100", "4.00", f1), []string{
 			"kalshi_status: Kalshi resting → partially filled",
-			"fill_count: fill 0 → 3.00 of 10",
-			"new_fill: new fill F1: 3.00 @ 0.4200 (taker, fee 0.0100)",
-			"fees: fees 0 → 0.0100",
-			"queue_moved: queue 12.00 → 4.00 ahead"}},
+			"fill_count: filled 0 → 3 of 10",
+			"new_fill: new fill F1: 3 at $0.42 (taker, fee $0.01)",
+			"fees: fees $0.00 → $0.01",
+			"queue_moved: ▲ 8 closer in queue (4 ahead)"}},
 		{"second partial fill, newest first", partial("5.00", "0.0100", "1.00", f2, f1), []string{
-			"fill_count: fill 3.00 → 5.00 of 10",
-			"new_fill: new fill F2: 2.00 @ 0.4200 (maker)",
-			"queue_moved: queue 4.00 → 1.00 ahead"}},
+			"fill_count: filled 3 → 5 of 10",
+			"new_fill: new fill F2: 2 at $0.42 (maker)",
+			"queue_moved: ▲ 3 closer in queue (1 ahead)"}},
 		{"second partial fill again", partial("5.00", "0.0100", "1.00", f2, f1), nil},
 		{"executed on Kalshi", executed, []string{
 			"kalshi_status: Kalshi partially filled → executed",
-			"fill_count: fill 5.00 → 10 of 10",
-			"new_fill: new fill F3: 5.00 @ 0.4200 (taker, fee 0.0200)",
-			"fees: fees 0.0100 → 0.0300"}},
+			"fill_count: filled 5 → 10 of 10",
+			"new_fill: new fill F3: 5 at $0.42 (taker, fee $0.02)",
+			"fees: fees $0.01 → $0.03"}},
 		{"intent filled", with(healthy(pipeline.StatusFilled), func(s *Snapshot) { s.Fills = executed.Fills; s.Order.TakerFees = dec("0.0300") }), []string{
 			"stage_reached: reached filled (+1m)"}},
 		{"on chain", with(healthy(pipeline.StatusTxnFilled), func(s *Snapshot) { s.Fills = executed.Fills; s.Order.TakerFees = dec("0.0300") }), []string{
@@ -226,9 +226,9 @@ func TestTrackerSourceFailureAndRecovery(t *testing.T) {
 			"source_failed: Kalshi failed: " + wantErr}},
 		{"Kalshi recovers with news: compared with the last data that arrived", later, []string{
 			"source_recovered: Kalshi recovered",
-			"fill_count: fill 3.00 → 5.00 of 10",
-			"new_fill: new fill F2: 2.00 @ 0.4200 (maker)",
-			"queue_moved: queue 4.00 → 1.00 ahead"}},
+			"fill_count: filled 3 → 5 of 10",
+			"new_fill: new fill F2: 2 at $0.42 (maker)",
+			"queue_moved: ▲ 3 closer in queue (1 ahead)"}},
 	})
 
 	// A source failing on the very first poll is logged too.
@@ -255,8 +255,8 @@ func TestTrackerFillsBaseline(t *testing.T) {
 			s.Order.FillCount = dec("6.00")
 			s.Fills = []kalshi.Fill{f3, f2, f1}
 		}), []string{
-			"fill_count: fill 5.00 → 6.00 of 10",
-			"new_fill: new fill F3: 1.00 @ 0.4200 (maker)"}},
+			"fill_count: filled 5 → 6 of 10",
+			"new_fill: new fill F3: 1 at $0.42 (maker)"}},
 		{"fills list drops F1 (paging) and brings it back", with(noFillsYet, func(s *Snapshot) {
 			s.Order.FillCount = dec("6.00")
 			s.Fills = []kalshi.Fill{f3, f2}
@@ -276,12 +276,12 @@ func TestTrackerFillsBaseline(t *testing.T) {
 		{"empty", with(partial("0", "0", "12.00"), func(s *Snapshot) { s.Intent = nil }), nil},
 		{"three at once", with(partial("6.00", "0.0100", "2.00", f2, tradeOnly, f1), func(s *Snapshot) { s.Intent = nil }), []string{
 			"kalshi_status: Kalshi resting → partially filled",
-			"fill_count: fill 0 → 6.00 of 10",
-			"new_fill: new fill F1: 3.00 @ 0.4200 (taker, fee 0.0100)",
-			"new_fill: new fill T9: 1.00 @ 0.4200 (maker)",
-			"new_fill: new fill F2: 2.00 @ 0.4200 (maker)",
-			"fees: fees 0 → 0.0100",
-			"queue_moved: queue 12.00 → 2.00 ahead"}},
+			"fill_count: filled 0 → 6 of 10",
+			"new_fill: new fill F1: 3 at $0.42 (taker, fee $0.01)",
+			"new_fill: new fill T9: 1 at $0.42 (maker)",
+			"new_fill: new fill F2: 2 at $0.42 (maker)",
+			"fees: fees $0.00 → $0.01",
+			"queue_moved: ▲ 10 closer in queue (2 ahead)"}},
 	})
 }
 
@@ -302,9 +302,9 @@ func TestTrackerKalshiOnly(t *testing.T) {
 		{"canceled after filling on the no side", canceled, []string{
 			"source_recovered: Kalshi recovered",
 			"kalshi_status: Kalshi resting → canceled",
-			"fill_count: fill 0 → 10 of 10",
-			"new_fill: new fill F1: 10 @ 0.5800 (taker, fee 0.0700)",
-			"fees: fees 0 → 0.0700"}},
+			"fill_count: filled 0 → 10 of 10",
+			"new_fill: new fill F1: 10 at $0.58 (taker, fee $0.07)",
+			"fees: fees $0.00 → $0.07"}},
 	})
 }
 

@@ -198,6 +198,16 @@ type Finding struct {
 	Code     string
 	Severity Severity
 	Message  string
+	// Short is the problem in a few words for the order list, such as
+	// "no Kalshi order" or "Kalshi canceled"; it names no order or time.
+	Short string
+	// Cause is the one-line explanation the verdict prints after the
+	// stage, such as "funds locked, no Kalshi order"; it holds no times,
+	// so the verdict can age it live.
+	Cause string
+	// Since is when the condition began, for the findings that have an
+	// age (a stuck stage); zero otherwise.
+	Since time.Time
 }
 
 // EventKind names what changed between two observations.

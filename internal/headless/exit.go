@@ -13,26 +13,40 @@ const (
 	endInterrupted               // ctx canceled (Ctrl+C) or output closed
 )
 
+// ExitNotFound is the exit code when an order's ID is known to no system
+// asked (each answered 404): with Once always, and watching with
+// ExitStatus. It comes after ExitUnknown and before ExitFailed: the
+// precedence is 3, then 5, then 1, then 4, then 0.
+const ExitNotFound = 5
+
 // exitCode applies the documented exit codes to the last snapshots. want
 // is the number of watched orders; a missing snapshot is an unknown state.
 func exitCode(snaps []engine.Snapshot, want int, end ending, exitStatus bool) int {
 	unknown := len(snaps) < want
-	failed, open := false, false
+	failed, open, notFound := false, false, false
 	for _, s := range snaps {
 		if stateUnknown(s, end == endOnce) {
 			unknown = true
 		}
-		switch {
-		case s.Outcome() == engine.OutcomeSuccess:
-		case s.Terminal():
+		switch s.Outcome() {
+		case engine.OutcomeSuccess:
+		case engine.OutcomeNotFound:
+			notFound = true
+		case engine.OutcomeFailure:
 			failed = true
 		default:
-			open = true
+			if s.Terminal() {
+				failed = true // marked complete in a status that is not completed
+			} else {
+				open = true
+			}
 		}
 	}
 	switch {
 	case unknown:
 		return ExitUnknown
+	case notFound && (exitStatus || end == endOnce):
+		return ExitNotFound
 	case !exitStatus:
 		if end == endTimeout && open {
 			return ExitInProgress
@@ -51,8 +65,11 @@ func exitCode(snaps []engine.Snapshot, want int, end ending, exitStatus bool) in
 // the order is unfinished and the source never succeeded or is halted.
 func stateUnknown(s engine.Snapshot, once bool) bool {
 	st, have := neededSource(s)
+	if s.NotFound() {
+		return false // a 404 is an answer: see ExitNotFound
+	}
 	if once {
-		return !have && (st.Err != "" || st.NotFound || st.Halted)
+		return !have && (st.Err != "" || st.Halted)
 	}
 	return !s.Terminal() && (st.LastSuccess.IsZero() || st.Halted)
 }

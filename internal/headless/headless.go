@@ -32,8 +32,8 @@ const (
 
 // Exit codes, the documented list. When several apply, the first one in
 // this order wins: 3 (the state is unknown, so nothing else can be
-// claimed), then 1 (a known failure matters more than an order still
-// running), then 4, then 0.
+// claimed), then 5 (an ID nobody knows, see ExitNotFound), then 1 (a
+// known failure matters more than an order still running), then 4, then 0.
 //
 //   - 0  Fine. With Options.ExitStatus: every order ended successfully (an
 //     intent completed, or a Kalshi-only order executed). Without it: the
@@ -45,7 +45,7 @@ const (
 //     Kalshi-only order was canceled, even after partial fills).
 //   - 2  Not returned by Run; reserved for usage errors, which main reports.
 //   - 3  The state is unknown: a source an order depends on could not be
-//     reached, answered not found, or rejected the credentials, even after
+//     reached or rejected the credentials, even after
 //     the engine's retries. The source an order depends on is the intent
 //     service for an intent and Kalshi for a Kalshi-only order (for an intent,
 //     a Kalshi failure leaves the intent's own state known). With Once: an

@@ -97,7 +97,10 @@ func TestOnceExitCodes(t *testing.T) {
 		{"in progress", []engine.Snapshot{done, open}, true, ExitInProgress},
 		{"failure beats in progress", []engine.Snapshot{open, failed}, true, ExitFailed},
 		{"unknown beats failure", []engine.Snapshot{failed, down}, true, ExitUnknown},
-		{"kalshi order not found", []engine.Snapshot{notFound}, true, ExitUnknown},
+		{"kalshi order not found", []engine.Snapshot{notFound}, true, ExitNotFound},
+		{"not found without exit status", []engine.Snapshot{notFound}, false, ExitNotFound},
+		{"unknown beats not found", []engine.Snapshot{notFound, down}, true, ExitUnknown},
+		{"not found beats failure", []engine.Snapshot{failed, notFound, open}, true, ExitNotFound},
 		{"credentials rejected", []engine.Snapshot{unauthorized}, false, ExitUnknown},
 		{"kalshi down under a known intent", []engine.Snapshot{kalshiDown}, true, ExitInProgress},
 		{"no exit status: failure is fine", []engine.Snapshot{failed, open}, false, ExitOK},
@@ -185,8 +188,9 @@ func TestOnceInterrupted(t *testing.T) {
 			if len(lines) != 2 || !strings.Contains(lines[1], `"kalshi":"interrupted"`) || strings.Contains(lines[0], "interrupted") {
 				t.Errorf("JSON output:\n%s", out)
 			}
-		} else if strings.Count(out, Interrupted) != 1 {
-			t.Errorf("plain output does not mark the one unread order interrupted:\n%s", out)
+		} else if blocks := strings.Split(strings.TrimSpace(out), "\n\n"); len(blocks) != 2 ||
+			strings.Contains(blocks[0], Interrupted) || !strings.Contains(blocks[1], Interrupted) {
+			t.Errorf("plain output does not mark the one unread order, and only it, interrupted:\n%s", out)
 		}
 		if !strings.Contains(h.stderr.String(), "interrupted") {
 			t.Errorf("stderr %q", h.stderr.String())

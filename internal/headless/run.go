@@ -85,7 +85,7 @@ func watch(ctx context.Context, src source, o Options) int {
 	n := src.count()
 	ctx, cancel, timedOut := withTimeout(ctx, o)
 	defer cancel()
-	w := &watcher{o: o, src: src, out: &errWriter{w: o.Stdout}, printed: map[string][]byte{}}
+	w := &watcher{o: o, src: src, out: &errWriter{w: o.Stdout}, printed: map[string][]byte{}, seen: map[string]engine.Snapshot{}}
 	end := endInterrupted
 	r := src.poll(ctx)
 	if o.Mode&JSON == 0 {
@@ -140,7 +140,8 @@ type watcher struct {
 	o       Options
 	src     source
 	out     *errWriter
-	printed map[string][]byte // JSON mode: last line per order, without observed_at
+	printed map[string][]byte          // JSON mode: last line per order, without observed_at
+	seen    map[string]engine.Snapshot // plain mode: last snapshot per order, for diagnosis changes
 	snaps   []engine.Snapshot
 	seq     uint64 // the newest commit shown
 	note    string // the last schedule note printed
@@ -198,6 +199,7 @@ func (w *watcher) show(r engine.Round) (bool, ending) {
 		for _, e := range r.Events {
 			w.out.write(report.Line(e, w.o.Location) + "\n")
 		}
+		printDiagnoses(w.out, w.seen, r.Snapshots, w.o)
 	}
 	switch {
 	case !r.Health.All && allEnded(w.snaps):
@@ -229,6 +231,18 @@ func (w *watcher) notePush(p engine.PushState) {
 	}
 	if mode != "" {
 		w.push = mode
+	}
+}
+
+// printDiagnoses prints a line for every warning or error that appeared,
+// changed severity or cleared since each order's previous snapshot.
+func printDiagnoses(out *errWriter, seen map[string]engine.Snapshot, snaps []engine.Snapshot, o Options) {
+	for _, s := range snaps {
+		key := s.Target.String()
+		for _, l := range report.DiagnosisLines(seen[key], s, o.Location) {
+			out.write(l + "\n")
+		}
+		seen[key] = s
 	}
 }
 

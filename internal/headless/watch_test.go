@@ -339,3 +339,57 @@ func TestWatchStopsWhenStdoutCloses(t *testing.T) {
 		t.Errorf("stderr %q", stderr.String())
 	}
 }
+
+// TestWatchPlainPrintsDiagnosisChanges: a plain watch says when a problem
+// appears and when it clears, between the events and before the summary.
+func TestWatchPlainPrintsDiagnosisChanges(t *testing.T) {
+	snap := func(at time.Time, st pipeline.Status, fs ...engine.Finding) engine.Snapshot {
+		s := intentSnap("1004", st, at)
+		s.Diagnosis = fs
+		return s
+	}
+	stuck := engine.Finding{Code: engine.CodeStuckValidated, Severity: engine.SevError,
+		Message: "intent:1004 funds locked but no Kalshi order for 2m01s (threshold 2m)"}
+	r1 := round(1, snap(t0, pipeline.StatusValidated))
+	r2 := round(2, snap(t0.Add(interval), pipeline.StatusValidated, stuck))
+	r3 := round(3, snap(t0.Add(2*interval), pipeline.StatusPlaced))
+	r3.Events = []engine.Event{{At: t0.Add(2 * interval), Target: r3.Snapshots[0].Target, Kind: engine.EventStageReached, To: "placed", Message: "reached placed"}}
+	r4 := round(4, snap(t0.Add(3*interval), pipeline.StatusCompleted))
+
+	h, code := runScript(t, context.Background(), []engine.Round{r1, r2, r3, r4}, nil, Options{})
+	if code != ExitOK {
+		t.Errorf("exit code %d, want %d", code, ExitOK)
+	}
+	want := []string{
+		"14:00:02 UTC  intent:1004  ✗ stuck_validated: funds locked but no Kalshi order for 2m01s (threshold 2m)",
+		"14:00:04 UTC  intent:1004  reached placed",
+		"14:00:04 UTC  intent:1004  ✓ stuck_validated cleared",
+		"1 order: 1 completed",
+	}
+	if got := lines(h.stdout.String()); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("stdout:\n got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestWatchNotFound: an ID nobody knows ends a watch at once; with
+// --exit-status it exits 5, without it 0, like a failed order.
+func TestWatchNotFound(t *testing.T) {
+	nf := engine.Snapshot{Target: engine.Target{Kind: engine.KindIntent, ID: "98765"}, ObservedAt: t0,
+		Sources: engine.Sources{Intent: engine.SourceStatus{Used: true, NotFound: true, LastSuccess: t0}}}
+	for _, exitStatus := range []bool{true, false} {
+		h, code := runScript(t, context.Background(), []engine.Round{round(1, nf)}, nil, Options{ExitStatus: exitStatus})
+		want := ExitOK
+		if exitStatus {
+			want = ExitNotFound
+		}
+		if code != want {
+			t.Errorf("exit status %v: exit code %d, want %d", exitStatus, code, want)
+		}
+		if h.script.polls != 1 {
+			t.Errorf("polled %d times; a not-found order should end the watch at once", h.script.polls)
+		}
+		if got := h.stdout.String(); !strings.Contains(got, "1 order: 1 not found\n  intent:98765  not found by the intent service") {
+			t.Errorf("summary:\n%s", got)
+		}
+	}
+}

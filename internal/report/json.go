@@ -8,6 +8,8 @@ import (
 
 	"ordermon/internal/engine"
 	"ordermon/internal/fixed"
+	"ordermon/kalshi"
+	"ordermon/pipeline"
 )
 
 // Order is one watched order as the --json modes print it: one line of
@@ -20,7 +22,8 @@ import (
 //	 "observed_at": RFC 3339 time the snapshot was taken, in UTC,
 //	 "stage":       the intent's status, or the Kalshi status for a Kalshi-only
 //	                order; null before either source has answered,
-//	 "outcome":     "success" | "failure" | null while in progress,
+//	 "outcome":     "success" | "failure" | "not_found" (no system asked knows
+//	                the ID) | null while in progress,
 //	 "intent":      null | {"id", "status", "is_complete", "termination_reason",
 //	                "created_at", "balance_validated_at", "order_placed_at",
 //	                "order_filled_at", "txn_filled_at", "kalshi_order_id",
@@ -137,7 +140,7 @@ type SourceErrorJSON struct {
 // FromSnapshot converts a snapshot to its JSON form.
 func FromSnapshot(s engine.Snapshot) Order {
 	o := Order{
-		ID:         s.Target.String(),
+		ID:         s.Name(),
 		ObservedAt: jsonTime(s.ObservedAt),
 		Stage:      str(rawStage(s)),
 		Outcome:    str(string(s.Outcome())),
@@ -147,65 +150,86 @@ func FromSnapshot(s engine.Snapshot) Order {
 			Pipeline: str(sourceError(s.Sources.Intent)),
 		},
 	}
-	if in := s.Intent; in != nil {
-		o.Intent = &IntentJSON{
-			ID:                 str(in.ID),
-			Status:             str(string(in.Status)),
-			IsComplete:         in.IsComplete,
-			TerminationReason:  str(in.TerminationReason),
-			CreatedAt:          jsonTime(in.CreatedAt),
-			BalanceValidatedAt: jsonTime(in.BalanceValidatedAt),
-			OrderPlacedAt:      jsonTime(in.OrderPlacedAt),
-			OrderFilledAt:      jsonTime(in.OrderFilledAt),
-			TxnFilledAt:        jsonTime(in.TxnFilledAt),
-			KalshiOrderID:      str(in.KalshiOrderID),
-			KalshiFillCount:    in.KalshiFillCount,
-			TxHash:             str(in.TxHash),
-		}
-		if in.ChainID != 0 {
-			id := in.ChainID
-			o.Intent.ChainID = &id
-		}
-	}
-	if k := s.Order; k != nil {
-		o.Kalshi = &KalshiJSON{
-			OrderID:              str(k.OrderID),
-			ClientOrderID:        str(k.ClientOrderID),
-			Ticker:               str(k.Ticker),
-			Status:               str(string(k.Status)),
-			OutcomeSide:          str(k.OutcomeSide),
-			BookSide:             str(k.BookSide),
-			Type:                 str(k.Type),
-			YesPriceDollars:      k.YesPrice,
-			NoPriceDollars:       k.NoPrice,
-			FillCount:            k.FillCount,
-			RemainingCount:       k.RemainingCount,
-			InitialCount:         k.InitialCount,
-			TakerFeesDollars:     k.TakerFees,
-			MakerFeesDollars:     k.MakerFees,
-			TakerFillCostDollars: k.TakerFillCost,
-			MakerFillCostDollars: k.MakerFillCost,
-			QueuePosition:        s.QueueAhead,
-			CreatedTime:          jsonTime(k.CreatedTime),
-			LastUpdateTime:       jsonTime(k.LastUpdateTime),
-			ExpirationTime:       jsonTime(k.ExpirationTime),
-		}
-	}
-	if m := s.Market; m != nil {
-		o.Market = &MarketJSON{
-			Ticker:        str(m.Ticker),
-			Status:        str(m.Status),
-			YesBidDollars: m.YesBid,
-			YesAskDollars: m.YesAsk,
-			NoBidDollars:  m.NoBid,
-			NoAskDollars:  m.NoAsk,
-			CloseTime:     jsonTime(m.CloseTime),
-		}
-	}
+	o.Intent = intentJSON(s.Intent)
+	o.Kalshi = kalshiJSON(s)
+	o.Market = marketJSON(s.Market)
 	for _, f := range s.Diagnosis {
 		o.Diagnosis = append(o.Diagnosis, FindingJSON{Code: f.Code, Severity: f.Severity.String(), Message: f.Message})
 	}
 	return o
+}
+
+// intentJSON is the "intent" object; nil (null) when there is no intent.
+func intentJSON(in *pipeline.Intent) *IntentJSON {
+	if in == nil {
+		return nil
+	}
+	o := &IntentJSON{
+		ID:                 str(in.ID),
+		Status:             str(string(in.Status)),
+		IsComplete:         in.IsComplete,
+		TerminationReason:  str(in.TerminationReason),
+		CreatedAt:          jsonTime(in.CreatedAt),
+		BalanceValidatedAt: jsonTime(in.BalanceValidatedAt),
+		OrderPlacedAt:      jsonTime(in.OrderPlacedAt),
+		OrderFilledAt:      jsonTime(in.OrderFilledAt),
+		TxnFilledAt:        jsonTime(in.TxnFilledAt),
+		KalshiOrderID:      str(in.KalshiOrderID),
+		KalshiFillCount:    in.KalshiFillCount,
+		TxHash:             str(in.TxHash),
+	}
+	if in.ChainID != 0 {
+		id := in.ChainID
+		o.ChainID = &id
+	}
+	return o
+}
+
+// kalshiJSON is the "kalshi" object: the Kalshi order with its queue
+// position; nil (null) before Kalshi has answered.
+func kalshiJSON(s engine.Snapshot) *KalshiJSON {
+	k := s.Order
+	if k == nil {
+		return nil
+	}
+	return &KalshiJSON{
+		OrderID:              str(k.OrderID),
+		ClientOrderID:        str(k.ClientOrderID),
+		Ticker:               str(k.Ticker),
+		Status:               str(string(k.Status)),
+		OutcomeSide:          str(k.OutcomeSide),
+		BookSide:             str(k.BookSide),
+		Type:                 str(k.Type),
+		YesPriceDollars:      k.YesPrice,
+		NoPriceDollars:       k.NoPrice,
+		FillCount:            k.FillCount,
+		RemainingCount:       k.RemainingCount,
+		InitialCount:         k.InitialCount,
+		TakerFeesDollars:     k.TakerFees,
+		MakerFeesDollars:     k.MakerFees,
+		TakerFillCostDollars: k.TakerFillCost,
+		MakerFillCostDollars: k.MakerFillCost,
+		QueuePosition:        s.QueueAhead,
+		CreatedTime:          jsonTime(k.CreatedTime),
+		LastUpdateTime:       jsonTime(k.LastUpdateTime),
+		ExpirationTime:       jsonTime(k.ExpirationTime),
+	}
+}
+
+// marketJSON is the "market" object; nil (null) when it was not read.
+func marketJSON(m *kalshi.Market) *MarketJSON {
+	if m == nil {
+		return nil
+	}
+	return &MarketJSON{
+		Ticker:        str(m.Ticker),
+		Status:        str(m.Status),
+		YesBidDollars: m.YesBid,
+		YesAskDollars: m.YesAsk,
+		NoBidDollars:  m.NoBid,
+		NoAskDollars:  m.NoAsk,
+		CloseTime:     jsonTime(m.CloseTime),
+	}
 }
 
 // MarshalLine encodes o as one line of NDJSON, ending in "\n". Besides

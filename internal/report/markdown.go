@@ -8,12 +8,13 @@ import (
 
 	"ordermon/internal/engine"
 	"ordermon/internal/fixed"
+	"ordermon/internal/timefmt"
 	"ordermon/kalshi"
 	"ordermon/pipeline"
 )
 
-// Markdown renders one order's full report: header, pipeline timeline,
-// Kalshi figures, diagnosis and events (newest first), with every time in
+// Markdown renders one order's full report: its verdict, header, pipeline
+// timeline, Kalshi figures, diagnosis and events (newest first), with every time in
 // loc (UTC when nil). Server strings are sanitized. events are this
 // order's events, in any order; ages are measured at now.
 //
@@ -44,22 +45,10 @@ type mdWriter struct {
 func (m *mdWriter) printf(format string, args ...any) { fmt.Fprintf(&m.b, format, args...) }
 
 func (m *mdWriter) header(s engine.Snapshot, now time.Time) {
-	m.printf("# Order %s\n\n", md(s.Target.String()))
+	m.printf("# Order %s\n\n", md(s.Name()))
+	m.printf("**%s**\n\n", md(s.Verdict(now, m.loc).String()))
 
 	ticker, side, action, orderType, limit := orderFacts(s)
-	marketText := md(ticker)
-	if mk := s.Market; mk != nil {
-		if t := md(mk.Title); t != "" {
-			marketText = joinNonEmpty([]string{marketText, t}, " — ")
-		}
-		sub := mk.YesSubTitle
-		if side == "no" && mk.NoSubTitle != "" {
-			sub = mk.NoSubTitle
-		}
-		if sub := md(sub); sub != "" {
-			marketText += " (" + sub + ")"
-		}
-	}
 	var lines []string
 	add := func(label, value string) {
 		if value == "" {
@@ -67,7 +56,7 @@ func (m *mdWriter) header(s engine.Snapshot, now time.Time) {
 		}
 		lines = append(lines, "**"+label+":** "+value)
 	}
-	add("Market", marketText)
+	add("Market", marketText(s, ticker, side))
 	add("Side", joinNonEmpty([]string{md(action), md(side)}, " "))
 	add("Limit price", limit)
 	add("Type", md(orderType))
@@ -80,19 +69,15 @@ func (m *mdWriter) header(s engine.Snapshot, now time.Time) {
 	add("Kalshi order ID", md(kalshiID))
 	if s.Intent != nil {
 		add("Intent ID", md(s.Intent.ID))
-	} else if s.KalshiOnly() {
-		add("Intent ID", "none (Kalshi-only order)")
-	} else if s.Target.Kind == engine.KindIntent {
-		add("Intent ID", md(s.Target.ID)+" (not read yet)")
 	} else {
-		add("Intent ID", "— (unresolved ID)")
+		add("Intent ID", md(s.IntentNote()))
 	}
 	stage := md(s.StageText())
 	if stage == "" {
 		stage = "unknown"
 	}
 	if d, ok := s.CurrentStageSince(now); ok {
-		stage += " for " + duration(d)
+		stage += " for " + timefmt.Duration(d)
 	}
 	add("Stage", stage)
 	outcomeText := "in progress"
@@ -101,11 +86,34 @@ func (m *mdWriter) header(s engine.Snapshot, now time.Time) {
 		outcomeText = "succeeded"
 	case engine.OutcomeFailure:
 		outcomeText = "failed"
+	case engine.OutcomeNotFound:
+		outcomeText = "not found by " + s.NotFoundBy()
 	}
 	add("Outcome", outcomeText)
 	// Two trailing spaces make a Markdown line break inside the paragraph.
 	m.printf("%s\n\n", strings.Join(lines, "  \n"))
 	m.printf("_Observed %s; report written %s._\n\n", m.stamp(s.ObservedAt), m.stamp(now))
+}
+
+// marketText is the market's ticker, title and the outcome the order is
+// on, Markdown-escaped.
+func marketText(s engine.Snapshot, ticker, side string) string {
+	out := md(ticker)
+	mk := s.Market
+	if mk == nil {
+		return out
+	}
+	if t := md(mk.Title); t != "" {
+		out = joinNonEmpty([]string{out, t}, " — ")
+	}
+	sub := mk.YesSubTitle
+	if side == "no" && mk.NoSubTitle != "" {
+		sub = mk.NoSubTitle
+	}
+	if sub := md(sub); sub != "" {
+		out += " (" + sub + ")"
+	}
+	return out
 }
 
 // orderFacts gathers what was ordered, preferring Kalshi's own record and
@@ -114,7 +122,7 @@ func orderFacts(s engine.Snapshot) (ticker, side, action, orderType, limit strin
 	if in := s.Intent; in != nil {
 		ticker, side, action = in.MarketID, strings.ToLower(in.Side), strings.ToLower(in.OrderType)
 		if in.PriceCents.Sign() > 0 {
-			limit = in.PriceCents.String() + "¢ (intent)"
+			limit = in.PriceCents.CentsToDollars().Dollars() + " (intent)"
 		}
 	}
 	if o := s.Order; o != nil {
@@ -128,7 +136,7 @@ func orderFacts(s engine.Snapshot) (ticker, side, action, orderType, limit strin
 			action = o.Action
 		}
 		orderType = o.Type
-		limit = o.LimitPrice().String()
+		limit = o.LimitPrice().Dollars()
 	}
 	if s.Market != nil && ticker == "" {
 		ticker = s.Market.Ticker
@@ -140,11 +148,7 @@ func (m *mdWriter) pipeline(s engine.Snapshot, now time.Time) {
 	m.printf("## Pipeline\n\n")
 	in := s.Intent
 	if in == nil {
-		if s.KalshiOnly() {
-			m.printf("No intent: this is a Kalshi-only order.\n\n")
-		} else {
-			m.printf("The intent service has not answered yet.\n\n")
-		}
+		m.printf("Intent: %s.\n\n", md(s.IntentNote()))
 		return
 	}
 	m.printf("| Stage | Reached at (%s) | +since prev | State |\n|---|---|---|---|\n", m.zone)
@@ -157,9 +161,9 @@ func (m *mdWriter) pipeline(s engine.Snapshot, now time.Time) {
 		}
 		since := ""
 		if r.SincePrev != 0 {
-			since = "+" + duration(r.SincePrev)
+			since = "+" + timefmt.Duration(r.SincePrev)
 			if r.SincePrev < 0 {
-				since = duration(r.SincePrev)
+				since = timefmt.Duration(r.SincePrev)
 			}
 		}
 		state := "○"
@@ -167,7 +171,7 @@ func (m *mdWriter) pipeline(s engine.Snapshot, now time.Time) {
 		case r.Failed:
 			state = "✗ failed"
 		case r.Current:
-			state = "● " + duration(r.For)
+			state = "● " + timefmt.Duration(r.For)
 		case r.Reached:
 			state = "✓"
 		}
@@ -196,6 +200,8 @@ func (m *mdWriter) kalshi(s engine.Snapshot) {
 		switch {
 		case s.Intent != nil && s.Intent.KalshiOrderID == "":
 			m.printf("No Kalshi order yet: the intent has not been placed.\n\n")
+		case s.Sources.Kalshi.NotFound:
+			m.printf("Kalshi does not know this order (404).\n\n")
 		default:
 			m.printf("Kalshi has not answered yet.\n\n")
 		}
@@ -204,20 +210,20 @@ func (m *mdWriter) kalshi(s engine.Snapshot) {
 	m.printf("| Figure | Value |\n|---|---|\n")
 	row := func(k, v string) { m.printf("| %s | %s |\n", k, v) }
 	row("Status", md(s.KalshiStatusText()))
-	row("Filled / remaining / initial", o.FillCount.String()+" / "+o.RemainingCount.String()+" / "+o.InitialCount.String())
+	row("Filled / remaining / initial", o.FillCount.Count()+" / "+o.RemainingCount.Count()+" / "+o.InitialCount.Count())
 	if avg, ok := o.AverageFillPrice(); ok {
-		row("Average fill price", avg.String())
+		row("Average fill price", avg.Dollars())
 	} else {
 		row("Average fill price", "— (nothing filled)")
 	}
-	row("Taker fees", o.TakerFees.String())
-	row("Maker fees", o.MakerFees.String())
-	row("Taker fill cost", o.TakerFillCost.String())
-	row("Maker fill cost", o.MakerFillCost.String())
-	row("Total cost incl. fees", o.TotalCost().String())
+	row("Taker fees", o.TakerFees.Dollars())
+	row("Maker fees", o.MakerFees.Dollars())
+	row("Taker fill cost", o.TakerFillCost.Dollars())
+	row("Maker fill cost", o.MakerFillCost.Dollars())
+	row("Total cost incl. fees", o.TotalCost().Dollars())
 	queue := "— (not resting)"
-	if s.QueueAhead != nil {
-		queue = s.QueueAhead.String() + " contracts ahead" + queueTrend(s.QueueAhead, s.PrevQueueAhead)
+	if q := QueueText(s); q != "" {
+		queue = q + queueTrend(s.QueueAhead, s.PrevQueueAhead)
 	}
 	row("Queue position", queue)
 	row("Best bid / ask vs limit", bookVsLimit(s.Market, o))
@@ -241,32 +247,26 @@ func (m *mdWriter) kalshi(s engine.Snapshot) {
 	m.printf("\n")
 }
 
-// queueTrend says whether the queue ahead shrank or grew since the last
-// poll.
+// queueTrend says how the queue moved since the last poll: " (▲ 3
+// closer)" or " (▼ 5 further back)".
 func queueTrend(now, prev *fixed.Decimal) string {
-	if prev == nil {
+	if prev == nil || now.Equal(*prev) {
 		return ""
 	}
-	switch now.Cmp(*prev) {
-	case -1:
-		return " (down from " + prev.String() + ")"
-	case 1:
-		return " (up from " + prev.String() + ")"
-	}
-	return ""
+	return " (" + engine.QueueMove(*prev, *now) + ")"
 }
 
 // bookVsLimit compares the best bid and ask on the order's side with its
 // limit price.
 func bookVsLimit(mk *kalshi.Market, o *kalshi.Order) string {
 	if mk == nil {
-		return "— (market not read) vs limit " + o.LimitPrice().String()
+		return "— (market not read) vs limit " + o.LimitPrice().Dollars()
 	}
 	bid, ask, side := mk.YesBid, mk.YesAsk, "yes"
 	if strings.EqualFold(o.OutcomeSide, "no") {
 		bid, ask, side = mk.NoBid, mk.NoAsk, "no"
 	}
-	return fmt.Sprintf("%s %s / %s vs limit %s", side, bid, ask, o.LimitPrice())
+	return fmt.Sprintf("%s %s / %s vs limit %s", side, bid.Dollars(), ask.Dollars(), o.LimitPrice().Dollars())
 }
 
 func (m *mdWriter) diagnosis(s engine.Snapshot) {

@@ -98,7 +98,7 @@ func TestMarkdownNilParts(t *testing.T) {
 		"| placed |  |  | ○ |",
 		"No Kalshi order yet: the intent has not been placed.",
 		"**Market:** KXBTC-26MAR14-B100  \n",
-		"**Limit price:** 56¢ (intent)",
+		"**Limit price:** $0.56 (intent)",
 		"No events observed.",
 	} {
 		if !strings.Contains(out, want) {
@@ -110,9 +110,9 @@ func TestMarkdownNilParts(t *testing.T) {
 	s = kalshiOnlySnapshot()
 	out = Markdown(s, nil, nil, now)
 	for _, want := range []string{
-		"No intent: this is a Kalshi-only order.",
-		"| Best bid / ask vs limit | — (market not read) vs limit 0.70 |",
-		"**Intent ID:** none (Kalshi-only order)",
+		"Intent: none, a Kalshi order watched on its own.",
+		"| Best bid / ask vs limit | — (market not read) vs limit $0.70 |",
+		"**Intent ID:** none, a Kalshi order watched on its own",
 		"| Intent service | — | — | not used for this order |",
 	} {
 		if !strings.Contains(out, want) {
@@ -124,8 +124,8 @@ func TestMarkdownNilParts(t *testing.T) {
 	out = Markdown(engine.Snapshot{Target: engine.Target{Kind: engine.KindIntent, ID: "5"}}, nil, nil, time.Time{})
 	for _, want := range []string{
 		"# Order intent:5\n",
-		"**Intent ID:** 5 (not read yet)",
-		"The intent service has not answered yet.",
+		"**Intent ID:** the intent service has not answered yet",
+		"Intent: the intent service has not answered yet.",
 		"Kalshi has not answered yet.",
 		"_Observed —; report written —._",
 	} {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"ordermon/internal/engine"
+	"ordermon/internal/timefmt"
 	"ordermon/kalshi"
 )
 
@@ -17,7 +18,7 @@ import (
 // The time is in loc (UTC when nil). The line has no colour, no escape
 // sequence and no newline.
 func Line(e engine.Event, loc *time.Location) string {
-	return clock(e.Time(), loc) + "  " + clean(e.Target.String()) + "  " + eventText(e)
+	return clock(e.Time(), loc, e.At) + "  " + clean(e.Target.String()) + "  " + eventText(e)
 }
 
 // eventText is the event's message, or, when the tracker left it empty,
@@ -50,7 +51,7 @@ func eventText(e engine.Event) string {
 // Times are in loc (UTC when nil). Ages are measured at each snapshot's
 // ObservedAt, so the summary says what was last known.
 func Summary(snaps []engine.Snapshot, loc *time.Location) string {
-	var done, failed, open int
+	var done, failed, open, missing int
 	var details []string
 	for _, s := range snaps {
 		switch s.Outcome() {
@@ -59,6 +60,8 @@ func Summary(snaps []engine.Snapshot, loc *time.Location) string {
 			continue
 		case engine.OutcomeFailure:
 			failed++
+		case engine.OutcomeNotFound:
+			missing++
 		default:
 			open++
 		}
@@ -67,14 +70,13 @@ func Summary(snaps []engine.Snapshot, loc *time.Location) string {
 	var b strings.Builder
 	b.WriteString(plural(len(snaps), "order", "orders"))
 	var parts []string
-	if done > 0 {
-		parts = append(parts, fmt.Sprintf("%d completed", done))
-	}
-	if failed > 0 {
-		parts = append(parts, fmt.Sprintf("%d failed", failed))
-	}
-	if open > 0 {
-		parts = append(parts, fmt.Sprintf("%d in progress", open))
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{done, "completed"}, {failed, "failed"}, {missing, "not found"}, {open, "in progress"}} {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
+		}
 	}
 	if len(parts) > 0 {
 		b.WriteString(": " + strings.Join(parts, ", "))
@@ -88,34 +90,40 @@ func Summary(snaps []engine.Snapshot, loc *time.Location) string {
 // summaryDetail is one order that did not complete: its stage, how long it
 // has been there, the worst findings and any source error.
 func summaryDetail(s engine.Snapshot, loc *time.Location) string {
-	fields := []string{clean(s.Target.String())}
-	stage := clean(s.StageText())
-	if stage == "" {
-		stage = "unknown"
-	}
-	switch {
-	case s.Outcome() == engine.OutcomeFailure:
-		reason := ""
-		if s.Intent != nil {
-			reason = clean(s.Intent.TerminationReason)
-		}
-		if reason != "" {
-			stage += ": " + reason
-		}
-	default:
-		if d, ok := s.CurrentStageSince(s.ObservedAt); ok {
-			stage += " for " + duration(d)
-		}
-	}
-	fields = append(fields, stage)
+	fields := []string{clean(s.Name())}
+	fields = append(fields, stageText(s, s.ObservedAt))
 	if codes := findingCodes(s.Diagnosis); codes != "" {
 		fields = append(fields, codes)
 	}
 	fields = append(fields, sourceErrors(s)...)
 	if s.Outcome() == engine.OutcomeNone && !s.ObservedAt.IsZero() {
-		fields = append(fields, "as of "+clock(s.ObservedAt, loc))
+		fields = append(fields, "as of "+clock(s.ObservedAt, loc, s.ObservedAt))
 	}
 	return strings.Join(fields, "  ")
+}
+
+// stageText is where the order stands in its own system's words, with how
+// long it has been there ("placed for 4m05s"), why it failed ("failed:
+// insufficient balance"), or who does not know it.
+func stageText(s engine.Snapshot, now time.Time) string {
+	switch s.Outcome() {
+	case engine.OutcomeNotFound:
+		return "not found by " + s.NotFoundBy()
+	case engine.OutcomeFailure:
+		stage := clean(s.StageText())
+		if s.Intent != nil && s.Intent.TerminationReason != "" {
+			stage += ": " + clean(s.Intent.TerminationReason)
+		}
+		return stage
+	}
+	stage := clean(s.StageText())
+	if stage == "" {
+		stage = "unknown"
+	}
+	if d, ok := s.CurrentStageSince(now); ok {
+		stage += " for " + timefmt.Duration(d)
+	}
+	return stage
 }
 
 // findingCodes lists the codes of the warnings and errors, most severe
@@ -145,36 +153,29 @@ func sourceErrors(s engine.Snapshot) []string {
 	return out
 }
 
-// Status renders one order as a compact plain block for --once: the ID and
-// stage, then one labelled line for each thing known about it. Lines that
-// would say nothing are left out. Times are in loc (UTC when nil); ages
-// are measured at now.
+// Status renders one order as a compact plain block for --once: the ID
+// and the verdict, then one labelled line for each thing known about it,
+// starting with its stage. Lines that would say nothing are left out.
+// Times are in loc (UTC when nil); ages are measured at now.
 func Status(s engine.Snapshot, loc *time.Location, now time.Time) string {
 	var b strings.Builder
-	head := clean(s.Target.String())
-	stage := clean(s.StageText())
-	if stage == "" {
-		stage = "unknown"
-	}
-	head += "  " + stage
-	if d, ok := s.CurrentStageSince(now); ok {
-		head += " for " + duration(d)
-	}
-	switch s.Outcome() {
-	case engine.OutcomeSuccess:
-		head += "  (succeeded)"
-	case engine.OutcomeFailure:
-		head += "  (failed)"
-	}
-	b.WriteString(head)
+	b.WriteString(clean(s.Name()) + "  " + clean(s.Verdict(now, loc).String()))
 	row := func(label, value string) {
 		if value != "" {
 			fmt.Fprintf(&b, "\n  %-9s %s", label+":", value)
 		}
 	}
-
+	stage := stageText(s, now)
+	switch s.Outcome() {
+	case engine.OutcomeSuccess:
+		stage += "  (succeeded)"
+	case engine.OutcomeFailure:
+		if !strings.HasPrefix(stage, "failed") {
+			stage += "  (failed)"
+		}
+	}
+	row("stage", stage)
 	if in := s.Intent; in != nil {
-		row("reason", clean(in.TerminationReason))
 		if in.TxHash != "" {
 			tx := clean(in.TxHash)
 			if in.ChainID != 0 {
@@ -190,9 +191,7 @@ func Status(s engine.Snapshot, loc *time.Location, now time.Time) string {
 	} else if s.Intent != nil && s.Intent.KalshiOrderID != "" {
 		row("kalshi", clean(s.Intent.KalshiOrderID)+"  (not read yet)")
 	}
-	if s.QueueAhead != nil {
-		row("queue", s.QueueAhead.String()+" contracts ahead")
-	}
+	row("queue", QueueText(s))
 	if m := s.Market; m != nil {
 		row("market", marketLine(m, outcomeSide(s)))
 	}
@@ -203,18 +202,34 @@ func Status(s engine.Snapshot, loc *time.Location, now time.Time) string {
 		row(f.Severity.String(), clean(f.Code)+": "+clean(f.Message))
 	}
 	if !s.ObservedAt.IsZero() {
-		row("observed", clock(s.ObservedAt, loc))
+		row("observed", clock(s.ObservedAt, loc, now))
 	}
 	return b.String()
+}
+
+// QueueText is the queue position as a trader reads it: "12 ahead at your
+// price $0.56", or "" when Kalshi gave none (the order is not resting).
+func QueueText(s engine.Snapshot) string {
+	if s.QueueAhead == nil {
+		return ""
+	}
+	out := s.QueueAhead.Count() + " ahead"
+	if s.QueueAhead.IsZero() {
+		out = "first in line"
+	}
+	if limit, _, ok := s.Limit(); ok {
+		out += " at your price " + limit.Dollars()
+	}
+	return out
 }
 
 // kalshiLine is the order ID, Kalshi's status and the fills as x/y.
 func kalshiLine(s engine.Snapshot) string {
 	o := s.Order
 	parts := []string{clean(o.OrderID), clean(s.KalshiStatusText())}
-	fills := "filled " + o.FillCount.String() + "/" + o.InitialCount.String()
+	fills := o.FillCount.Count() + "/" + o.InitialCount.Count() + " filled"
 	if o.RemainingCount.Sign() != 0 {
-		fills += ", " + o.RemainingCount.String() + " remaining"
+		fills += ", " + o.RemainingCount.Count() + " remaining"
 	}
 	parts = append(parts, fills)
 	return joinNonEmpty(parts, "  ")
@@ -230,9 +245,9 @@ func priceLine(o *kalshi.Order) string {
 	if t := clean(o.Type); t != "" {
 		kind = t
 	}
-	s := kind + " " + joinNonEmpty([]string{side, o.LimitPrice().String()}, " ")
+	s := kind + " " + joinNonEmpty([]string{side, o.LimitPrice().Dollars()}, " ")
 	if avg, ok := o.AverageFillPrice(); ok {
-		s += ", average fill " + avg.String()
+		s += ", average fill " + avg.Dollars()
 	}
 	return s
 }
@@ -240,7 +255,7 @@ func priceLine(o *kalshi.Order) string {
 // feesLine is the fees and fill costs in dollars, and their total.
 func feesLine(o *kalshi.Order) string {
 	return fmt.Sprintf("taker %s, maker %s; fill cost %s; total %s",
-		o.TakerFees, o.MakerFees, o.TotalFillCost(), o.TotalCost())
+		o.TakerFees.Dollars(), o.MakerFees.Dollars(), o.TotalFillCost().Dollars(), o.TotalCost().Dollars())
 }
 
 // marketLine is the market's ticker and status and the best bid and ask on
@@ -252,7 +267,7 @@ func marketLine(m *kalshi.Market, side string) string {
 		bid, ask, label = m.NoBid, m.NoAsk, "no"
 	}
 	head := joinNonEmpty([]string{clean(m.Ticker), clean(m.Status)}, " ")
-	return joinNonEmpty([]string{head, label + " bid " + bid.String() + " / ask " + ask.String()}, "  ")
+	return joinNonEmpty([]string{head, label + " bid " + bid.Dollars() + " / ask " + ask.Dollars()}, "  ")
 }
 
 // outcomeSide is the side the order is for: Kalshi's outcome side, else
@@ -267,37 +282,13 @@ func outcomeSide(s engine.Snapshot) string {
 	return ""
 }
 
-// clock formats t as a wall-clock time with its zone, such as
-// "14:02:05 UTC", or "--:--:--" when t is unknown.
-func clock(t time.Time, loc *time.Location) string {
+// clock formats t in loc (UTC when nil) with its zone, and the date when
+// t is not on now's day; "--:--:--" when t is unknown.
+func clock(t time.Time, loc *time.Location, now time.Time) string {
 	if t.IsZero() {
 		return "--:--:--"
 	}
-	if loc == nil {
-		loc = time.UTC
-	}
-	return t.In(loc).Format("15:04:05 MST")
-}
-
-// duration formats d compactly with at most two units, rounded to the
-// second: "5s", "4m05s", "2h07m", "3d04h". Negative durations, which
-// out-of-order server timestamps produce, keep their sign.
-func duration(d time.Duration) string {
-	sign := ""
-	if d < 0 {
-		sign, d = "-", -d
-	}
-	d = d.Round(time.Second)
-	sec := int64(d / time.Second)
-	switch {
-	case sec < 60:
-		return fmt.Sprintf("%s%ds", sign, sec)
-	case sec < 3600:
-		return fmt.Sprintf("%s%dm%02ds", sign, sec/60, sec%60)
-	case sec < 86400:
-		return fmt.Sprintf("%s%dh%02dm", sign, sec/3600, sec%3600/60)
-	}
-	return fmt.Sprintf("%s%dd%02dh", sign, sec/86400, sec%86400/3600)
+	return timefmt.Clock(t, loc, now)
 }
 
 func plural(n int, one, many string) string {
@@ -315,4 +306,20 @@ func joinNonEmpty(parts []string, sep string) string {
 		}
 	}
 	return strings.Join(keep, sep)
+}
+
+// Ticket is an order's verdict and diagnosis as plain text for a support
+// ticket: the ID and verdict on the first line, then each finding, most
+// severe first, as "error stuck_validated: <message>". Times are in loc
+// (UTC when nil); ages are measured at now.
+func Ticket(s engine.Snapshot, loc *time.Location, now time.Time) string {
+	var b strings.Builder
+	b.WriteString(clean(s.Name()) + "  " + clean(s.Verdict(now, loc).String()))
+	for _, f := range s.Diagnosis {
+		b.WriteString("\n  " + f.Severity.String() + " " + clean(f.Code) + ": " + clean(f.Message))
+	}
+	if len(s.Diagnosis) == 0 {
+		b.WriteString("\n  no problems found")
+	}
+	return b.String() + "\n"
 }

@@ -119,12 +119,13 @@ func TestStatus(t *testing.T) {
 	now := t0.Add(5 * time.Minute)
 	got := Status(placedSnapshot(), time.UTC, now)
 	want := strings.Join([]string{
-		"intent:123  placed for 4m53s",
-		"  kalshi:   ORD-1  partially filled  filled 3.00/10.00, 7.00 remaining",
-		"  price:    limit yes 0.5600, average fill 0.5600",
-		"  fees:     taker 0.0700, maker 0.0000; fill cost 1.6800; total 1.7500",
-		"  queue:    120.00 contracts ahead",
-		"  market:   KXBTC-26MAR14-B100 active  yes bid 0.5500 / ask 0.5700",
+		"intent:123  ● resting, 120 ahead at $0.56, 3/10 filled",
+		"  stage:    placed for 4m53s",
+		"  kalshi:   ORD-1  partially filled  3/10 filled, 7 remaining",
+		"  price:    limit yes $0.56, average fill $0.56",
+		"  fees:     taker $0.07, maker $0.00; fill cost $1.68; total $1.75",
+		"  queue:    120 ahead at your price $0.56",
+		"  market:   KXBTC-26MAR14-B100 active  yes bid $0.55 / ask $0.57",
 		"  source:   kalshi error: kalshi: GET /portfolio/orders/ORD-1: timeout",
 		"  info:     partial_fill: 3 of 10 contracts filled",
 		"  observed: 14:04:05 UTC",
@@ -139,11 +140,12 @@ func TestStatusKalshiOnlyNoSide(t *testing.T) {
 	s.Market = &kalshi.Market{Ticker: "KXRAIN", Status: "closed", YesBid: dec("0.29"), YesAsk: dec("0.31"), NoBid: dec("0.69"), NoAsk: dec("0.71")}
 	got := Status(s, time.UTC, t0)
 	want := strings.Join([]string{
-		"kalshi:ORD-2  executed  (succeeded)",
-		"  kalshi:   ORD-2  executed  filled 5/5",
-		"  price:    limit no 0.70, average fill 0.7000",
-		"  fees:     taker 0.02, maker 0; fill cost 3.50; total 3.52",
-		"  market:   KXRAIN closed  no bid 0.69 / ask 0.71",
+		"kalshi:ORD-2  ✓ executed: 5/5 filled at $0.70",
+		"  stage:    executed  (succeeded)",
+		"  kalshi:   ORD-2  executed  5/5 filled",
+		"  price:    limit no $0.70, average fill $0.70",
+		"  fees:     taker $0.02, maker $0.00; fill cost $3.50; total $3.52",
+		"  market:   KXRAIN closed  no bid $0.69 / ask $0.71",
 		"  observed: 14:00:00 UTC",
 	}, "\n")
 	if got != want {
@@ -161,7 +163,8 @@ func TestStatusIntentOnly(t *testing.T) {
 	s.Sources.Kalshi = engine.SourceStatus{}
 	got := Status(s, time.UTC, t0)
 	want := strings.Join([]string{
-		"intent:123  completed  (succeeded)",
+		"intent:123  ✓ completed 14:00:07 UTC: 3/10 filled",
+		"  stage:    completed  (succeeded)",
 		"  tx:       0xabc (chain 8453)",
 		"  kalshi:   ORD-1  (not read yet)",
 		"  observed: 14:04:05 UTC",
@@ -179,23 +182,6 @@ func TestStatusHostile(t *testing.T) {
 	}
 	if n := strings.Count(out, "\n"); n < 5 {
 		t.Errorf("want one line per field, got %d lines", n+1)
-	}
-}
-
-func TestDuration(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		0:                                     "0s",
-		400 * time.Millisecond:                "0s",
-		5 * time.Second:                       "5s",
-		59*time.Second + 600*time.Millisecond: "1m00s",
-		4*time.Minute + 5*time.Second:         "4m05s",
-		2*time.Hour + 7*time.Minute:           "2h07m",
-		76 * time.Hour:                        "3d04h",
-		-5 * time.Second:                      "-5s",
-	} {
-		if got := duration(d); got != want {
-			t.Errorf("duration(%v) = %q, want %q", d, got, want)
-		}
 	}
 }
 

@@ -6,6 +6,8 @@
 // Server strings are untrusted. The plain and Markdown renderers pass each
 // one through textsafe.Clean (and Markdown also escapes it); the JSON form
 // keeps them verbatim and relies on JSON escaping, so scripts see the
-// exact values. Money and counts are printed with fixed.Decimal.String,
-// never through a float.
+// exact values. Money and counts never go through a float: JSON prints
+// the server's exact decimal strings, and text writes counts without
+// trailing zeros and money in dollars (fixed.Decimal's Count and
+// Dollars), with times in the run's zone (package timefmt).
 package report

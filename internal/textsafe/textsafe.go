@@ -8,6 +8,7 @@ package textsafe
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -17,6 +18,13 @@ import (
 // OSC, DCS, SOS, PM and APC sequences, C1 controls, and Unicode bidirectional
 // overrides that could reorder what the reader sees. Invalid UTF-8 becomes
 // U+FFFD. The result is a single line.
+//
+// It also drops the invisible characters that join or restyle emoji: the
+// zero-width joiner, variation selectors, skin-tone modifiers, tag
+// characters and every other format character. Terminals disagree about
+// how wide such a cluster is ("👨‍👩‍👧" is two cells to a grapheme-aware
+// measure and six in tmux), so a row that holds one could overflow its
+// border; without them each emoji is drawn, and measured, on its own.
 func Clean(s string) string {
 	if isPlain(s) {
 		return s
@@ -50,7 +58,7 @@ func Clean(s string) string {
 				i = skipString(s, i+size)
 				continue
 			}
-		case isBidiControl(r):
+		case isBidiControl(r), widthAmbiguous(r):
 			// dropped
 		default:
 			b.WriteString(s[i : i+size])
@@ -166,4 +174,18 @@ func skipString(s string, i int) int {
 
 func isBidiControl(r rune) bool {
 	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c
+}
+
+// widthAmbiguous reports the invisible runes that make terminals disagree
+// about a cluster's width: format characters (the zero-width joiner and
+// non-joiner, zero-width space, soft hyphen, tag characters, …),
+// variation selectors and emoji skin-tone modifiers.
+func widthAmbiguous(r rune) bool {
+	switch {
+	case r >= 0xfe00 && r <= 0xfe0f, r >= 0xe0100 && r <= 0xe01ef: // variation selectors
+		return true
+	case r >= 0x1f3fb && r <= 0x1f3ff: // skin-tone modifiers
+		return true
+	}
+	return r >= 0xad && unicode.Is(unicode.Cf, r)
 }

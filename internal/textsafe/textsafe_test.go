@@ -64,3 +64,23 @@ func FuzzClean(f *testing.F) {
 		}
 	})
 }
+
+// TestCleanDropsWidthAmbiguousRunes: the runes that make a terminal and
+// a grapheme-aware measure disagree about a cluster's width are dropped,
+// leaving each emoji, CJK and right-to-left character as it was.
+func TestCleanDropsWidthAmbiguousRunes(t *testing.T) {
+	cases := map[string]string{
+		"👨\u200d👩\u200d👧\u200d👦":          "👨👩👧👦", // a ZWJ family
+		"❤\ufe0f":                         "❤",    // emoji presentation selector
+		"👍\U0001f3fd":                     "👍",    // skin tone
+		"🏴\U000e0067\U000e0062\U000e007f": "🏴",    // tag sequence
+		"a\u200bb\u00adc\u2060d":          "abcd", // zero-width space, soft hyphen, word joiner
+		"東京 שלום مرحبا":                   "東京 שלום مرحبا",
+		"🇺🇸 café":                         "🇺🇸 café",
+	}
+	for in, want := range cases {
+		if got := Clean(in); got != want {
+			t.Errorf("Clean(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
