@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"ordermon/internal/engine"
+	"ordermon/internal/fixed"
+	"ordermon/kalshi"
 )
 
 func TestUpdateReason(t *testing.T) {
@@ -33,5 +35,28 @@ func TestUpdateReason(t *testing.T) {
 	}
 	if long := engine.UpdateReason(strings.Repeat("y", 500)); len([]rune(long)) > 60 {
 		t.Errorf("a long unknown reason is not bounded: %d runes", len([]rune(long)))
+	}
+}
+
+func TestKalshiStatusReason(t *testing.T) {
+	for _, c := range []struct {
+		status, reason, fills, want string
+	}{
+		{"canceled", "ExpiryCancel", "0", "canceled: expired (ExpiryCancel)"},
+		{"canceled", "SettlementBoundsCancel", "3", "canceled: settlement floor raised (SettlementBoundsCancel)"},
+		{"canceled", "", "0", "canceled"},
+		{"canceled", "Decrease", "0", "canceled: decreased (Decrease)"},
+		{"executed", "Trade", "10", "executed: traded (Trade)"},
+		{"resting", "Amend", "0", "resting"},
+		{"resting", "Trade", "3", "partially filled"},
+	} {
+		s := engine.Snapshot{Order: &kalshi.Order{Status: kalshi.OrderStatus(c.status), LastUpdateReason: c.reason,
+			FillCount: fixed.MustParse(c.fills), InitialCount: fixed.FromInt(10)}}
+		if got := s.KalshiStatusReason(); got != c.want {
+			t.Errorf("%s %s: %q, want %q", c.status, c.reason, got, c.want)
+		}
+	}
+	if got := (engine.Snapshot{}).KalshiStatusReason(); got != "" {
+		t.Errorf("no order: %q", got)
 	}
 }
