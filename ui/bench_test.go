@@ -37,7 +37,7 @@ func BenchmarkRound(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
-				m.applyRound(r)
+				m.applyRound(r, true)
 			}
 		})
 	}

@@ -362,7 +362,9 @@ func immediate(_ time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
 	return func() tea.Msg { return fn(testNow) }
 }
 
-// fakeEngine records what the screen asks of the engine.
+// fakeEngine records what the screen asks of the engine. commit makes
+// its state what Latest returns and wakes Changed, as a pushed update
+// does.
 type fakeEngine struct {
 	mu      sync.Mutex
 	targets []engine.Target
@@ -372,6 +374,50 @@ type fakeEngine struct {
 	polls   int
 	resumes int
 	round   engine.Round
+	all     []bool // WatchAll calls
+	seq     uint64
+	latest  engine.Round
+	wake    chan struct{}
+}
+
+// commit makes r the engine's state after a commit of its own, numbered
+// r.Seq when set.
+func (f *fakeEngine) commit(r engine.Round) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.seq = max(f.seq+1, r.Seq)
+	r.Seq = f.seq
+	f.latest = r
+	if f.wake != nil {
+		close(f.wake)
+	}
+	f.wake = make(chan struct{})
+}
+
+func (f *fakeEngine) Changed(seq uint64) <-chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.wake == nil {
+		f.wake = make(chan struct{})
+	}
+	if f.seq > seq {
+		c := make(chan struct{})
+		close(c)
+		return c
+	}
+	return f.wake
+}
+
+func (f *fakeEngine) Latest() engine.Round {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.latest
+}
+
+func (f *fakeEngine) WatchAll(on bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.all = append(f.all, on)
 }
 
 func (f *fakeEngine) Resume() {

@@ -22,7 +22,8 @@ func (m *Model) footerLines(w int) []string {
 
 	// The refresh state sits at the right edge, where it is never cut off
 	// by a long error.
-	sources := m.sourceText("kalshi", m.health.Kalshi, now) + sep + m.sourceText("intent", m.health.Intent, now)
+	kalshiText, pushShown := m.kalshiText()
+	sources := kalshiText + sep + m.sourceText("intent", m.health.Intent, now)
 	refresh := m.refreshText(now)
 	health := clip(sources, w-cells(refresh)-2)
 	health += strings.Repeat(" ", max(1, w-cells(health)-cells(refresh))) + refresh
@@ -51,6 +52,11 @@ func (m *Model) footerLines(w int) []string {
 		}
 	}
 	notes = append(notes, m.kalshiNotes()...)
+	if p := m.health.Push; p.On && !pushShown && !p.Live() && m.haveRound {
+		// Kalshi's own trouble took the health line; push's state still
+		// says how the data is read.
+		notes = append(notes, m.styles.Muted.Render(textsafe.Clean(p.Line(now))))
+	}
 	if n := textsafe.Clean(m.note); n != "" {
 		notes = append(notes, st.Muted.Render(n))
 	}

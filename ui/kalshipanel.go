@@ -30,7 +30,7 @@ func (m *Model) kalshiSection(b *lineBuilder, s *engine.Snapshot) {
 		b.wrap(st.Section.Render("Kalshi")+"  ", 2, msg, st.Muted)
 		return
 	}
-	status := s.KalshiStatusText()
+	status := s.KalshiStatusReason()
 	var statusStyled string
 	switch {
 	case o.Status == kalshi.StatusExecuted:
@@ -41,8 +41,10 @@ func (m *Model) kalshiSection(b *lineBuilder, s *engine.Snapshot) {
 		statusStyled = st.Accent.Render(GlyphCurrent + " " + status)
 	}
 	head := st.Section.Render("Kalshi") + "  " + statusStyled
-	if reason := textsafe.Clean(o.LastUpdateReason); reason != "" {
-		head += st.Muted.Render(" (" + reason + ")")
+	if why := engine.UpdateReason(o.LastUpdateReason); why != "" && o.Status == kalshi.StatusResting {
+		// An order that ended says why in its status; one still resting
+		// says what last changed it.
+		head += st.Muted.Render(" · " + why)
 	}
 	b.add(head)
 

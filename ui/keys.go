@@ -15,6 +15,7 @@ type keyMap struct {
 	Back     key.Binding
 	Add      key.Binding
 	Remove   key.Binding
+	All      key.Binding
 	Refresh  key.Binding
 	Pause    key.Binding
 	Copy     key.Binding
@@ -45,6 +46,7 @@ func newKeyMap() keyMap {
 		Back:     key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back to list")),
 		Add:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
 		Remove:   key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", "remove")),
+		All:      key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "watch all")),
 		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
 		Pause:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause")),
 		Copy:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy ID")),
@@ -75,7 +77,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.NextBad, k.PrevBad, k.Problems, k.Sort, k.Filter},
-		{k.Next, k.Back, k.Add, k.Remove, k.Help},
+		{k.Next, k.Back, k.Add, k.Remove, k.All, k.Help},
 		{k.Copy, k.CopyText, k.Export, k.Refresh, k.Pause, k.Quit, k.ForceQ},
 	}
 }

@@ -156,16 +156,8 @@ func (m *Model) handleRound(msg roundMsg) tea.Cmd {
 	}
 	m.inFlight = 0
 	var cmds []tea.Cmd
-	r := msg.round
-	// A round older than one applied (the engine finished rounds out of
-	// order) would put older data on screen; drop it.
-	if older := r.Seq != 0 && r.Seq <= m.lastSeq; !older {
-		if r.Seq != 0 {
-			m.lastSeq = r.Seq
-		}
-		if m.applyRound(r) && m.opts.Bell {
-			cmds = append(cmds, tea.Raw("\a"))
-		}
+	if m.applyCommit(msg.round) && m.opts.Bell {
+		cmds = append(cmds, tea.Raw("\a"))
 	}
 	if m.queued {
 		m.queued = false
@@ -176,25 +168,19 @@ func (m *Model) handleRound(msg roundMsg) tea.Cmd {
 }
 
 // applyRound merges a round into the rows and reports whether any order
-// reached a final state in it.
-func (m *Model) applyRound(r engine.Round) (finished bool) {
+// reached a final state in it. fresh says its snapshots and health are
+// newer than the screen's; an older round brings only its events.
+func (m *Model) applyRound(r engine.Round, fresh bool) (finished bool) {
 	m.rowsGen++
-	m.haveRound = true
-	m.health = r.Health
-	m.note = r.Note
-	// Index by ID so a round of n orders costs O(n), not O(n²).
-	byID := make(map[string][]*row, len(m.rows))
-	for _, rw := range m.rows {
-		byID[rw.target.ID] = append(byID[rw.target.ID], rw)
+	if fresh {
+		m.haveRound = true
+		m.health = r.Health
+		m.note = r.Note
+		m.syncFound(r.Snapshots)
+	} else {
+		r.Snapshots = nil
 	}
-	find := func(t engine.Target) *row {
-		for _, rw := range byID[t.ID] {
-			if sameOrder(rw.target, t) {
-				return rw
-			}
-		}
-		return nil
-	}
+	find := m.rowIndex()
 	for i := range r.Snapshots {
 		s := r.Snapshots[i]
 		row := find(s.Target)
@@ -225,6 +211,24 @@ func (m *Model) applyRound(r engine.Round) (finished bool) {
 	// list follow them.
 	m.refilter()
 	return finished
+}
+
+// rowIndex returns a lookup of the rows by target, indexed by ID so a
+// round of n orders costs O(n), not O(n²). A bare ID the user typed
+// matches the kind the engine resolved it to.
+func (m *Model) rowIndex() func(engine.Target) *row {
+	byID := make(map[string][]*row, len(m.rows))
+	for _, rw := range m.rows {
+		byID[rw.target.ID] = append(byID[rw.target.ID], rw)
+	}
+	return func(t engine.Target) *row {
+		for _, rw := range byID[t.ID] {
+			if sameOrder(rw.target, t) {
+				return rw
+			}
+		}
+		return nil
+	}
 }
 
 // rowFor finds the row a snapshot or event belongs to. A bare ID the user

@@ -82,6 +82,9 @@ type engineAPI interface {
 	Focus(engine.Target)
 	Resume()
 	Poll(context.Context) engine.Round
+	Changed(seq uint64) <-chan struct{}
+	Latest() engine.Round
+	WatchAll(on bool)
 }
 
 // timerFunc starts a timer that delivers fn's message; tea.Tick and
@@ -105,6 +108,9 @@ type row struct {
 	evLines []string
 	evKey   eventsKey
 	evOK    bool
+	// found is set for an order the engine found on its own (--all, A),
+	// which leaves the list when the engine stops watching it.
+	found bool
 }
 
 // history returns the order's newest eventCap events, oldest first.
@@ -174,8 +180,13 @@ type Model struct {
 	pollStarted time.Time
 	lastSeq     uint64
 	haveRound   bool
-	health      engine.Health
-	note        string
+	// waiting is set while a command waits for the engine's next commit
+	// (see awaitChange); dropped holds the orders the user removed that a
+	// round may still list, so they do not come back.
+	waiting bool
+	dropped map[engine.Target]bool
+	health  engine.Health
+	note    string
 
 	flash      string
 	flashErr   bool
@@ -276,6 +287,7 @@ func (m *Model) Init() tea.Cmd {
 		m.armTick(),
 		m.clockTick(),
 		m.focusCmd(),
+		m.awaitChange(),
 	)
 }
 
@@ -286,7 +298,11 @@ func Run(ctx context.Context, opts Options) (err error) {
 		return errors.New("ui: no engine")
 	}
 	m := New(opts)
-	m.ctx = ctx
+	// The commands' context ends with the screen, so a poll or a wait for
+	// the engine's next commit still running is let go.
+	cmdCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	m.ctx = cmdCtx
 	p := tea.NewProgram(&m,
 		tea.WithContext(ctx),
 		// Bubble Tea's own panic handler would print a bare stack trace;

@@ -44,6 +44,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.handleTick(msg)
 	case roundMsg:
 		return m, m.handleRound(msg)
+	case changedMsg:
+		return m, m.handleChanged(msg)
 	case clockMsg:
 		return m, m.handleClock()
 	case addedMsg:
@@ -107,8 +109,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.input.SetValue(m.filter)
 		m.input.CursorEnd()
 		return nil
-	case key.Matches(msg, k.Remove):
-		return m.removeSelected()
+	case key.Matches(msg, k.Remove), key.Matches(msg, k.All):
+		return m.handleWatchKey(msg)
 	case key.Matches(msg, k.Copy):
 		return m.copySelected()
 	case key.Matches(msg, k.CopyText):
@@ -265,6 +267,10 @@ func (m *Model) removeSelected() tea.Cmd {
 	i := m.selected
 	m.rows = append(m.rows[:i], m.rows[i+1:]...)
 	m.rowsGen++
+	if m.dropped == nil {
+		m.dropped = map[engine.Target]bool{}
+	}
+	m.dropped[r.target] = true
 	m.selected = -1
 	m.refilter()
 	// Select the next order down, or the one above when the last went.

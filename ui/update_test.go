@@ -407,9 +407,14 @@ func TestTickPollsAndRearms(t *testing.T) {
 func TestInitStartsPollClockAndAsksBackground(t *testing.T) {
 	fe := &fakeEngine{targets: fixtureTargets(), round: fixtureRound(1)}
 	m := newModelWith(fe, Options{})
+	// A commit of the engine's own is waiting, so the wait for it returns.
+	fe.commit(fixtureRound(1))
 	msgs := drain(t, m.Init())
 	if _, ok := find[roundMsg](msgs); !ok {
 		t.Fatalf("Init did not poll: %v", msgs)
+	}
+	if _, ok := find[changedMsg](msgs); !ok {
+		t.Fatal("Init does not wait for the engine's own commits (push)")
 	}
 	if _, ok := find[clockMsg](msgs); !ok {
 		t.Fatal("Init did not start the clock")

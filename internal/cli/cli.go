@@ -39,9 +39,11 @@ func Main(args []string) int {
 type sources struct {
 	kalshiURL, keyID string
 	key              crypto.Signer
-	pipelineURL      string
-	token            func(context.Context) (string, error)
-	apiKey           string
+	// wsURL is Kalshi's WebSocket, for push.
+	wsURL       string
+	pipelineURL string
+	token       func(context.Context) (string, error)
+	apiKey      string
 }
 
 func run(args []string, env func(string) string, stdout, stderr io.Writer) (code int) {
@@ -75,20 +77,7 @@ func run(args []string, env func(string) string, stdout, stderr io.Writer) (code
 		}
 	}
 	if screen {
-		err := ui.Run(ctx, ui.Options{
-			Engine: eng, Interval: opts.Interval, Location: opts.Location,
-			Bell: opts.File.Bell, Demo: opts.Demo, Version: title, Stuck: opts.Thresholds,
-			ExportDir: opts.ExportDir,
-		})
-		var pe *ui.PanicError
-		if errors.As(err, &pe) {
-			return crashed(stderr, pe.Value, pe.Stack, opts)
-		}
-		if err != nil {
-			fmt.Fprintln(stderr, "ordermon:", err)
-			return headless.ExitUnknown
-		}
-		return 0
+		return runScreen(ctx, eng, opts, title, stderr)
 	}
 	if len(targets) == 0 && !opts.All {
 		fmt.Fprintln(stderr, "ordermon: no order IDs given; name one or more (see --help)")
@@ -104,6 +93,24 @@ func run(args []string, env func(string) string, stdout, stderr io.Writer) (code
 		return c
 	}
 	return code
+}
+
+// runScreen runs the live screen until the user quits.
+func runScreen(ctx context.Context, eng *engine.Engine, opts *config.Options, title string, stderr io.Writer) int {
+	err := ui.Run(ctx, ui.Options{
+		Engine: eng, Interval: opts.Interval, Location: opts.Location,
+		Bell: opts.File.Bell, Demo: opts.Demo, Version: title, Stuck: opts.Thresholds,
+		ExportDir: opts.ExportDir,
+	})
+	var pe *ui.PanicError
+	if errors.As(err, &pe) {
+		return crashed(stderr, pe.Value, pe.Stack, opts)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "ordermon:", err)
+		return headless.ExitUnknown
+	}
+	return 0
 }
 
 // prepare refuses a closed standard output, parses the command line and
@@ -209,6 +216,15 @@ func start(ctx context.Context, opts *config.Options, logger *slog.Logger, stder
 	for _, t := range targets {
 		eng.Add(t)
 	}
+	// Push runs until the run ends; cleanup stops it before the fakes.
+	pctx, stopPush := context.WithCancel(ctx)
+	pushDone := eng.Start(pctx)
+	closeWorld := cleanup
+	cleanup = func() {
+		stopPush()
+		pushDone()
+		closeWorld()
+	}
 	return eng, targets, cleanup, 0
 }
 
@@ -220,7 +236,7 @@ func configSources(opts *config.Options) (sources, error) {
 		if err != nil {
 			return s, err
 		}
-		s.kalshiURL, s.keyID, s.key = opts.KalshiBaseURL, opts.File.Kalshi.APIKeyID, key
+		s.kalshiURL, s.keyID, s.key, s.wsURL = opts.KalshiBaseURL, opts.File.Kalshi.APIKeyID, key, opts.KalshiWSURL
 	}
 	if opts.PipelineEnabled() {
 		s.pipelineURL = opts.File.Pipeline.BaseURL
@@ -235,16 +251,19 @@ func configSources(opts *config.Options) (sources, error) {
 func demoSources(w *demo.World) sources {
 	token := w.Token
 	return sources{
-		kalshiURL: w.KalshiBaseURL, keyID: w.KeyID, key: w.Key,
+		kalshiURL: w.KalshiBaseURL, keyID: w.KeyID, key: w.Key, wsURL: w.Exchange.WSURL(),
 		pipelineURL: w.PipelineURL, apiKey: w.APIKey,
 		token: func(context.Context) (string, error) { return token, nil },
 	}
 }
 
-// newEngine builds the two clients and the engine that polls them.
+// newEngine builds the two clients, Kalshi's push, and the engine that
+// reads them.
 func newEngine(opts *config.Options, s sources, logger *slog.Logger) (*engine.Engine, error) {
 	cfg := engine.Config{Interval: opts.Interval, Thresholds: opts.Thresholds, ReadBudget: opts.KalshiReadRate(),
-		TierOverride: opts.KalshiTier, Logger: logger, Location: opts.Location}
+		TierOverride: opts.KalshiTier, Logger: logger, Location: opts.Location,
+		ReconcileInterval: opts.ReconcileInterval, All: opts.All, KeepFinished: opts.KeepFinished,
+		Wallet: opts.File.Pipeline.WalletAddress}
 	if s.key != nil {
 		// One token bucket paces every Kalshi read, so ordermon never
 		// causes its own 429s.
@@ -257,6 +276,13 @@ func newEngine(opts *config.Options, s sources, logger *slog.Logger) (*engine.En
 			return nil, err
 		}
 		cfg.Kalshi = kc
+		// --once reads once and ends: a WebSocket would not live long
+		// enough to help.
+		if opts.Push && !opts.Once {
+			if cfg.Stream, err = kalshi.NewStream(kalshi.StreamConfig{URL: s.wsURL, KeyID: s.keyID, Key: s.key}); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if s.pipelineURL != "" {
 		ic, err := pipeline.NewIntentClient(pipeline.IntentConfig{BaseURL: s.pipelineURL, Token: s.token, APIKey: s.apiKey, Logger: logger})

@@ -18,7 +18,7 @@ var (
 	kalshiKeys = []string{"order_id", "client_order_id", "ticker", "status", "outcome_side", "book_side", "type",
 		"yes_price_dollars", "no_price_dollars", "fill_count", "remaining_count", "initial_count",
 		"taker_fees_dollars", "maker_fees_dollars", "taker_fill_cost_dollars", "maker_fill_cost_dollars",
-		"queue_position", "created_time", "last_update_time", "expiration_time"}
+		"queue_position", "created_time", "last_update_time", "expiration_time", "last_update_reason"}
 	marketKeys  = []string{"ticker", "status", "yes_bid_dollars", "yes_ask_dollars", "no_bid_dollars", "no_ask_dollars", "close_time"}
 	errorsKeys  = []string{"kalshi", "pipeline"}
 	findingKeys = []string{"code", "severity", "message"}

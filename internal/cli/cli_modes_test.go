@@ -110,12 +110,12 @@ func waitExchange(t *testing.T, x *kalshitest.Exchange, cond func([]kalshitest.R
 	}
 }
 
-// orderReads counts the reads of one order (not its queue position or
-// fills): one per round.
-func orderReads(reqs []kalshitest.Request, id string) int {
+// queueReads counts the reads of queue positions: one per round while an
+// order rests, with push or without (no channel carries them).
+func queueReads(reqs []kalshitest.Request) int {
 	n := 0
 	for _, r := range reqs {
-		if strings.HasSuffix(r.Path, "/portfolio/orders/"+id) {
+		if strings.HasSuffix(r.Path, "/portfolio/orders/queue_positions") {
 			n++
 		}
 	}
@@ -147,7 +147,7 @@ func TestJSONWatchPrintsAChangeOnce(t *testing.T) {
 
 	// Let a round pass with nothing changed (round 3 has started, so
 	// round 2 is over), then move the queue.
-	waitExchange(t, w.x, func(r []kalshitest.Request) bool { return orderReads(r, "ord-w") >= 3 })
+	waitExchange(t, w.x, func(r []kalshitest.Request) bool { return queueReads(r) >= 3 })
 	w.x.SetQueue("ord-w", dec("4"))
 	second := jsonLines(t, p.next())[0]
 	if k := object(t, second["kalshi"]); string(k["queue_position"]) != `"4.00"` {

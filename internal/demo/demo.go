@@ -6,7 +6,10 @@
 // intent service missed, and a Kalshi-only order.
 //
 // The demo needs no credentials or network, and every mode works with it,
-// so a newcomer can see ordermon before setting anything up.
+// so a newcomer can see ordermon before setting anything up. The fake
+// exchange serves Kalshi's WebSocket too, and every scripted step that
+// changes an order, a fill or a price pushes it, so the demo shows push as
+// it runs against Kalshi.
 package demo
 
 import (

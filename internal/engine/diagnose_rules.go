@@ -38,13 +38,13 @@ func (d *diagnoser) mismatch() {
 
 	// Kalshi finished the order while the intent still waits on it.
 	if ended := d.s.KalshiEndedFirst(); ended != "" {
-		kst := textsafe.Clean(string(ended))
-		msg := d.withKalshi() + ": Kalshi says " + kst + " (" + fills
-		if o.LastUpdateReason != "" {
-			msg += ", reason " + quoted(o.LastUpdateReason)
+		kst, why := textsafe.Clean(string(ended)), endWhy(o, ": ")
+		msg := d.withKalshi() + ": Kalshi says " + kst + " (" + fills + ")" + why
+		if why != "" {
+			msg += ","
 		}
-		msg += ") but the intent still says " + status
-		cause := "Kalshi " + kst + " it, the intent still says " + status
+		msg += " but the intent still says " + status
+		cause := "Kalshi " + kst + " it" + why + ", the intent still says " + status
 		if ended == kalshi.StatusCanceled {
 			msg += "; the order will not fill, check the locked funds"
 			cause += "; check the locked funds"
@@ -157,6 +157,11 @@ func (d *diagnoser) failed() {
 		b.WriteString(": reason " + quoted(in.TerminationReason))
 	} else {
 		b.WriteString(": no reason given")
+	}
+	if o := d.o; o != nil {
+		if why := endWhy(o, ": "); why != "" {
+			b.WriteString("; Kalshi " + textsafe.Clean(string(o.Status)) + " its order" + why)
+		}
 	}
 	b.WriteString("; check that any locked funds")
 	if l := d.lockedText(); l != "" {

@@ -268,7 +268,7 @@ func TestDiagnoseSourceMismatch(t *testing.T) {
 	tests := []diagCase{
 		{name: "Kalshi canceled while the intent says placed", s: canceled, now: late,
 			want: []string{"source_mismatch:error", "source_mismatch:error"},
-			msg:  []string{"intent:123 (Kalshi order ORD-1)", "Kalshi says canceled (filled 0 of 10, reason \"PostOnlyCrossCancel\")", "intent still says placed", "will not fill"}},
+			msg:  []string{"intent:123 (Kalshi order ORD-1)", "Kalshi says canceled (filled 0 of 10): post-only order would have crossed the book (PostOnlyCrossCancel)", "intent still says placed", "will not fill"}},
 		{name: "Kalshi executed while the intent says placed, after the grace", s: executed, now: at(20*sec + SyncGrace + sec),
 			// Order done, fill count and status all differ: one finding each.
 			want: []string{"source_mismatch:error", "source_mismatch:error", "source_mismatch:error"},

@@ -46,9 +46,26 @@ type Config struct {
 	// MaxBackoff caps how long a failing source is left alone between
 	// attempts; zero means 30 seconds.
 	MaxBackoff time.Duration
-	// Logger receives the budget in force and recovered panics; nil
-	// discards.
+	// Logger receives the budget in force, recovered panics and the
+	// differences reconciliation finds; nil discards.
 	Logger *slog.Logger
+
+	// Stream is Kalshi's WebSocket, not yet running; nil means no push.
+	// Start runs it; while it is live, pushed orders, fills and prices
+	// fold into the snapshots at once and orders are read over REST only
+	// to reconcile (see push.go).
+	Stream *kalshi.Stream
+	// ReconcileInterval is how often the watched orders are read over
+	// REST while push is live; zero means 30 seconds.
+	ReconcileInterval time.Duration
+	// All watches every resting order on the Kalshi account besides the
+	// orders added by hand (see WatchAll).
+	All bool
+	// KeepFinished is how long an order found by All stays watched after
+	// it finished; zero means 10 minutes.
+	KeepFinished time.Duration
+	// Wallet, when set, narrows the intents All finds to one wallet's.
+	Wallet string
 	// Location is the zone diagnosis messages write times in, the run's
 	// zone; nil means time.Local.
 	Location *time.Location
@@ -70,20 +87,28 @@ type Health struct {
 	// Figures is how the queue, market and fill reads went this round,
 	// across all orders.
 	Figures Figures
+	// Push is how Kalshi's WebSocket is doing; Push.On is false when
+	// push is not configured.
+	Push PushState
+	// All says every resting order on the account is watched (WatchAll).
+	All bool
 }
 
-// Round is the result of one refresh: every watched order's snapshot, the
-// events since the previous round, and the health of each source.
+// Round is the engine's state after a commit: every watched order's
+// snapshot, the events not yet handed out, and the health of each source.
+// Poll returns one after its refresh; Latest one at any time.
 type Round struct {
-	// Seq numbers rounds in the order they started; a caller drops a
-	// round older than one it already applied.
+	// Seq numbers the engine's commits (rounds and pushed updates) in
+	// order; a caller drops the snapshots of a Round older than one it
+	// already applied, but never its events, which are handed out once.
 	Seq      uint64
 	Started  time.Time
 	Finished time.Time
 	// Snapshots has one entry per watched order, in the order they were
 	// added.
 	Snapshots []Snapshot
-	// Events are the changes since the previous round, oldest first.
+	// Events are the changes committed since the previous Round handed
+	// out (by Poll or Latest), oldest first.
 	Events []Event
 	Health Health
 	// KalshiTokens is the read tokens this round planned to spend on
@@ -102,12 +127,17 @@ type Round struct {
 //
 // Locks. round is held for a whole Poll and guards the fields between it
 // and mu, which only rounds touch. mu guards the fields after it: the
-// watched set, the focus, the tracker and each source's health, which Add,
-// Remove, Focus, Targets and Resume change at any time. A round holds mu
-// only twice, briefly: to copy its input (begin) and to commit its results
-// (commit). No read, token fetch or token expiry check ever runs with mu
-// held, so a slow server or token_command never blocks Add, Focus or
-// Ctrl+C. round is always taken before mu.
+// watched set, the focus, the tracker, each source's health, the commit
+// sequence and the events not yet handed out, the last round's summary,
+// what push has said (push) and whether every resting order is watched
+// (all). Add, Remove, Focus, Targets, Resume, WatchAll, Latest and every
+// pushed message change them at any time. A round holds mu only twice,
+// briefly: to copy its input (begin) and to commit its results (commit);
+// a pushed message holds it once, to fold and commit. No read, token
+// fetch or token expiry check ever runs with mu held, so a slow server or
+// token_command never blocks Add, Focus, a push or Ctrl+C. round is
+// always taken before mu, and mu before the Stream's own lock
+// (SetMarkets, State).
 type Engine struct {
 	cfg Config
 	now func() time.Time
@@ -123,6 +153,12 @@ type Engine struct {
 	focus   string
 	tracker *Tracker
 	sources map[SourceName]*sourceState
+	out     outbox
+	push    pushMemo
+	all     bool
+	// dismissed holds the Kalshi orders All found that the user removed,
+	// so they are not found again.
+	dismissed map[string]bool
 }
 
 // kalshiState is what rounds remember about reading Kalshi; guarded by
@@ -164,6 +200,11 @@ type watch struct {
 	// for this order; archived is set when it was found there. An
 	// archived order is finished, so Kalshi is not asked about it again.
 	historyTried, archived bool
+	// found is set for an order All found rather than the user added;
+	// finishedAt is when such an order was first seen finished, and it
+	// leaves KeepFinished after that.
+	found      bool
+	finishedAt time.Time
 }
 
 func (w *watch) done() bool { return w.terminalRounds >= 2 }
@@ -199,6 +240,12 @@ func New(cfg Config) *Engine {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.ReconcileInterval <= 0 {
+		cfg.ReconcileInterval = 30 * time.Second
+	}
+	if cfg.KeepFinished <= 0 {
+		cfg.KeepFinished = 10 * time.Minute
+	}
 	if cfg.Location == nil {
 		cfg.Location = time.Local
 	}
@@ -212,6 +259,9 @@ func New(cfg Config) *Engine {
 			SourceKalshi: {health: SourceStatus{Used: cfg.Kalshi != nil}},
 			SourceIntent: {health: SourceStatus{Used: cfg.Intents != nil}},
 		},
+		out:  outbox{changed: make(chan struct{})},
+		push: pushMemo{reconcileAll: true},
+		all:  cfg.All && cfg.Kalshi != nil,
 	}
 }
 
@@ -221,7 +271,9 @@ func (e *Engine) Add(t Target) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	key := t.String()
-	if _, ok := e.index[key]; ok {
+	if w, ok := e.index[key]; ok {
+		// Added by hand now, an order All found never leaves by itself.
+		w.found = false
 		return false
 	}
 	if t.Kind == KindAuto && e.cfg.Intents == nil {
@@ -230,6 +282,7 @@ func (e *Engine) Add(t Target) bool {
 	w := &watch{key: key, target: t, snap: Snapshot{Target: t}}
 	e.orders = append(e.orders, w)
 	e.index[key] = w
+	delete(e.dismissed, t.ID)
 	return true
 }
 
@@ -240,9 +293,14 @@ func (e *Engine) Remove(t Target) {
 	defer e.mu.Unlock()
 	for i, w := range e.orders {
 		if w.key == t.String() || w.target.String() == t.String() {
-			e.orders = append(e.orders[:i:i], e.orders[i+1:]...)
-			delete(e.index, w.key)
-			e.tracker.Forget(w.target)
+			if w.found {
+				if e.dismissed == nil {
+					e.dismissed = map[string]bool{}
+				}
+				e.dismissed[w.target.ID] = true
+			}
+			e.removeLocked(i)
+			e.syncMarketsLocked()
 			return
 		}
 	}

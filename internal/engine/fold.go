@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"ordermon/internal/fixed"
 	"ordermon/kalshi"
 	"ordermon/pipeline"
 )
@@ -108,7 +109,9 @@ func foldKalshi(s *Snapshot, prev Snapshot, r result, env foldEnv) {
 		src.LastAttempt, src.Latency = r.order.at, r.order.lat
 		if r.order.val != nil {
 			src.LastSuccess, src.NotFound = env.now, false
-			s.Order = r.order.val
+			if !olderOrder(r.order.val, prev.Order) {
+				s.Order = r.order.val
+			}
 		}
 		switch err := r.order.err; {
 		case err != nil:
@@ -124,6 +127,9 @@ func foldKalshi(s *Snapshot, prev Snapshot, r result, env foldEnv) {
 		default:
 			src.Err = ""
 		}
+	}
+	if src.Used && r.heard.After(src.LastSuccess) {
+		src.LastSuccess = r.heard
 	}
 	if s.Order == nil || s.Order.Status != kalshi.StatusResting {
 		// Off the book, an order has no place in a queue, nor a stale one.
@@ -143,10 +149,23 @@ func foldFigures(s *Snapshot, prev Snapshot, r result, now time.Time) {
 	}
 }
 
+// olderOrder reports whether an order read or pushed is older, by
+// Kalshi's own last_update_time, than the one already held: a push that
+// arrived while a REST read was on its way, or a late push after a
+// reconciling read. The older one never replaces the newer; on a tie the
+// new one wins. The held time is cut to whole seconds, since REST may say
+// less than the push's milliseconds.
+func olderOrder(in, held *kalshi.Order) bool {
+	return held != nil && in.OrderID == held.OrderID && held.LastUpdateTime.Truncate(time.Second).After(in.LastUpdateTime)
+}
+
 // foldFills merges the fills read this round with those known, newest
 // first, and decides whether a read is still due.
 func foldFills(s *Snapshot, it item, r result, m memo, now time.Time) memo {
 	needed := fillsNeeded(it, r)
+	if r.pushed {
+		return foldPushedFills(s, r, m, needed, now)
+	}
 	if !r.fills.tried {
 		m.fillsDue = m.fillsDue || needed
 		return m
@@ -158,15 +177,46 @@ func foldFills(s *Snapshot, it item, r result, m memo, now time.Time) memo {
 			m.fillsThrough = f.CreatedTime
 		}
 	}
-	if o := r.order.val; r.fillsDone && m.fillsThrough.IsZero() && o != nil {
+	if o := currentOrder(it, r); r.fillsDone && m.fillsThrough.IsZero() && o != nil {
 		m.fillsThrough = o.CreatedTime.Add(-time.Minute)
 	}
 	m.fillsDue = !r.fillsDone
 	return m
 }
 
-// mergeFills adds fills to known, dropping repeats by fill ID, newest
-// first, at most maxFills.
+// foldPushedFills applies a pushed message to the fills: a pushed fill is
+// one fill, not a listing, so a read stays due until the fills known add
+// up to the order's fill count; once they do, every fill up to the newest
+// is known and reads start after it.
+func foldPushedFills(s *Snapshot, r result, m memo, needed bool, now time.Time) memo {
+	s.Fills = mergeFills(s.Fills, r.fills.val)
+	covered := s.Order != nil && fillsCover(s.Fills, s.Order.FillCount)
+	if len(r.fills.val) > 0 {
+		s.Figures.Fills.note(nil, now)
+		if covered || !m.fillsThrough.IsZero() {
+			for _, f := range s.Fills {
+				if f.CreatedTime.After(m.fillsThrough) {
+					m.fillsThrough = f.CreatedTime
+				}
+			}
+		}
+	}
+	m.fillsDue = (m.fillsDue || needed) && !covered
+	return m
+}
+
+// fillsCover reports whether fills add up to at least count contracts.
+func fillsCover(fills []kalshi.Fill, count fixed.Decimal) bool {
+	var sum fixed.Decimal
+	for _, f := range fills {
+		sum = sum.Add(f.Count)
+	}
+	return sum.Cmp(count) >= 0
+}
+
+// mergeFills adds fills to known, dropping repeats (by fill ID, or by
+// trade ID, which a pushed fill carries as its only ID and REST gives the
+// same value), newest first, at most maxFills.
 func mergeFills(known, more []kalshi.Fill) []kalshi.Fill {
 	if len(more) == 0 {
 		return known
@@ -174,10 +224,11 @@ func mergeFills(known, more []kalshi.Fill) []kalshi.Fill {
 	seen := map[string]bool{}
 	var out []kalshi.Fill
 	for _, f := range slices.Concat(more, known) {
-		if f.FillID != "" && seen[f.FillID] {
+		k := fillKey(&f)
+		if k != "" && seen[k] {
 			continue
 		}
-		seen[f.FillID] = true
+		seen[k] = true
 		out = append(out, f)
 	}
 	slices.SortStableFunc(out, func(a, b kalshi.Fill) int { return b.CreatedTime.Compare(a.CreatedTime) })

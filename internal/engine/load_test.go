@@ -83,6 +83,14 @@ type loadWorld struct {
 	staged     []string // intent IDs pending at the start
 	kalshiOf   map[string]string
 	tickerOf   map[string]string // intent ID → market of its order
+
+	// The clients, the key and the Kalshi URL the engine was built with,
+	// and every target it watches, for another engine on the same world.
+	kc        *kalshi.Client
+	ic        *pipeline.IntentClient
+	key       *rsa.PrivateKey
+	kalshiURL string
+	targets   []engine.Target
 }
 
 // loadMarket names market m of event e.
@@ -122,7 +130,8 @@ func newLoadWorld(t testing.TB, mix loadMix, exchangeBudget int, limiter bool) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &loadWorld{x: x, svc: svc, kalshiConns: kalshiConns, intentConns: intentConns, kalshiOf: map[string]string{}, tickerOf: map[string]string{}}
+	w := &loadWorld{x: x, svc: svc, kalshiConns: kalshiConns, intentConns: intentConns, kalshiOf: map[string]string{}, tickerOf: map[string]string{},
+		kc: kc, ic: ic, key: key, kalshiURL: kalshiURL}
 	w.eng = engine.New(engine.Config{Kalshi: kc, Intents: ic, Interval: loadInterval, ReadBudget: loadBudget})
 
 	for e := range mix.kalshiEvents + mix.intentEvents {
@@ -139,6 +148,7 @@ func newLoadWorld(t testing.TB, mix loadMix, exchangeBudget int, limiter bool) *
 		x.PutOrder(kalshitest.OrderState{OrderID: id, Ticker: loadMarket(m/loadMarketsPer, m%loadMarketsPer), OutcomeSide: "yes",
 			YesPrice: loadPrice, InitialCount: fixed.FromInt(1000), CreatedTime: now, QueueAhead: fixed.FromInt(int64(50 + i%50))})
 		w.kalshiOnly = append(w.kalshiOnly, id)
+		w.targets = append(w.targets, engine.Target{Kind: engine.KindKalshi, ID: id})
 		w.eng.Add(engine.Target{Kind: engine.KindKalshi, ID: id})
 	}
 	intentMarkets := mix.intentEvents * loadMarketsPer
@@ -157,6 +167,7 @@ func newLoadWorld(t testing.TB, mix loadMix, exchangeBudget int, limiter bool) *
 		} else {
 			w.staged = append(w.staged, id)
 		}
+		w.targets = append(w.targets, engine.Target{Kind: engine.KindIntent, ID: id})
 		w.eng.Add(engine.Target{Kind: engine.KindIntent, ID: id})
 	}
 	return w

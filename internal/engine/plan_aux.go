@@ -78,6 +78,11 @@ func planAux(items []item, res []result, p *plan, v auxView) auxPlan {
 			k := queueKey{sub: subaccountOf(o), ticker: o.Ticker}
 			ap.queueItems[k] = append(ap.queueItems[k], i)
 		}
+		// Push carries the prices; the market's other fields are read
+		// when the order is reconciled.
+		if items[i].pricesPushed {
+			continue
+		}
 		if t := marketOf(items[i], res[i]); t != "" {
 			if _, ok := ap.marketItems[t]; !ok {
 				markets = append(markets, t)
@@ -128,7 +133,7 @@ func planFills(items []item, res []result, listsRefused bool) fillsPlan {
 		if !fillsNeeded(items[i], res[i]) || res[i].tickerErr != nil {
 			continue
 		}
-		o := res[i].order.val
+		o := currentOrder(items[i], res[i])
 		fp.items = append(fp.items, i)
 		if !slices.Contains(tickers, o.Ticker) {
 			tickers = append(tickers, o.Ticker)
@@ -160,16 +165,21 @@ func planFills(items []item, res []result, listsRefused bool) fillsPlan {
 	return fp
 }
 
-// fillsNeeded reports whether an order's fills must be read: it has fills
-// and this round's read shows them moved, or they were never read, or an
-// earlier read is still due.
+// fillsNeeded reports whether an order's fills must be read: an earlier
+// read is still due, or the order has fills that were never read or that
+// this round's read (or push) shows moved, and the fills known do not
+// already add up to its count (a push brought them).
 func fillsNeeded(it item, r result) bool {
-	o := r.order.val
+	o := currentOrder(it, r)
 	if o == nil || o.FillCount.Sign() <= 0 {
 		return false
 	}
+	if it.fillsDue {
+		return true
+	}
 	prev := it.prev.Order
-	return it.fillsDue || it.fillsThrough.IsZero() || prev == nil || !prev.FillCount.Equal(o.FillCount)
+	moved := it.fillsThrough.IsZero() || prev == nil || !prev.FillCount.Equal(o.FillCount)
+	return moved && !fillsCover(it.prev.Fills, o.FillCount)
 }
 
 // currentOrder is the order as this round read it, else as last known.

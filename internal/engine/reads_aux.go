@@ -64,7 +64,7 @@ func (e *Engine) readAux(ctx context.Context, items []item, res []result, ap aux
 			fail[k](err)
 		}
 	}
-	handOut(res, ap, out)
+	handOut(items, res, ap, out)
 }
 
 // readQueue reads one subaccount's queue positions in some markets.
@@ -100,7 +100,7 @@ func (e *Engine) readFills(ctx context.Context, items []item, res []result, fp f
 	out := fillsOut{byOrder: map[string][]kalshi.Fill{}, errs: map[string]error{}, cut: map[string]bool{}}
 	want := map[string]string{} // order ID → its ticker
 	for _, i := range fp.items {
-		want[res[i].orderID] = res[i].order.val.Ticker
+		want[res[i].orderID] = currentOrder(items[i], res[i]).Ticker
 	}
 	calls := fp.calls
 	for len(calls) > 0 && ctx.Err() == nil {
@@ -151,7 +151,7 @@ func (e *Engine) listFills(ctx context.Context, tickers []string, minTs int64, w
 
 // handOut gives each order its queue position, market and fills from the
 // calls that covered it.
-func handOut(res []result, ap auxPlan, out auxOut) {
+func handOut(items []item, res []result, ap auxPlan, out auxOut) {
 	for k, c := range ap.queue {
 		for _, t := range c.tickers {
 			for _, i := range ap.queueItems[queueKey{c.sub, t}] {
@@ -176,7 +176,7 @@ func handOut(res []result, ap auxPlan, out auxOut) {
 	}
 	for _, i := range ap.fills.items {
 		r := &res[i]
-		t := r.order.val.Ticker
+		t := currentOrder(items[i], *r).Ticker
 		err, ok := out.fills.errs[t]
 		if !ok {
 			err, ok = out.fills.errs[""]

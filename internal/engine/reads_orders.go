@@ -83,6 +83,7 @@ func (e *Engine) applyBatch(items []item, res []result, p *plan, b orderBatch, o
 		// An account with more resting orders than a round can page
 		// through is better read by event from now on.
 		e.discoveryFull = out.truncated
+		p.resting = &out
 	}
 	orderCost := p.costs.Of(kalshi.OpGetOrder)
 	for _, i := range b.items {

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -30,30 +31,38 @@ func (e *Engine) Poll(ctx context.Context) Round {
 	}
 	if in.intentReady {
 		e.readIntents(ctx, in.items, res)
+		in.items, res, in.intentListErr = e.findIntents(ctx, in, res)
 		e.checkTokenExpiry(ctx, res)
 	}
 	var op *plan
 	if in.kalshiReady {
 		resolveOrderIDs(in.items, res)
-		op = planOrders(in.items, res, e.roundBudget(), e.costs, e.listView(in.start))
+		op = planOrders(in.items, res, e.roundBudget(), e.costs, e.listView(in))
 		e.readOrders(ctx, in.items, res, op)
+		in.items, res = found(in, res, op)
 		ap := planAux(in.items, res, op, e.auxView(in.start))
 		e.readAux(ctx, in.items, res, ap, op)
 	}
 	learnt()
-	if ctx.Err() != nil {
+	cut := ctx.Err() != nil
+	if cut {
 		forgetCutShort(res)
 	}
-	return e.commit(in, res, op)
+	return e.commit(in, res, op, cut)
 }
 
 // item is one watched order as a round found it: a copy made under mu,
-// read without it. w is the order's identity, used only under mu.
+// read without it. w is the order's identity, used only under mu; it is
+// nil for an order the round found (All), not yet watched.
 type item struct {
 	w       *watch
 	target  Target
 	prev    Snapshot
 	focused bool
+	// covered is set when push carries the order's changes, so the round
+	// does not read it; pricesPushed when push carries its market's
+	// prices, so the market is read only to reconcile (see push.go).
+	covered, pricesPushed bool
 
 	fillsDue     bool
 	fillsThrough time.Time
@@ -63,10 +72,17 @@ type item struct {
 
 // roundIn is what a round starts from.
 type roundIn struct {
-	seq                      uint64
 	start                    time.Time
 	items                    []item
 	intentReady, kalshiReady bool
+	push                     pushPlan
+	// allKalshi says the round lists every resting order to find new
+	// ones, allIntents the intent service's recent orders; known holds
+	// the IDs watched already.
+	allKalshi, allIntents bool
+	known                 map[string]bool
+	// intentListErr is why listing the intent service's orders failed.
+	intentListErr error
 }
 
 // read is one figure's outcome in a round: whether it was asked for, when,
@@ -103,6 +119,13 @@ type result struct {
 	fillsDone bool
 	// tickerErr is set when the order's ticker cannot join a list read.
 	tickerErr error
+	// pushed is set for a result made from one pushed message rather
+	// than a round's reads.
+	pushed bool
+	// heard, for an order push covers, is when push was last heard from:
+	// while the subscription is live, no message means no change, so the
+	// order's data is as fresh as that.
+	heard time.Time
 }
 
 // begin copies the round's input under mu: every order not yet confirmed
@@ -110,14 +133,16 @@ type result struct {
 func (e *Engine) begin() roundIn {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.seq++
-	in := roundIn{seq: e.seq, start: e.now()}
+	in := roundIn{start: e.now()}
+	in.push = e.pushPlanLocked(in.start)
+	in.allKalshi, in.allIntents, in.known = e.allPlanLocked(in.push)
 	for _, w := range e.orders {
 		if w.done() {
 			continue
 		}
 		it := item{w: w, target: w.target, prev: w.snap, fillsDue: w.fillsDue, fillsThrough: w.fillsThrough,
 			historyTried: w.historyTried, archived: w.archived}
+		it.covered, it.pricesPushed = e.coveredLocked(in.push, w.snap)
 		if w.key == e.focus || w.target.String() == e.focus {
 			it.focused = true
 			in.items = append([]item{it}, in.items...)
@@ -145,17 +170,21 @@ func (e *Engine) ready(name SourceName, now time.Time) bool {
 // or the one its intent names (this round's reply, else the last).
 func resolveOrderIDs(items []item, res []result) {
 	for i, it := range items {
-		switch res[i].target.Kind {
-		case KindKalshi:
-			res[i].orderID = res[i].target.ID
-		case KindIntent, KindClient:
-			if in := res[i].intent.val; in != nil {
-				res[i].orderID = in.KalshiOrderID
-			} else if in := it.prev.Intent; in != nil {
-				res[i].orderID = in.KalshiOrderID
-			}
-		}
+		res[i].orderID = orderIDOf(res[i].target, cmp.Or(res[i].intent.val, it.prev.Intent))
 	}
+}
+
+// orderIDOf is the Kalshi order a target is: its own ID for a Kalshi
+// order, the one its intent names for an intent (named by its ID or its
+// client ID), else "".
+func orderIDOf(t Target, in *pipeline.Intent) string {
+	switch {
+	case t.Kind == KindKalshi:
+		return t.ID
+	case t.NamesIntent() && in != nil:
+		return in.KalshiOrderID
+	}
+	return ""
 }
 
 // forgetCutShort drops errors that only say the caller ended the round

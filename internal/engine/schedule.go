@@ -27,6 +27,9 @@ type plan struct {
 	costs   kalshi.Costs
 	// listErr is why a listing failed this round, when it did.
 	listErr error
+	// resting is what the account-wide listing of resting orders
+	// returned, when the round made one.
+	resting *batchOut
 }
 
 // listView is what planOrders needs of the engine's round state.
@@ -36,14 +39,18 @@ type listView struct {
 	discoveryFull bool
 	// noListings: listings keep failing, so orders are read one by one.
 	noListings bool
+	// discover: the account's resting orders are listed even when no
+	// watched order needs it, to find new ones (All).
+	discover bool
 }
 
 // listingPause is how long orders are read one by one after a listing
 // failed even in smaller pages, before a listing is tried again.
 const listingPause = 30 * time.Second
 
-func (e *Engine) listView(now time.Time) listView {
-	return listView{discoveryFull: e.discoveryFull, noListings: !e.listingFailed.IsZero() && now.Sub(e.listingFailed) < listingPause}
+func (e *Engine) listView(in roundIn) listView {
+	return listView{discoveryFull: e.discoveryFull, noListings: !e.listingFailed.IsZero() && in.start.Sub(e.listingFailed) < listingPause,
+		discover: in.allKalshi}
 }
 
 // orderBatch is one GetOrders listing and the watched orders it should
@@ -96,8 +103,9 @@ func planOrders(items []item, res []result, budget int, costs kalshi.Costs, lv l
 	}
 	var todo []int
 	for i, it := range items {
-		// An order found in Kalshi's historical data is finished.
-		if res[i].orderID != "" && !it.archived {
+		// An order found in Kalshi's historical data is finished; push
+		// carries the changes of a covered one.
+		if res[i].orderID != "" && !it.archived && !it.covered {
 			todo = append(todo, i)
 		}
 	}
@@ -125,7 +133,7 @@ func planOrders(items []item, res []result, budget int, costs kalshi.Costs, lv l
 			loose = append(loose, i)
 		}
 	}
-	if len(resting)*orderCost > listCost && p.afford(listCost) {
+	if (lv.discover || len(resting)*orderCost > listCost) && !lv.noListings && p.afford(listCost) {
 		p.batches = append(p.batches, orderBatch{status: kalshi.StatusResting, items: resting})
 	} else {
 		loose = append(loose, resting...)

@@ -185,7 +185,7 @@ func (e *eventer) order(o *kalshi.Order, fills []kalshi.Fill, kalshiOnly bool) {
 	fees := o.TotalFees()
 	if st.orderSeen {
 		if text != st.kStatus {
-			e.emit(EventKalshiStatus, st.kStatus, text, "Kalshi "+st.kStatus+" → "+text)
+			e.emit(EventKalshiStatus, st.kStatus, text, "Kalshi "+st.kStatus+" → "+text+endWhy(o, ": "))
 		}
 		if !o.FillCount.Equal(st.fill) {
 			e.emit(EventFillCount, st.fill.String(), o.FillCount.String(),
@@ -193,7 +193,7 @@ func (e *eventer) order(o *kalshi.Order, fills []kalshi.Fill, kalshiOnly bool) {
 		}
 	} else if kalshiOnly {
 		// A bare Kalshi order has no stages; its status starts the log.
-		e.emit(EventKalshiStatus, "", text, "Kalshi "+text+", filled "+o.FillCount.Count()+" of "+o.InitialCount.Count())
+		e.emit(EventKalshiStatus, "", text, "Kalshi "+text+endWhy(o, ": ")+", filled "+o.FillCount.Count()+" of "+o.InitialCount.Count())
 	}
 	e.newFills(o, fills)
 	if st.orderSeen && !fees.Equal(st.fees) {

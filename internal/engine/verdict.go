@@ -190,7 +190,7 @@ func (s Snapshot) findingVerdict(f Finding, now time.Time) Verdict {
 // canceled a Kalshi-only order (a failed intent always has its finding).
 func (s Snapshot) failureText(now time.Time, loc *time.Location) string {
 	if o := s.Order; o != nil && s.Intent == nil {
-		return textsafe.Clean(string(o.Status)) + " on Kalshi " + timefmt.Clock(o.LastUpdateTime, loc, now) + ": " + s.fillsText(false)
+		return textsafe.Clean(string(o.Status)) + " on Kalshi " + timefmt.Clock(o.LastUpdateTime, loc, now) + endWhy(o, ", ") + ": " + s.fillsText(false)
 	}
 	if in := s.Intent; in != nil && in.TerminationReason != "" {
 		return "failed: " + textsafe.Clean(in.TerminationReason)

@@ -107,15 +107,20 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (exitCode int) {
 		return ExitUnknown
 	}
 	return run(ctx, source{
-		poll:  eng.Poll,
-		count: func() int { return len(eng.Targets()) },
+		poll:    eng.Poll,
+		count:   func() int { return len(eng.Targets()) },
+		changed: eng.Changed,
+		latest:  eng.Latest,
 	}, opts)
 }
 
 // source is what Run needs of an engine, so tests can script rounds.
+// changed and latest may be nil: the watch then only polls.
 type source struct {
-	poll  func(context.Context) engine.Round
-	count func() int
+	poll    func(context.Context) engine.Round
+	count   func() int
+	changed func(seq uint64) <-chan struct{}
+	latest  func() engine.Round
 }
 
 func run(ctx context.Context, src source, opts Options) int {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync/atomic"
+	"time"
 
 	"ordermon/internal/engine"
 	"ordermon/internal/report"
@@ -76,19 +77,50 @@ func markInterrupted(snaps []engine.Snapshot) []engine.Snapshot {
 }
 
 // watch polls every interval and prints changes until every order has
-// ended, the timeout passes, ctx is canceled or stdout is closed.
+// ended, the timeout passes, ctx is canceled or stdout is closed. Between
+// rounds, a change the engine commits on its own (a pushed update) is
+// printed at once: the watch waits on the engine's Changed as well as on
+// the interval.
 func watch(ctx context.Context, src source, o Options) int {
 	n := src.count()
-	jsonMode := o.Mode&JSON != 0
-	if !jsonMode {
-		fmt.Fprintf(o.Stderr, "watching %s every %s (Ctrl+C to stop)\n", plural(n, "order", "orders"), o.Interval)
-	}
-
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel, timedOut := withTimeout(ctx, o)
 	defer cancel()
-	// The timeout cancels a poll in flight too, so a hung source cannot
-	// hold the watch past it.
-	var timedOut atomic.Bool
+	w := &watcher{o: o, src: src, out: &errWriter{w: o.Stdout}, printed: map[string][]byte{}, seen: map[string]engine.Snapshot{}}
+	end := endInterrupted
+	r := src.poll(ctx)
+	if o.Mode&JSON == 0 {
+		w.announce(n, r)
+	}
+	var tick <-chan time.Time
+	for {
+		if stop, why := w.show(r); stop {
+			end = why
+			break
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		var ok bool
+		if r, tick, ok = w.next(ctx, tick); !ok {
+			break
+		}
+	}
+	if end != endFinished && timedOut.Load() {
+		end = endTimeout
+		fmt.Fprintf(o.Stderr, "timed out after %s\n", o.Timeout)
+	}
+	if o.Mode&JSON == 0 {
+		w.out.write(report.Summary(w.snaps, o.Location) + "\n")
+	}
+	return exitCode(w.snaps, n, end, o.ExitStatus)
+}
+
+// withTimeout bounds ctx by the watch's timeout, which cancels a poll in
+// flight too, so a hung source cannot hold the watch past it; timedOut
+// says the timeout was what ended it.
+func withTimeout(ctx context.Context, o Options) (context.Context, context.CancelFunc, *atomic.Bool) {
+	ctx, cancel := context.WithCancel(ctx)
+	timedOut := new(atomic.Bool)
 	if o.Timeout > 0 {
 		deadline := o.Tick(o.Timeout)
 		go func() {
@@ -100,57 +132,106 @@ func watch(ctx context.Context, src source, o Options) int {
 			}
 		}()
 	}
+	return ctx, cancel, timedOut
+}
 
-	out := &errWriter{w: o.Stdout}
-	printed := map[string][]byte{}       // JSON mode: last line per order, without observed_at
-	seen := map[string]engine.Snapshot{} // plain mode: last snapshot per order, for diagnosis changes
-	var snaps []engine.Snapshot
-	lastNote := ""
-	end := endInterrupted
-loop:
-	for {
-		r := src.poll(ctx)
-		if r.Snapshots != nil {
-			snaps = r.Snapshots
-		}
-		note(o.Stderr, lastNote, r.Note)
-		lastNote = r.Note
-		if jsonMode {
-			for _, s := range r.Snapshots {
-				printChanged(out, o.Stderr, printed, s)
-			}
-		} else {
-			for _, e := range r.Events {
-				out.write(report.Line(e, o.Location) + "\n")
-			}
-			printDiagnoses(out, seen, r.Snapshots, o)
-		}
-		switch {
-		case allEnded(snaps):
-			end = endFinished
-			break loop
-		case allHalted(snaps):
-			fmt.Fprintln(o.Stderr, "ordermon: stopped: the credentials were rejected, so nothing more can be learned; fix them and run again")
-			break loop
-		case out.err != nil:
-			break loop // run says so, once
-		case ctx.Err() != nil:
-			break loop
-		}
-		select {
-		case <-o.Tick(o.Interval):
-		case <-ctx.Done():
-			break loop
-		}
+// watcher is one watch's output state.
+type watcher struct {
+	o       Options
+	src     source
+	out     *errWriter
+	printed map[string][]byte          // JSON mode: last line per order, without observed_at
+	seen    map[string]engine.Snapshot // plain mode: last snapshot per order, for diagnosis changes
+	snaps   []engine.Snapshot
+	seq     uint64 // the newest commit shown
+	note    string // the last schedule note printed
+	push    string // the last push mode noted
+}
+
+// announce says on stderr what the watch covers.
+func (w *watcher) announce(n int, r engine.Round) {
+	if r.Health.All {
+		fmt.Fprintf(w.o.Stderr, "watching every resting order on the Kalshi account (%s now) every %s (Ctrl+C to stop)\n",
+			plural(len(r.Snapshots), "order", "orders"), w.o.Interval)
+		return
 	}
-	if end != endFinished && timedOut.Load() {
-		end = endTimeout
-		fmt.Fprintf(o.Stderr, "timed out after %s\n", o.Timeout)
+	fmt.Fprintf(w.o.Stderr, "watching %s every %s (Ctrl+C to stop)\n", plural(n, "order", "orders"), w.o.Interval)
+}
+
+// next waits for the interval (then polls) or for a commit of the
+// engine's own (then takes its state), and reports false when the watch
+// must stop. tick is the interval's timer, armed after each round (nil
+// until then) and kept across commits, so a busy push never delays a
+// round.
+func (w *watcher) next(ctx context.Context, tick <-chan time.Time) (engine.Round, <-chan time.Time, bool) {
+	if tick == nil {
+		tick = w.o.Tick(w.o.Interval)
 	}
-	if !jsonMode {
-		out.write(report.Summary(snaps, o.Location) + "\n")
+	var changed <-chan struct{}
+	if w.src.changed != nil {
+		changed = w.src.changed(w.seq)
 	}
-	return exitCode(snaps, n, end, o.ExitStatus)
+	select {
+	case <-tick:
+		return w.src.poll(ctx), nil, true
+	case <-changed:
+		return w.src.latest(), tick, true
+	case <-ctx.Done():
+		return engine.Round{}, tick, false
+	}
+}
+
+// show prints what r changed and reports whether the watch is over, and
+// why.
+func (w *watcher) show(r engine.Round) (bool, ending) {
+	if r.Snapshots != nil {
+		w.snaps = r.Snapshots
+	}
+	w.seq = max(w.seq, r.Seq)
+	note(w.o.Stderr, w.note, r.Note)
+	w.note = r.Note
+	w.notePush(r.Health.Push)
+	if w.o.Mode&JSON != 0 {
+		for _, s := range r.Snapshots {
+			printChanged(w.out, w.o.Stderr, w.printed, s)
+		}
+	} else {
+		for _, e := range r.Events {
+			w.out.write(report.Line(e, w.o.Location) + "\n")
+		}
+		printDiagnoses(w.out, w.seen, r.Snapshots, w.o)
+	}
+	switch {
+	case !r.Health.All && allEnded(w.snaps):
+		return true, endFinished
+	case allHalted(w.snaps):
+		fmt.Fprintln(w.o.Stderr, "ordermon: stopped: the credentials were rejected, so nothing more can be learned; fix them and run again")
+		return true, endInterrupted
+	case w.out.err != nil:
+		return true, endInterrupted // run says so, once
+	}
+	return false, endInterrupted
+}
+
+// notePush says on stderr when Kalshi's push falls back to polling and
+// why, and when it is live again after that.
+func (w *watcher) notePush(p engine.PushState) {
+	mode := ""
+	switch {
+	case !p.On:
+	case p.Live():
+		mode = "live"
+	case p.Stream.Refused:
+		mode = "refused"
+	case !p.Stream.ReconnectAt.IsZero():
+		mode = "down"
+	}
+	if mode != "" && mode != w.push && (mode != "live" || w.push != "") {
+		fmt.Fprintf(w.o.Stderr, "note: %s\n", textsafe.Clean(p.Line(w.o.Now())))
+	}
+	if mode != "" {
+		w.push = mode
+	}
 }
 
 // printDiagnoses prints a line for every warning or error that appeared,

@@ -34,7 +34,7 @@ import (
 //	                "initial_count", "taker_fees_dollars", "maker_fees_dollars",
 //	                "taker_fill_cost_dollars", "maker_fill_cost_dollars",
 //	                "queue_position", "created_time", "last_update_time",
-//	                "expiration_time"},
+//	                "expiration_time", "last_update_reason"},
 //	 "market":      null | {"ticker", "status", "yes_bid_dollars", "yes_ask_dollars",
 //	                "no_bid_dollars", "no_ask_dollars", "close_time"},
 //	 "diagnosis":   [{"code", "severity", "message"}], [] when nothing is wrong,
@@ -109,6 +109,9 @@ type KalshiJSON struct {
 	CreatedTime          *time.Time     `json:"created_time"`
 	LastUpdateTime       *time.Time     `json:"last_update_time"`
 	ExpirationTime       *time.Time     `json:"expiration_time"`
+	// LastUpdateReason is Kalshi's last_update_reason as sent, such as
+	// "ExpiryCancel" (engine.UpdateReason says it in words).
+	LastUpdateReason *string `json:"last_update_reason"`
 }
 
 // MarketJSON is the "market" object of Order.
@@ -213,6 +216,7 @@ func kalshiJSON(s engine.Snapshot) *KalshiJSON {
 		CreatedTime:          jsonTime(k.CreatedTime),
 		LastUpdateTime:       jsonTime(k.LastUpdateTime),
 		ExpirationTime:       jsonTime(k.ExpirationTime),
+		LastUpdateReason:     str(k.LastUpdateReason),
 	}
 }
 

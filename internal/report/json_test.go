@@ -111,7 +111,7 @@ func TestJSONFullIntentOrder(t *testing.T) {
 	    "taker_fill_cost_dollars": "1.6800", "maker_fill_cost_dollars": "0.0000",
 	    "queue_position": "120.00",
 	    "created_time": "2026-03-14T14:00:07Z", "last_update_time": "2026-03-14T14:01:30Z",
-	    "expiration_time": "2026-03-15T14:00:00Z"
+	    "expiration_time": "2026-03-15T14:00:00Z", "last_update_reason": null
 	  },
 	  "market": {
 	    "ticker": "KXBTC-26MAR14-B100", "status": "active",
@@ -177,9 +177,15 @@ func TestJSONKalshiOnly(t *testing.T) {
 	compareJSON(t, "$.kalshi.expiration_time", k["expiration_time"], nil)
 	compareJSON(t, "$.errors", got["errors"], map[string]any{"kalshi": nil, "pipeline": nil})
 
+	compareJSON(t, "$.kalshi.last_update_reason", k["last_update_reason"], nil)
+
 	s := kalshiOnlySnapshot()
-	s.Order.Status = kalshi.StatusCanceled
-	compareJSON(t, "$.outcome", decodeLine(t, marshal(t, s))["outcome"], "failure")
+	o := *s.Order
+	o.Status, o.LastUpdateReason = kalshi.StatusCanceled, "ExpiryCancel"
+	s.Order = &o
+	got = decodeLine(t, marshal(t, s))
+	compareJSON(t, "$.outcome", got["outcome"], "failure")
+	compareJSON(t, "$.kalshi.last_update_reason", got["kalshi"].(map[string]any)["last_update_reason"], "ExpiryCancel")
 }
 
 func TestJSONNothingKnownYet(t *testing.T) {

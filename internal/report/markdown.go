@@ -241,7 +241,7 @@ func (m *mdWriter) kalshi(s engine.Snapshot) {
 	if !o.LastUpdateTime.IsZero() {
 		row("Last update", m.stamp(o.LastUpdateTime))
 	}
-	if r := md(o.LastUpdateReason); r != "" {
+	if r := md(engine.UpdateReason(o.LastUpdateReason)); r != "" {
 		row("Last update reason", r)
 	}
 	m.printf("\n")

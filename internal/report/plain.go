@@ -226,7 +226,7 @@ func QueueText(s engine.Snapshot) string {
 // kalshiLine is the order ID, Kalshi's status and the fills as x/y.
 func kalshiLine(s engine.Snapshot) string {
 	o := s.Order
-	parts := []string{clean(o.OrderID), clean(s.KalshiStatusText())}
+	parts := []string{clean(o.OrderID), clean(s.KalshiStatusReason())}
 	fills := o.FillCount.Count() + "/" + o.InitialCount.Count() + " filled"
 	if o.RemainingCount.Sign() != 0 {
 		fills += ", " + o.RemainingCount.Count() + " remaining"

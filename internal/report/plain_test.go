@@ -153,6 +153,36 @@ func TestStatusKalshiOnlyNoSide(t *testing.T) {
 	}
 }
 
+// TestStatusSaysWhyKalshiEnded: a Kalshi order that ended says why, in
+// words, in its verdict and its kalshi line, and its event does too.
+func TestStatusSaysWhyKalshiEnded(t *testing.T) {
+	s := kalshiOnlySnapshot()
+	o := *s.Order
+	o.Status, o.LastUpdateReason, o.LastUpdateTime = kalshi.StatusCanceled, "SettlementBoundsCancel", t0
+	o.FillCount, o.RemainingCount = dec("2"), dec("0")
+	s.Order = &o
+	got := Status(s, time.UTC, t0.Add(time.Minute))
+	for _, want := range []string{
+		"kalshi:ORD-2  ✗ canceled on Kalshi 14:00:00 UTC, settlement floor raised (SettlementBoundsCancel): 2/5 filled",
+		"  kalshi:   ORD-2  canceled: settlement floor raised (SettlementBoundsCancel)  2/5 filled",
+	} {
+		if !strings.Contains(got, want+"\n") {
+			t.Errorf("Status lacks %q:\n%s", want, got)
+		}
+	}
+	tr := engine.NewTracker()
+	prev := kalshiOnlySnapshot()
+	prev.Order.Status = kalshi.StatusResting
+	tr.Observe(prev)
+	var lines []string
+	for _, e := range tr.Observe(s) {
+		lines = append(lines, Line(e, time.UTC))
+	}
+	if joined := strings.Join(lines, "\n"); !strings.Contains(joined, " → canceled: settlement floor raised (SettlementBoundsCancel)") {
+		t.Errorf("plain lines do not say why:\n%s", joined)
+	}
+}
+
 func TestStatusIntentOnly(t *testing.T) {
 	s := placedSnapshot()
 	s.Order, s.Market, s.QueueAhead, s.Diagnosis = nil, nil, nil, nil
