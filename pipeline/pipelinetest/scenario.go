@@ -93,7 +93,7 @@ func FailureWithReason(kalshiOrderID, ticker string) []Step {
 	return []Step{
 		Validate(),
 		place(kalshiOrderID, ticker),
-		KalshiCancel(),
+		KalshiCancel("CloseCancel"),
 		SyncFill(),
 		Fail(FailureReason),
 	}
@@ -106,15 +106,15 @@ func StuckValidated(kalshiOrderID, ticker string) []Step {
 	return []Step{Validate()}
 }
 
-// KalshiCancelUnnoticed has Kalshi cancel the resting order while the
-// intent still says "placed" with kalshiOrderStatus "resting": the two
-// systems disagree. 4 steps.
+// KalshiCancelUnnoticed has Kalshi cancel the resting order, because
+// trading in its market was halted, while the intent still says "placed"
+// with kalshiOrderStatus "resting": the two systems disagree. 4 steps.
 func KalshiCancelUnnoticed(kalshiOrderID, ticker string) []Step {
 	return []Step{
 		Validate(),
 		place(kalshiOrderID, ticker),
 		SetQueue(fixed.MustParse("20")),
-		KalshiCancel(),
+		KalshiCancel("HaltCancel"),
 	}
 }
 

@@ -274,10 +274,11 @@ func Fail(reason string) Step {
 	}
 }
 
-// KalshiCancel cancels the intent's Kalshi order on the exchange only; the
-// intent is not told, which is exactly the inconsistency a monitor must
-// catch.
-func KalshiCancel() Step {
+// KalshiCancel cancels the intent's Kalshi order on the exchange only,
+// with reason as its last_update_reason (one of Kalshi's, such as
+// "CloseCancel"); the intent is not told, which is exactly the
+// inconsistency a monitor must catch.
+func KalshiCancel(reason string) Step {
 	return func(s *Service, id string) error {
 		x, oid, err := s.kalshiOrder(id)
 		if err != nil {
@@ -286,7 +287,7 @@ func KalshiCancel() Step {
 		if err := requireResting(x, oid); err != nil {
 			return err
 		}
-		x.Cancel(oid)
+		x.CancelWithReason(oid, reason)
 		return nil
 	}
 }
