@@ -77,7 +77,7 @@ func Start() (*World, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo: generating a signing key: %w", err)
 	}
-	w := &World{KeyID: "demo-key-0b7e", Key: key, APIKey: "demo-api-key"}
+	w := &World{KeyID: "demo-key-0b7e", Key: key, APIKey: "demo-api-key"} //nolint:gosec // G101: made-up credentials for the in-process fakes
 	now := w.now
 	w.Exchange = kalshitest.New(kalshitest.Options{Now: now})
 	w.Exchange.AddKey(w.KeyID, &key.PublicKey)
