@@ -552,7 +552,7 @@ func describe(v []byte) string {
 			text = s
 		}
 	}
-	return k + " " + strconv.Quote(textsafe.Truncate(textsafe.Clean(text), 24))
+	return k + " " + textsafe.Quote(text, 24)
 }
 
 func cleanErr(err error) string {

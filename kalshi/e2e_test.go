@@ -216,14 +216,17 @@ func TestE2EAutoSaltSignatureIsRejected(t *testing.T) {
 		}
 	}
 	resp := signByHand(t, e.x, "kid-rsa", e2eNow, pss(rsa.PSSSaltLengthAuto))
+	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(body), "authentication_error") {
 		t.Fatalf("auto-salt signature: %d %s; want 401 authentication_error", resp.StatusCode, body)
 	}
 	// The same request with a 32-byte salt passes, so the 401 above is the
 	// salt and nothing else.
-	if resp := signByHand(t, e.x, "kid-rsa", e2eNow, pss(rsa.PSSSaltLengthEqualsHash)); resp.StatusCode != http.StatusOK {
-		t.Fatalf("salt-32 signature by hand: %d", resp.StatusCode)
+	ok := signByHand(t, e.x, "kid-rsa", e2eNow, pss(rsa.PSSSaltLengthEqualsHash))
+	defer ok.Body.Close()
+	if ok.StatusCode != http.StatusOK {
+		t.Fatalf("salt-32 signature by hand: %d", ok.StatusCode)
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"ordermon/internal/textsafe"
 )
 
 // Operation names, as Kalshi's OpenAPI spec calls them. They key Cost and
@@ -48,25 +50,16 @@ func (c *Client) GetOrder(ctx context.Context, orderID string) (Order, error) {
 		return Order{}, err
 	}
 	ep := endpoint{op: OpGetOrder, path: "/portfolio/orders/" + url.PathEscape(orderID)}
-	var reply struct {
-		Order *Order `json:"order"`
-	}
-	err := c.do(ctx, ep, func(b []byte) error {
-		if err := unmarshal(b, &reply); err != nil {
-			return err
+	return getOne(ctx, c, ep, "order", func(b []byte) (*Order, error) {
+		var reply struct {
+			Order *Order `json:"order"`
 		}
-		if reply.Order == nil {
-			return &DecodeError{Object: "reply", Field: "order", Problem: "missing"}
+		err := unmarshal(b, &reply)
+		if o := reply.Order; err == nil && o != nil && o.OrderID != orderID {
+			err = &DecodeError{Object: "order", Field: "order_id", Problem: "reply is for order " + textsafe.Quote(o.OrderID, 40) + ", not the one asked for"}
 		}
-		if reply.Order.OrderID != orderID {
-			return &DecodeError{Object: "order", Field: "order_id", Problem: "reply is for order " + quoteID(reply.Order.OrderID) + ", not the one asked for"}
-		}
-		return nil
+		return reply.Order, err
 	})
-	if err != nil {
-		return Order{}, err
-	}
-	return *reply.Order, nil
 }
 
 // GetQueuePosition reads the number of contracts ahead of a resting order
@@ -101,22 +94,36 @@ func (c *Client) GetMarket(ctx context.Context, ticker string) (Market, error) {
 		return Market{}, err
 	}
 	ep := endpoint{op: OpGetMarket, path: "/markets/" + url.PathEscape(ticker)}
-	var reply struct {
-		Market *Market `json:"market"`
-	}
+	return getOne(ctx, c, ep, "market", func(b []byte) (*Market, error) {
+		var reply struct {
+			Market *Market `json:"market"`
+		}
+		err := unmarshal(b, &reply)
+		return reply.Market, err
+	})
+}
+
+// getOne reads the one object ep answers with, under field in the reply
+// ({"order": {...}}): pick decodes the reply and returns the object, nil
+// when the reply lacks it, which is an error of its own.
+func getOne[T any](ctx context.Context, c *Client, ep endpoint, field string, pick func([]byte) (*T, error)) (T, error) {
+	var got *T
 	err := c.do(ctx, ep, func(b []byte) error {
-		if err := unmarshal(b, &reply); err != nil {
+		v, err := pick(b)
+		if err != nil {
 			return err
 		}
-		if reply.Market == nil {
-			return &DecodeError{Object: "reply", Field: "market", Problem: "missing"}
+		if v == nil {
+			return &DecodeError{Object: "reply", Field: field, Problem: "missing"}
 		}
+		got = v
 		return nil
 	})
 	if err != nil {
-		return Market{}, err
+		var zero T
+		return zero, err
 	}
-	return *reply.Market, nil
+	return *got, nil
 }
 
 // GetMarkets reads several markets in one request (GET
@@ -173,7 +180,7 @@ func (c *Client) GetFills(ctx context.Context, orderID string) ([]Fill, error) {
 			}
 			for i, f := range fills {
 				if f.OrderID != "" && f.OrderID != orderID {
-					return &DecodeError{Object: "fills[" + strconv.Itoa(i) + "]", Field: "order_id", Problem: "fill of order " + quoteID(f.OrderID) + ", not the one asked for"}
+					return &DecodeError{Object: "fills[" + strconv.Itoa(i) + "]", Field: "order_id", Problem: "fill of order " + textsafe.Quote(f.OrderID, 40) + ", not the one asked for"}
 				}
 			}
 			return nil
@@ -186,7 +193,7 @@ func (c *Client) GetFills(ctx context.Context, orderID string) ([]Fill, error) {
 			return all, nil
 		}
 		if seen[next] {
-			return all, fmt.Errorf("kalshi: GET fills of %s: the server repeated a page cursor", quoteID(orderID))
+			return all, fmt.Errorf("kalshi: GET fills of %s: the server repeated a page cursor", textsafe.Quote(orderID, 40))
 		}
 		if err := checkCursor(next); err != nil {
 			return all, err
@@ -194,7 +201,7 @@ func (c *Client) GetFills(ctx context.Context, orderID string) ([]Fill, error) {
 		seen[next] = true
 		cursor = next
 	}
-	return all, fmt.Errorf("kalshi: GET fills of %s: more than %d pages; stopped reading", quoteID(orderID), MaxFillPages)
+	return all, fmt.Errorf("kalshi: GET fills of %s: more than %d pages; stopped reading", textsafe.Quote(orderID, 40), MaxFillPages)
 }
 
 // GetOrders reads one page of orders matching q (GET /portfolio/orders; 10
@@ -370,7 +377,7 @@ func checkTickerList(kind string, tickers []string) error {
 			return err
 		}
 		if strings.Contains(t, ",") {
-			return fmt.Errorf("kalshi: %w: %s %s contains ','", ErrInvalidID, kind, quoteID(t))
+			return fmt.Errorf("kalshi: %w: %s %s contains ','", ErrInvalidID, kind, textsafe.Quote(t, 40))
 		}
 	}
 	return nil

@@ -2,7 +2,6 @@ package kalshi
 
 import (
 	"fmt"
-	"strconv"
 	"unicode"
 	"unicode/utf8"
 
@@ -26,7 +25,7 @@ const MaxIDLen = 128
 // The value is still path-escaped when used.
 func ValidateID(kind, id string) error {
 	bad := func(why string) error {
-		return fmt.Errorf("kalshi: %w: %s %s %s", ErrInvalidID, kind, quoteID(id), why)
+		return fmt.Errorf("kalshi: %w: %s %s %s", ErrInvalidID, kind, textsafe.Quote(id, 40), why)
 	}
 	switch {
 	case id == "":
@@ -49,13 +48,4 @@ func ValidateID(kind, id string) error {
 		}
 	}
 	return nil
-}
-
-// quoteID renders an untrusted identifier for an error: cut short, then
-// Go-quoted so control and invisible characters show as escapes.
-func quoteID(id string) string {
-	if len(id) > 4*40 {
-		id = id[:4*40]
-	}
-	return strconv.Quote(textsafe.Truncate(id, 40))
 }

@@ -122,16 +122,9 @@ func checkBaseURL(raw string) (string, error) {
 	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), nil
 }
 
-// headerSafe reports whether s is visible ASCII, so it can be a header
-// value and cannot split or inject headers.
-func headerSafe(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] >= 0x7f {
-			return false
-		}
-	}
-	return true
-}
+// headerSafe reports whether s is empty or visible ASCII, so it can be a
+// header value and cannot split or inject headers: CheckToken's rule.
+func headerSafe(s string) bool { return s == "" || CheckToken(s) == "" }
 
 // ValidateIntentID checks that id can name an intent in one URL path
 // segment: non-empty, at most MaxIntentIDBytes of valid UTF-8, without
@@ -143,7 +136,7 @@ func ValidateIntentID(id string) error { return validateSegment(ErrInvalidIntent
 // its error wraps invalid, which names the kind.
 func validateSegment(invalid error, id string) error {
 	bad := func(why string) error {
-		return fmt.Errorf("pipeline: %w %q: %s", invalid, textsafe.Truncate(textsafe.Clean(id), 40), why)
+		return fmt.Errorf("pipeline: %w %s: %s", invalid, textsafe.Quote(id, 40), why)
 	}
 	switch {
 	case id == "":

@@ -101,11 +101,34 @@ func (d *intentDecoder) root(body []byte) (jsonObject, error) {
 func (d *intentDecoder) intent(o jsonObject) (Intent, error) {
 	var in Intent
 	var err error
+	// set keeps the first field error; the rest of the fields are still
+	// read, so a bad one never hides behind a missing one.
 	set := func(e error) {
 		if err == nil {
 			err = e
 		}
 	}
+	intentFields(o, &in, set)
+	txHash, e := o.str("transactionHash")
+	set(e)
+	chainTop, e := o.integer("chainId")
+	set(e)
+	hasMeta, chainMeta := intentMetadata(o, &in, set)
+	if in.TxHash == "" {
+		in.TxHash = txHash
+	}
+	current, legacyAct, chainAct := intentAction(o, &in, set)
+	in.ChainID = firstNonZero(chainTop, chainMeta, chainAct)
+	if err != nil {
+		return Intent{}, err
+	}
+	in.Shape = intentShape(o, in.Status, current, hasMeta || legacyAct)
+	return in, nil
+}
+
+// intentFields reads the top-level fields both API shapes share: the IDs,
+// the status and the stage timestamps.
+func intentFields(o jsonObject, in *Intent, set func(error)) {
 	var e error
 	in.ID, e = o.idText("id")
 	set(e)
@@ -132,55 +155,59 @@ func (d *intentDecoder) intent(o jsonObject) (Intent, error) {
 		*f.dst, e = o.timestamp(f.key)
 		set(e)
 	}
-	txHash, e := o.str("transactionHash")
-	set(e)
-	chainTop, e := o.integer("chainId")
-	set(e)
+}
 
-	meta, hasMeta, e := o.object("metadata")
+// intentMetadata reads the older API's metadata object, where the Kalshi
+// order and the on-chain transaction are named; has reports that it was
+// there, chain is metadata.chainId.
+func intentMetadata(o jsonObject, in *Intent, set func(error)) (has bool, chain int64) {
+	meta, has, e := o.object("metadata")
 	set(e)
-	var chainMeta int64
-	if hasMeta {
-		in.KalshiOrderID, e = meta.idText("kalshiOrderId")
-		set(e)
-		in.KalshiOrderStatus, e = meta.str("kalshiOrderStatus")
-		set(e)
-		fc, ok, e := meta.count("kalshiFillCount")
-		set(e)
-		if ok {
-			in.KalshiFillCount = &fc
-		}
-		in.TxHash, e = meta.str("txHash")
-		set(e)
-		chainMeta, e = meta.integer("chainId")
-		set(e)
+	if !has {
+		return false, 0
 	}
-	if in.TxHash == "" {
-		in.TxHash = txHash
-	}
-
-	act, hasAct, e := o.object("action")
+	in.KalshiOrderID, e = meta.idText("kalshiOrderId")
 	set(e)
-	var chainAct int64
-	current, legacyAct := false, false
-	if hasAct {
-		current, chainAct, e = decodeAction(act, &in)
-		set(e)
-		legacyAct = !current && act.hasAny([]string{"type", "data", "marketId", "quantity", "price", "quoteAmount"})
+	in.KalshiOrderStatus, e = meta.str("kalshiOrderStatus")
+	set(e)
+	fc, ok, e := meta.count("kalshiFillCount")
+	set(e)
+	if ok {
+		in.KalshiFillCount = &fc
 	}
-	in.ChainID = firstNonZero(chainTop, chainMeta, chainAct)
-	if err != nil {
-		return Intent{}, err
-	}
+	in.TxHash, e = meta.str("txHash")
+	set(e)
+	chain, e = meta.integer("chainId")
+	set(e)
+	return true, chain
+}
 
+// intentAction reads the action object in either shape: current reports
+// the newer one, legacy an action with the older one's fields, chain is
+// action.chainId.
+func intentAction(o jsonObject, in *Intent, set func(error)) (current, legacy bool, chain int64) {
+	act, has, e := o.object("action")
+	set(e)
+	if !has {
+		return false, false, 0
+	}
+	current, chain, e = decodeAction(act, in)
+	set(e)
+	legacy = !current && act.hasAny([]string{"type", "data", "marketId", "quantity", "price", "quoteAmount"})
+	return current, legacy, chain
+}
+
+// intentShape says which API shape a reply was in, from the fields only
+// one of them has; ShapeUnknown when nothing tells.
+func intentShape(o jsonObject, st Status, currentAction, legacyParts bool) Shape {
 	switch {
-	case current || o.has("clientId") || o.has("transactionHash") || in.Status == StatusExecuting:
-		in.Shape = ShapeCurrent
-	case hasMeta || legacyAct || o.hasAny([]string{"balanceValidatedAt", "orderPlacedAt", "orderFilledAt", "txnFilledAt"}) ||
-		in.Status == StatusPlaced || in.Status == StatusFilled || in.Status == StatusTxnFilled:
-		in.Shape = ShapeLegacy
+	case currentAction || o.has("clientId") || o.has("transactionHash") || st == StatusExecuting:
+		return ShapeCurrent
+	case legacyParts || o.hasAny([]string{"balanceValidatedAt", "orderPlacedAt", "orderFilledAt", "txnFilledAt"}) ||
+		st == StatusPlaced || st == StatusFilled || st == StatusTxnFilled:
+		return ShapeLegacy
 	}
-	return in, nil
+	return ShapeUnknown
 }
 
 // decodeAction reads either action shape into in. current reports the
@@ -197,31 +224,43 @@ func decodeAction(act jsonObject, in *Intent) (current bool, chain int64, err er
 	order, isCurrent, e := act.object("order")
 	set(e)
 	if isCurrent {
-		// Newer: action{orderType:"MarketOrder", order{...}}.
-		in.ActionType, e = act.str("orderType")
+		decodeCurrentAction(act, order, in, set)
+	} else {
+		decodeLegacyAction(act, in, set)
+	}
+	return isCurrent, chain, err
+}
+
+// decodeCurrentAction reads the newer action:
+// action{orderType:"MarketOrder", order{...}}.
+func decodeCurrentAction(act, order jsonObject, in *Intent, set func(error)) {
+	var e error
+	in.ActionType, e = act.str("orderType")
+	set(e)
+	in.OrderType, e = order.str("orderType")
+	set(e)
+	if base, ok, e := order.object("baseToken"); e != nil {
 		set(e)
-		in.OrderType, e = order.str("orderType")
-		set(e)
-		if base, ok, e := order.object("baseToken"); e != nil {
+	} else if ok {
+		if data, ok, e := base.object("data"); e != nil {
 			set(e)
 		} else if ok {
-			if data, ok, e := base.object("data"); e != nil {
-				set(e)
-			} else if ok {
-				in.MarketID, e = data.str("marketId")
-				set(e)
-				in.Side, e = data.str("side")
-				set(e)
-			}
+			in.MarketID, e = data.str("marketId")
+			set(e)
+			in.Side, e = data.str("side")
+			set(e)
 		}
-		in.Quantity, _, e = order.count("baseQuantity")
-		set(e)
-		in.QuoteAmount, _, e = order.count("maxQuoteQuantityIn")
-		set(e)
-		return true, chain, err
 	}
-	// Older: action{type, marketId, ...} or the create-order form
-	// action{type, data{marketId, ...}}.
+	in.Quantity, _, e = order.count("baseQuantity")
+	set(e)
+	in.QuoteAmount, _, e = order.count("maxQuoteQuantityIn")
+	set(e)
+}
+
+// decodeLegacyAction reads the older action: action{type, marketId, ...}
+// or the create-order form action{type, data{marketId, ...}}.
+func decodeLegacyAction(act jsonObject, in *Intent, set func(error)) {
+	var e error
 	in.ActionType, e = act.str("type")
 	set(e)
 	if in.ActionType == "" {
@@ -246,7 +285,6 @@ func decodeAction(act jsonObject, in *Intent) (current bool, chain int64, err er
 	set(e)
 	in.QuoteAmount, _, e = fields.count("quoteAmount")
 	set(e)
-	return false, chain, err
 }
 
 func firstNonZero(vs ...int64) int64 {

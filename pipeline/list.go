@@ -86,8 +86,8 @@ func validateWallet(w string) error {
 	case len(w) > MaxWalletBytes:
 		return fmt.Errorf("pipeline: the wallet address is longer than %d bytes", MaxWalletBytes)
 	case !headerSafe(w):
-		return fmt.Errorf("pipeline: the wallet address %q contains spaces or characters other than visible ASCII",
-			textsafe.Truncate(textsafe.Clean(w), 48))
+		return fmt.Errorf("pipeline: the wallet address %s contains spaces or characters other than visible ASCII",
+			textsafe.Quote(w, 48))
 	}
 	return nil
 }

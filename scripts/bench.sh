@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench.sh runs ordermon's benchmarks and its load tests and prints the
-# figures the README's Performance section quotes.
+# figures docs/performance.md quotes.
 #
 #   scripts/bench.sh              benchmarks, then the 500-order load test
 #                                 for ORDERMON_LOAD (default 60s) and the

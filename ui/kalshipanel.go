@@ -32,10 +32,10 @@ func (m *Model) kalshiSection(b *lineBuilder, s *engine.Snapshot) {
 	}
 	status := s.KalshiStatusReason()
 	var statusStyled string
-	switch {
-	case o.Status == kalshi.StatusExecuted:
+	switch o.Status {
+	case kalshi.StatusExecuted:
 		statusStyled = st.Good.Render(GlyphReached + " " + status)
-	case o.Status == kalshi.StatusCanceled:
+	case kalshi.StatusCanceled:
 		statusStyled = st.Bad.Render(GlyphFailed + " " + status)
 	default:
 		statusStyled = st.Accent.Render(GlyphCurrent + " " + status)

@@ -58,7 +58,8 @@ func TestPlainWatchPrintsDiagnosisAsItHappens(t *testing.T) {
 			cleared = i
 		}
 	}
-	if !(stuck >= 0 && stuck < cleared && cleared < len(lines)-1) || lines[len(lines)-1] != "1 order: 1 completed" {
+	inOrder := stuck >= 0 && stuck < cleared && cleared < len(lines)-1
+	if !inOrder || lines[len(lines)-1] != "1 order: 1 completed" {
 		t.Errorf("want the diagnosis line, then its clearing, then the summary:\n%s", r.stdout)
 	}
 	line := regexp.MustCompile(`^\d\d:\d\d:\d\d UTC  intent:701  ✗ stuck_validated: funds locked but no Kalshi order for \d+s \(threshold 1s\): validated \d\d:\d\d:\d\d UTC`)

@@ -88,7 +88,15 @@ func TestExitCodesForOutcomes(t *testing.T) {
 // closedPort returns a loopback address nothing listens on.
 func closedPort(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	// 127.0.0.2, not 127.0.0.1: the fakes of the tests running in parallel
+	// listen on 127.0.0.1, and one of them could be given this port once it
+	// is closed, answering where nothing should (a flake seen in CI). Where
+	// 127.0.0.2 cannot be bound (not every system routes all of 127/8),
+	// fall back to 127.0.0.1.
+	l, err := net.Listen("tcp", "127.0.0.2:0")
+	if err != nil {
+		l, err = net.Listen("tcp", "127.0.0.1:0")
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

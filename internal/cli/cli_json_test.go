@@ -10,7 +10,7 @@ import (
 	"ordermon/kalshi/kalshitest"
 )
 
-// The keys the README promises in every JSON line and nested object.
+// The keys docs/json.md promises in every JSON line and nested object.
 var (
 	orderKeys  = []string{"id", "observed_at", "stage", "outcome", "intent", "kalshi", "market", "diagnosis", "errors"}
 	intentKeys = []string{"id", "status", "is_complete", "termination_reason", "created_at", "balance_validated_at",

@@ -10,6 +10,7 @@ import (
 
 	"ordermon/internal/engine"
 	"ordermon/internal/httpsafe"
+	"ordermon/internal/textsafe"
 	"ordermon/kalshi"
 	"ordermon/pipeline"
 )
@@ -170,7 +171,7 @@ func positive(d time.Duration) error {
 // checkEnv checks a Kalshi environment name, of the file or --env.
 func checkEnv(env string) (string, error) {
 	if env != "prod" && env != "demo" {
-		return "", fmt.Errorf("unknown environment %s; use prod or demo", quote(env))
+		return "", fmt.Errorf("unknown environment %s; use prod or demo", textsafe.Quote(env, 64))
 	}
 	return env, nil
 }
@@ -180,7 +181,7 @@ func checkTier(tier string) (string, error) {
 	norm := strings.ToLower(strings.TrimSpace(tier))
 	if _, err := kalshi.TierBudget(norm); err != nil && norm != "" {
 		return "", fmt.Errorf("unknown tier %s; use one of %s, or leave it empty to use the budget Kalshi reports",
-			quote(tier), strings.Join(kalshi.Tiers(), ", "))
+			textsafe.Quote(tier, 64), strings.Join(kalshi.Tiers(), ", "))
 	}
 	return norm, nil
 }
@@ -199,7 +200,7 @@ func loadLocation(name string) (*time.Location, error) {
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return nil, fmt.Errorf("unknown time zone %s; %s", quote(name), accepted)
+		return nil, fmt.Errorf("unknown time zone %s; %s", textsafe.Quote(name, 64), accepted)
 	}
 	return loc, nil
 }
@@ -252,7 +253,7 @@ func checkWallet(addr string) (string, error) {
 	a := strings.TrimSpace(addr)
 	hex := strings.TrimPrefix(strings.TrimPrefix(a, "0x"), "0X")
 	if a != "" && (len(a) != 42 || len(hex) != 40 || strings.Trim(hex, "0123456789abcdefABCDEF") != "") {
-		return "", fmt.Errorf("%s is not a wallet address; want 0x and 40 hex digits", quote(addr))
+		return "", fmt.Errorf("%s is not a wallet address; want 0x and 40 hex digits", textsafe.Quote(addr, 64))
 	}
 	return a, nil
 }

@@ -75,9 +75,9 @@ func ParseDuration(s string) (time.Duration, error) {
 	case s == "":
 		return 0, errors.New("empty duration: " + how)
 	case err != nil:
-		return 0, fmt.Errorf("invalid duration %s: %s", quote(s), how)
+		return 0, fmt.Errorf("invalid duration %s: %s", textsafe.Quote(s, 64), how)
 	case d < 0:
-		return 0, fmt.Errorf("negative duration %s", quote(s))
+		return 0, fmt.Errorf("negative duration %s", textsafe.Quote(s, 64))
 	}
 	return d, nil
 }
@@ -112,12 +112,6 @@ func (s Secret) Format(f fmt.State, verb rune) {
 // MarshalText hides the secret from encoders (JSON, TOML) and so from
 // slog's handlers, which use them.
 func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
-
-// quote makes untrusted text from a file, the environment or the command
-// line safe and short enough to quote in an error message.
-func quote(s string) string {
-	return strconv.Quote(textsafe.Truncate(textsafe.Clean(s[:min(len(s), 512)]), 64))
-}
 
 // cleanMsg makes text from a parser or the file safe and short.
 func cleanMsg(s string) string {

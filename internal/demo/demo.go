@@ -73,11 +73,28 @@ var orders = []demoOrder{
 // state the demo shows first. The fakes' clocks follow real time, so the
 // stage ages on screen are true.
 func Start() (*World, error) {
+	w, err := startFakes()
+	if err != nil {
+		return nil, err
+	}
+	w.putMarkets()
+	w.playStoriesUnderWay()
+	w.startKalshiOnly()
+	w.startCleanCompletion()
+	for _, id := range []string{"1001", "1002", "1003", "1004", "1005"} {
+		w.Targets = append(w.Targets, engine.Target{Kind: engine.KindIntent, ID: id})
+	}
+	w.Targets = append(w.Targets, engine.Target{Kind: engine.KindKalshi, ID: kalshiOnlyOrder})
+	return w, nil
+}
+
+// startFakes starts both fakes on loopback with the demo's credentials.
+func startFakes() (*World, error) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return nil, fmt.Errorf("demo: generating a signing key: %w", err)
 	}
-	w := &World{KeyID: "demo-key-0b7e", Key: key, APIKey: "demo-api-key"}
+	w := &World{KeyID: "demo-key-0b7e", Key: key, APIKey: "demo-api-key"} //nolint:gosec // G101: made-up credentials for the in-process fakes
 	now := w.now
 	w.Exchange = kalshitest.New(kalshitest.Options{Now: now})
 	w.Exchange.AddKey(w.KeyID, &key.PublicKey)
@@ -85,7 +102,11 @@ func Start() (*World, error) {
 	w.Service = pipelinetest.New(pipelinetest.Options{Token: w.Token, APIKey: w.APIKey, Now: now, Exchange: w.Exchange})
 	w.KalshiBaseURL = w.Exchange.BaseURL()
 	w.PipelineURL = w.Service.URL
+	return w, nil
+}
 
+// putMarkets lists every demo market on the exchange.
+func (w *World) putMarkets() {
 	for _, o := range orders {
 		w.Exchange.PutMarket(kalshitest.MarketState{
 			Ticker: o.ticker, EventTicker: o.event, Title: o.title, YesSubTitle: o.yesSub,
@@ -100,10 +121,12 @@ func Start() (*World, error) {
 		YesBid: fixed.MustParse("0.29"), YesAsk: fixed.MustParse("0.33"), LastPrice: fixed.MustParse("0.31"),
 		CloseTime: time.Now().Add(6 * time.Hour).Truncate(time.Hour),
 	})
+}
 
-	// The stories that are already under way when the demo opens are
-	// played with the fakes' clock running behind, a minute or so per
-	// step, so their stage times and ages are realistic.
+// playStoriesUnderWay plays the stories that are already under way when
+// the demo opens with the fakes' clock running behind, a minute or so per
+// step, so their stage times and ages are realistic.
+func (w *World) playStoriesUnderWay() {
 	s := w.Service
 	w.setOffset(9 * time.Minute)
 	for _, o := range orders {
@@ -119,8 +142,11 @@ func Start() (*World, error) {
 		w.setOffset(back)
 		s.Advance()
 	}
+}
 
-	// The Kalshi-only order rests with a few fills and keeps filling.
+// startKalshiOnly puts the Kalshi-only order: it rests with a few fills and
+// keeps filling as it moves up the queue.
+func (w *World) startKalshiOnly() {
 	w.setOffset(4 * time.Minute)
 	w.Exchange.PutOrder(kalshitest.OrderState{
 		OrderID: kalshiOnlyOrder, UserID: "demo-user", ClientOrderID: "desk-eth-0042",
@@ -143,17 +169,15 @@ func Start() (*World, error) {
 		}
 	}
 	w.Exchange.Script(kalshiOnlyOrder, steps...)
+}
 
-	// The clean completion starts now and moves a step at a time.
+// startCleanCompletion starts the clean completion now; it moves a step at
+// a time.
+func (w *World) startCleanCompletion() {
+	s := w.Service
 	s.Update("1001", func(st *pipelinetest.IntentState) { st.CreatedAt = w.now() })
 	s.Script("1001", pipelinetest.CleanCompletion(orders[0].kalshiID, orders[0].ticker)...)
 	s.Advance()
-
-	for _, id := range []string{"1001", "1002", "1003", "1004", "1005"} {
-		w.Targets = append(w.Targets, engine.Target{Kind: engine.KindIntent, ID: id})
-	}
-	w.Targets = append(w.Targets, engine.Target{Kind: engine.KindKalshi, ID: kalshiOnlyOrder})
-	return w, nil
 }
 
 // Advance moves every scripted story one step and reports how many steps

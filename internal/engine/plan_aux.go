@@ -218,7 +218,7 @@ func tickerErr(t string) error {
 		return err
 	}
 	if strings.Contains(t, ",") {
-		return fmt.Errorf("kalshi: %w: market ticker %q contains ','", kalshi.ErrInvalidID, textsafe.Truncate(textsafe.Clean(t), 40))
+		return fmt.Errorf("kalshi: %w: market ticker %s contains ','", kalshi.ErrInvalidID, textsafe.Quote(t, 40))
 	}
 	return nil
 }

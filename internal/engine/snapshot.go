@@ -260,7 +260,8 @@ func (s Snapshot) KalshiEndedFirst() kalshi.OrderStatus {
 		return ""
 	}
 	st, known := pipeline.StageOf(in.Status)
-	if !known || !(st == pipeline.StagePlaced || (st == pipeline.StageValidated && in.KalshiOrderID != "")) {
+	placed := st == pipeline.StagePlaced || (st == pipeline.StageValidated && in.KalshiOrderID != "")
+	if !known || !placed {
 		return ""
 	}
 	return o.Status

@@ -3,7 +3,6 @@ package engine
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -48,7 +47,7 @@ func ParseTarget(arg string) (Target, error) {
 			kind, id = KindClient, rest
 		default:
 			return Target{}, targetError(arg, fmt.Sprintf("unknown prefix %s: use intent:<id>, kalshi:<id>, client:<clientId>, or a bare ID",
-				quoteInput(prefix)))
+				textsafe.Quote(prefix, 48)))
 		}
 	} else if strings.HasPrefix(arg, "-") {
 		return Target{}, targetError(arg, "a bare ID cannot start with '-' (a mistyped flag?); write intent:<id> or kalshi:<id> for an ID that really does")
@@ -97,13 +96,5 @@ func badIDRule(id string) string {
 
 // targetError builds the error for arg breaking rule.
 func targetError(arg, rule string) error {
-	return fmt.Errorf("%w %s: %s", ErrInvalidTarget, quoteInput(arg), rule)
-}
-
-// quoteInput makes untrusted input printable: escape sequences and controls
-// removed, cut to a length that fits an error line, and quoted so that
-// leading or trailing spaces and odd characters are visible.
-func quoteInput(s string) string {
-	// Cut first so cleaning a huge argument stays cheap.
-	return strconv.Quote(textsafe.Truncate(textsafe.Clean(strings.ToValidUTF8(s[:min(len(s), 1024)], "\uFFFD")), 48))
+	return fmt.Errorf("%w %s: %s", ErrInvalidTarget, textsafe.Quote(arg, 48), rule)
 }

@@ -13,7 +13,7 @@ type Recorder[R any] struct {
 	mu       sync.Mutex
 	reqs     []R
 	inflight int
-	changed  chan struct{} // closed and replaced on every change
+	changed  Signal // broadcast on every change
 }
 
 // Begin counts a request as in flight from the moment it is read.
@@ -21,7 +21,7 @@ func (r *Recorder[R]) Begin() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.inflight++
-	r.broadcastLocked()
+	r.changed.Broadcast()
 }
 
 // End records a request whose reply was written or abandoned; it is no
@@ -32,7 +32,7 @@ func (r *Recorder[R]) End(rec R) {
 	defer r.mu.Unlock()
 	r.inflight--
 	r.reqs = append(r.reqs, rec)
-	r.broadcastLocked()
+	r.changed.Broadcast()
 }
 
 // Record records a request that was never counted in flight, such as a
@@ -41,14 +41,7 @@ func (r *Recorder[R]) Record(rec R) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.reqs = append(r.reqs, rec)
-	r.broadcastLocked()
-}
-
-func (r *Recorder[R]) broadcastLocked() {
-	if r.changed != nil {
-		close(r.changed)
-	}
-	r.changed = make(chan struct{})
+	r.changed.Broadcast()
 }
 
 // Requests returns every request recorded so far, oldest first. A request
@@ -71,33 +64,11 @@ func (r *Recorder[R]) InFlight() int {
 // WaitRequests blocks until at least n requests have been recorded or ctx
 // ends.
 func (r *Recorder[R]) WaitRequests(ctx context.Context, n int) error {
-	return r.waitFor(ctx, func() bool { return len(r.reqs) >= n })
+	return r.changed.Wait(ctx, &r.mu, func() bool { return len(r.reqs) >= n })
 }
 
 // WaitInFlight blocks until at least n requests are being served at once
 // or ctx ends, so a test can act while a request is held.
 func (r *Recorder[R]) WaitInFlight(ctx context.Context, n int) error {
-	return r.waitFor(ctx, func() bool { return r.inflight >= n })
-}
-
-// waitFor blocks until cond, evaluated with r.mu held, is true or ctx
-// ends.
-func (r *Recorder[R]) waitFor(ctx context.Context, cond func() bool) error {
-	for {
-		r.mu.Lock()
-		ok := cond()
-		if r.changed == nil {
-			r.changed = make(chan struct{})
-		}
-		changed := r.changed
-		r.mu.Unlock()
-		if ok {
-			return nil
-		}
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
+	return r.changed.Wait(ctx, &r.mu, func() bool { return r.inflight >= n })
 }

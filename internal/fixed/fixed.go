@@ -231,24 +231,21 @@ func (d Decimal) WithPlaces(n int) Decimal {
 // more, if arithmetic produced more significant digits).
 func (d Decimal) String() string {
 	p := d.WithPlaces(int(d.places)).places
+	// Divide before negating: -math.MinInt64 overflows, but neither its
+	// quotient nor its remainder by scale does.
+	whole, frac := d.micros/scale, d.micros%scale
 	neg := d.micros < 0
-	u := uint64(d.micros)
 	if neg {
-		u = uint64(-d.micros)
-		if d.micros == math.MinInt64 {
-			u = uint64(math.MaxInt64) + 1
-		}
+		whole, frac = -whole, -frac
 	}
-	whole := u / scale
-	frac := u % scale
 	var b strings.Builder
 	if neg {
 		b.WriteByte('-')
 	}
-	b.WriteString(strconv.FormatUint(whole, 10))
+	b.WriteString(strconv.FormatInt(whole, 10))
 	if p > 0 {
 		b.WriteByte('.')
-		fs := strconv.FormatUint(frac+scale, 10)[1:] // six digits, zero padded
+		fs := strconv.FormatInt(frac+scale, 10)[1:] // six digits, zero padded
 		b.WriteString(fs[:p])
 	}
 	return b.String()

@@ -131,3 +131,23 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestStringAtTheEdges: String negates the magnitude after dividing, so the
+// most negative value, which has no positive twin, still prints exactly.
+func TestStringAtTheEdges(t *testing.T) {
+	cases := []struct {
+		micros int64
+		places int
+		want   string
+	}{
+		{math.MinInt64, 6, "-9223372036854.775808"},
+		{math.MaxInt64, 6, "9223372036854.775807"},
+		{-1, 6, "-0.000001"},
+		{-500_000, 2, "-0.50"},
+	}
+	for _, c := range cases {
+		if got := FromMicros(c.micros, c.places).String(); got != c.want {
+			t.Errorf("FromMicros(%d, %d).String() = %q, want %q", c.micros, c.places, got, c.want)
+		}
+	}
+}

@@ -118,27 +118,27 @@ func TestRetryAfter(t *testing.T) {
 }
 
 func TestReadBody(t *testing.T) {
-	resp := func(status int, body string, length int64) *http.Response {
-		return &http.Response{StatusCode: status, Body: io.NopCloser(strings.NewReader(body)), ContentLength: length}
-	}
 	big := strings.Repeat("x", MaxErrorBodyBytes+10)
 	cases := []struct {
 		name      string
-		resp      *http.Response
+		status    int
+		body      string
+		length    int64 // the declared Content-Length; -1 when unknown
 		limit     int64
 		wantLen   int
 		truncated bool
 	}{
-		{"fits", resp(200, "hello", -1), 5, 5, false},
-		{"one over", resp(200, "hello!", -1), 5, 5, true},
-		{"declared over", resp(200, "hello", 6), 5, 0, true},
-		{"error body under the error cap", resp(503, "down", -1), 1 << 20, 4, false},
-		{"error body cut at the error cap", resp(502, big, -1), 1 << 20, MaxErrorBodyBytes, true},
-		{"error body over a declared length is still read", resp(500, "oops", 1<<30), 2, 2, true},
+		{"fits", 200, "hello", -1, 5, 5, false},
+		{"one over", 200, "hello!", -1, 5, 5, true},
+		{"declared over", 200, "hello", 6, 5, 0, true},
+		{"error body under the error cap", 503, "down", -1, 1 << 20, 4, false},
+		{"error body cut at the error cap", 502, big, -1, 1 << 20, MaxErrorBodyBytes, true},
+		{"error body over a declared length is still read", 500, "oops", 1 << 30, 2, 2, true},
 	}
 	for _, c := range cases {
-		body, truncated, err := ReadBody(c.resp, c.limit)
-		c.resp.Body.Close()
+		resp := &http.Response{StatusCode: c.status, Body: io.NopCloser(strings.NewReader(c.body)), ContentLength: c.length}
+		body, truncated, err := ReadBody(resp, c.limit)
+		resp.Body.Close()
 		if err != nil || len(body) != c.wantLen || truncated != c.truncated {
 			t.Errorf("%s: %d bytes, truncated %v, err %v; want %d bytes, truncated %v", c.name, len(body), truncated, err, c.wantLen, c.truncated)
 		}

@@ -7,6 +7,7 @@
 package textsafe
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -82,6 +83,22 @@ func Excerpt(body []byte, n int) string {
 	}
 	s = strings.Join(strings.Fields(Clean(s)), " ")
 	return Truncate(s, n)
+}
+
+// Quote makes untrusted text (an argument, a value from a file, an ID a
+// server sent) safe to quote in a message, the one way every package does
+// it: cut first to a few bytes a rune, so cleaning a huge input stays
+// cheap; escape sequences and controls removed (Clean); cut to n runes
+// with "…"; and Go-quoted, so leading or trailing spaces and odd
+// characters are visible.
+func Quote(s string, n int) string {
+	if max := 4*n + 64; len(s) > max {
+		for max > 0 && !utf8.RuneStart(s[max]) {
+			max--
+		}
+		s = s[:max]
+	}
+	return strconv.Quote(Truncate(Clean(s), n))
 }
 
 // Truncate cuts s to at most n runes, ending with "…" when it cut.

@@ -84,3 +84,31 @@ func TestCleanDropsWidthAmbiguousRunes(t *testing.T) {
 		}
 	}
 }
+
+// TestQuote: the one way an untrusted value is quoted in a message is
+// clean, short, quoted, and cheap on a huge input.
+func TestQuote(t *testing.T) {
+	cases := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"gold", 64, `"gold"`},
+		{" padded ", 64, `" padded "`},
+		{"intent:\x1b]0;evil\x07abc def", 48, `"intent:abc def"`},
+		{"a\u202eb\tc", 48, `"ab c"`},
+		{strings.Repeat("B", 5000), 48, `"` + strings.Repeat("B", 47) + `…"`},
+		// Cut before cleaning, on a rune boundary: no broken rune shows.
+		{strings.Repeat("é", 5000), 10, `"` + strings.Repeat("é", 9) + `…"`},
+		{"bad\xffbyte", 48, "\"bad\uFFFDbyte\""},
+	}
+	for _, c := range cases {
+		if got := Quote(c.in, c.n); got != c.want {
+			t.Errorf("Quote(%.40q, %d) = %s, want %s", c.in, c.n, got, c.want)
+		}
+	}
+	// An input of escape sequences alone is cut long before Clean reads it.
+	if got := Quote(strings.Repeat("\x1b[2J", 1<<20), 40); got != `""` {
+		t.Errorf("Quote of 4 MB of escapes = %s", got)
+	}
+}

@@ -175,7 +175,10 @@ func TestFaultDelayStopsWhenClientGivesUp(t *testing.T) {
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, f.x.BaseURL()+"/portfolio/orders/o1", nil)
 	f.sg.sign(t, req)
-	_, err := f.x.Client().Do(req)
+	resp, err := f.x.Client().Do(req)
+	if err == nil {
+		resp.Body.Close()
+	}
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want a client timeout", err)
 	}
@@ -286,7 +289,11 @@ func TestChaosTimeoutHoldsUntilClientGivesUp(t *testing.T) {
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, f.x.BaseURL()+"/portfolio/orders", nil)
 	f.sg.sign(t, req)
-	if _, err := f.x.Client().Do(req); !errors.Is(err, context.DeadlineExceeded) {
+	resp, err := f.x.Client().Do(req)
+	if err == nil {
+		resp.Body.Close()
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v", err)
 	}
 	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -3,6 +3,7 @@ package kalshitest
 import (
 	"encoding/base64"
 	"errors"
+	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
@@ -136,4 +137,44 @@ func inRange(unix int64, zero bool, lo, hi tsBound) bool {
 		return false
 	}
 	return (!lo.set || unix >= lo.v) && (!hi.set || unix <= hi.v)
+}
+
+// listQuery is what every paged listing reads from its query: the page
+// size, the creation-time bounds and the cursor.
+type listQuery struct {
+	limit  int
+	lo, hi tsBound
+	cursor string
+}
+
+// parseListQuery reads limit, min_ts, max_ts and cursor.
+func parseListQuery(q url.Values) (listQuery, error) {
+	limit, err := parseLimit(q)
+	if err != nil {
+		return listQuery{}, err
+	}
+	lo, hi, err := parseTsRange(q)
+	if err != nil {
+		return listQuery{}, err
+	}
+	return listQuery{limit: limit, lo: lo, hi: hi, cursor: q.Get("cursor")}, nil
+}
+
+// created reports whether an item created at t is within the query's
+// bounds.
+func (lq listQuery) created(t time.Time) bool { return inRange(t.Unix(), t.IsZero(), lq.lo, lq.hi) }
+
+// pageReply answers a listing: items newest first, the page after the
+// query's cursor, each encoded, as {name: [...], "cursor": next}.
+func pageReply[T any](items []T, key func(T) pageKey, lq listQuery, name string, encode func(T) any) reply {
+	sortNewestFirst(items, key)
+	pg, next, err := page(items, key, lq.limit, lq.cursor)
+	if err != nil {
+		return badRequest(err.Error())
+	}
+	out := make([]any, 0, len(pg))
+	for _, it := range pg {
+		out = append(out, encode(it))
+	}
+	return jsonReply(http.StatusOK, map[string]any{name: out, "cursor": next})
 }

@@ -135,11 +135,7 @@ func (x *Exchange) serveHistoricalOrders(r *http.Request, _ []string) reply {
 // the request's filters, a page at a time.
 func (x *Exchange) serveOrderList(r *http.Request, source func() map[string]*orderEntry) reply {
 	q := r.URL.Query()
-	limit, err := parseLimit(q)
-	if err != nil {
-		return badRequest(err.Error())
-	}
-	minTs, maxTs, err := parseTsRange(q)
+	lq, err := parseListQuery(q)
 	if err != nil {
 		return badRequest(err.Error())
 	}
@@ -163,21 +159,12 @@ func (x *Exchange) serveOrderList(r *http.Request, source func() map[string]*ord
 		case ticker != "" && e.Ticker != ticker,
 			status != "" && e.Status != status,
 			len(events) > 0 && !slices.Contains(events, x.eventOf(e.Ticker)),
-			!inRange(e.CreatedTime.Unix(), e.CreatedTime.IsZero(), minTs, maxTs):
+			!lq.created(e.CreatedTime):
 			continue
 		}
 		list = append(list, e)
 	}
-	sortNewestFirst(list, orderKey)
-	pg, next, err := page(list, orderKey, limit, q.Get("cursor"))
-	if err != nil {
-		return badRequest(err.Error())
-	}
-	orders := make([]any, 0, len(pg))
-	for _, e := range pg {
-		orders = append(orders, encodeOrder(e.OrderState, x.shape()))
-	}
-	return jsonReply(http.StatusOK, map[string]any{"orders": orders, "cursor": next})
+	return pageReply(list, orderKey, lq, "orders", func(e *orderEntry) any { return encodeOrder(e.OrderState, x.shape()) })
 }
 
 // serveQueuePositions answers GET /portfolio/orders/queue_positions for the
@@ -223,11 +210,7 @@ func (x *Exchange) serveQueuePositions(r *http.Request, _ []string) reply {
 // paging.
 func (x *Exchange) serveFills(r *http.Request, _ []string) reply {
 	q := r.URL.Query()
-	limit, err := parseLimit(q)
-	if err != nil {
-		return badRequest(err.Error())
-	}
-	minTs, maxTs, err := parseTsRange(q)
+	lq, err := parseListQuery(q)
 	if err != nil {
 		return badRequest(err.Error())
 	}
@@ -244,21 +227,12 @@ func (x *Exchange) serveFills(r *http.Request, _ []string) reply {
 		switch {
 		case orderID != "" && f.OrderID != orderID,
 			tickers != nil && !tickers[f.Ticker],
-			!inRange(f.CreatedTime.Unix(), f.CreatedTime.IsZero(), minTs, maxTs):
+			!lq.created(f.CreatedTime):
 			continue
 		}
 		list = append(list, f)
 	}
-	sortNewestFirst(list, fillKey)
-	pg, next, err := page(list, fillKey, limit, q.Get("cursor"))
-	if err != nil {
-		return badRequest(err.Error())
-	}
-	fills := make([]any, 0, len(pg))
-	for _, f := range pg {
-		fills = append(fills, encodeFill(f.FillState, x.shape()))
-	}
-	return jsonReply(http.StatusOK, map[string]any{"fills": fills, "cursor": next})
+	return pageReply(list, fillKey, lq, "fills", func(f *fillEntry) any { return encodeFill(f.FillState, x.shape()) })
 }
 
 // serveMarket answers GET /markets/{ticker} with {"market":{...}}.

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"ordermon/internal/fakeserver"
 )
 
 // WSPath is where the exchange serves its WebSocket, as Kalshi does.
@@ -36,7 +38,7 @@ type wsHub struct {
 	accepted int
 	pongs    int
 	commands int
-	sig      signal // wakes WaitWS after every change
+	sig      fakeserver.Signal // wakes WaitWS after every change
 }
 
 // wsConn is one client connection.
@@ -102,7 +104,7 @@ func (x *Exchange) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	x.ws.conns[conn] = true
 	x.ws.accepted++
-	x.ws.sig.broadcast()
+	x.ws.sig.Broadcast()
 	x.mu.Unlock()
 	x.runWS(conn)
 }
@@ -135,7 +137,7 @@ func (x *Exchange) runWS(conn *wsConn) {
 	wg.Wait()
 	x.mu.Lock()
 	delete(x.ws.conns, conn)
-	x.ws.sig.broadcast()
+	x.ws.sig.Broadcast()
 	x.mu.Unlock()
 }
 
@@ -178,7 +180,7 @@ func (x *Exchange) heartbeatWS(ctx context.Context, conn *wsConn) {
 		}
 		x.mu.Lock()
 		x.ws.pongs++
-		x.ws.sig.broadcast()
+		x.ws.sig.Broadcast()
 		x.mu.Unlock()
 	}
 }
@@ -303,5 +305,5 @@ func (x *Exchange) wsStatsLocked() WSStats {
 // WaitWS blocks until cond holds for the WebSocket side's state, or ctx
 // ends.
 func (x *Exchange) WaitWS(ctx context.Context, cond func(WSStats) bool) error {
-	return x.ws.sig.wait(ctx, &x.mu, func() bool { return cond(x.wsStatsLocked()) })
+	return x.ws.sig.Wait(ctx, &x.mu, func() bool { return cond(x.wsStatsLocked()) })
 }

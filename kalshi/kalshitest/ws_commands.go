@@ -66,7 +66,7 @@ func (x *Exchange) command(conn *wsConn, b []byte) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.ws.commands++
-	x.ws.sig.broadcast()
+	x.ws.sig.Broadcast()
 	var cmd wsCommand
 	if json.Unmarshal(b, &cmd) != nil {
 		x.sendLocked(conn, wsErrorFrame(0, 0, WSErrProcess, "Unable to process message"))
@@ -134,7 +134,7 @@ func (x *Exchange) subscribeLocked(conn *wsConn, id int64, p wsParams) {
 			x.snapshotLocked(conn, sid, markets)
 		}
 	}
-	x.ws.sig.broadcast()
+	x.ws.sig.Broadcast()
 }
 
 // updateLocked adds markets to, or deletes them from, one subscription,
@@ -184,7 +184,7 @@ func (x *Exchange) updateLocked(conn *wsConn, id int64, p wsParams) {
 	if s.channel == "ticker" && p.Action == "add_markets" && p.SendInitialSnapshot {
 		x.snapshotLocked(conn, sid, markets)
 	}
-	x.ws.sig.broadcast()
+	x.ws.sig.Broadcast()
 }
 
 // unsubscribeLocked ends subscriptions, answering unsubscribed for each.
@@ -202,7 +202,7 @@ func (x *Exchange) unsubscribeLocked(conn *wsConn, id int64, p wsParams) {
 		delete(conn.subs, sid)
 		x.sendLocked(conn, wsFrame(wsEnvelope{ID: id, SID: sid, Seq: s.seq + 1, Type: "unsubscribed"}))
 	}
-	x.ws.sig.broadcast()
+	x.ws.sig.Broadcast()
 }
 
 // wsErrorText is the message Kalshi sends with a code.

@@ -252,7 +252,7 @@ func (x *Exchange) PushError(channel string, code int, msg string) {
 			}
 		}
 	}
-	x.ws.sig.broadcast()
+	x.ws.sig.Broadcast()
 }
 
 // PushRaw sends b, as it is, to every connection: for messages of types

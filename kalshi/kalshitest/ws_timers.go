@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"ordermon/internal/fakeserver"
 )
 
 // Timers gives a hand-set Clock timers: After returns a channel that
@@ -18,7 +20,7 @@ type Timers struct {
 
 	mu      sync.Mutex
 	waiting []timer
-	sig     signal // wakes WaitPending whenever waiting changes
+	sig     fakeserver.Signal // wakes WaitPending whenever waiting changes
 }
 
 type timer struct {
@@ -43,7 +45,7 @@ func (t *Timers) After(d time.Duration) <-chan time.Time {
 	}
 	t.mu.Lock()
 	t.waiting = append(t.waiting, timer{at: now.Add(d), ch: ch})
-	t.sig.broadcast()
+	t.sig.Broadcast()
 	t.mu.Unlock()
 	return ch
 }
@@ -65,7 +67,7 @@ func (t *Timers) Advance(d time.Duration) {
 	}
 	clear(t.waiting[len(kept):])
 	t.waiting = kept
-	t.sig.broadcast()
+	t.sig.Broadcast()
 }
 
 // Pending returns the times of the timers that have not fired, in the
@@ -101,38 +103,5 @@ func (t *Timers) WaitTimer(ctx context.Context, at time.Time) error {
 // WaitPending blocks until cond holds for the pending timers, or ctx
 // ends.
 func (t *Timers) WaitPending(ctx context.Context, cond func([]time.Time) bool) error {
-	return t.sig.wait(ctx, &t.mu, func() bool { return cond(t.pendingLocked()) })
-}
-
-// signal wakes the goroutines waiting for a condition on state that a
-// mutex guards; the owner calls broadcast, with the mutex held, after each
-// change.
-type signal struct{ ch chan struct{} }
-
-// broadcast wakes every waiter. The owner's mutex must be held.
-func (s *signal) broadcast() {
-	if s.ch != nil {
-		close(s.ch)
-	}
-	s.ch = make(chan struct{})
-}
-
-// wait blocks until cond, evaluated with mu held, is true, or ctx ends.
-func (s *signal) wait(ctx context.Context, mu *sync.Mutex, cond func() bool) error {
-	for {
-		mu.Lock()
-		if s.ch == nil {
-			s.ch = make(chan struct{})
-		}
-		ok, changed := cond(), s.ch
-		mu.Unlock()
-		if ok {
-			return nil
-		}
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
+	return t.sig.Wait(ctx, &t.mu, func() bool { return cond(t.pendingLocked()) })
 }

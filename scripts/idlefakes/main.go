@@ -56,19 +56,10 @@ func run(stdout io.Writer, keyType string) error {
 	}
 	defer os.RemoveAll(dir)
 
-	key, err := newKey(keyType)
+	key, keyFile, err := writeKey(dir, keyType)
 	if err != nil {
 		return err
 	}
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		return err
-	}
-	keyFile := filepath.Join(dir, "kalshi.pem")
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
-		return err
-	}
-
 	x := kalshitest.New(kalshitest.Options{ReadBudget: 200})
 	defer x.Close()
 	x.AddKey(keyID, key.Public())
@@ -79,7 +70,37 @@ func run(stdout io.Writer, keyType string) error {
 	if err != nil {
 		return err
 	}
+	cfg, err := writeConfig(dir, x.BaseURL(), keyFile, svc.URL, ids)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, cfg)
+	fmt.Fprintln(stdout, strings.Join(ids, " "))
+	waitForStop()
+	return nil
+}
 
+// writeKey makes a signing key of keyType and writes it, PKCS#8 PEM, into
+// dir, where ordermon's configuration points.
+func writeKey(dir, keyType string) (crypto.Signer, string, error) {
+	key, err := newKey(keyType)
+	if err != nil {
+		return nil, "", err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return nil, "", err
+	}
+	keyFile := filepath.Join(dir, "kalshi.pem")
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		return nil, "", err
+	}
+	return key, keyFile, nil
+}
+
+// writeConfig writes the configuration that points ordermon at both fakes,
+// and the watched IDs beside it, and returns the configuration's path.
+func writeConfig(dir, kalshiURL, keyFile, pipelineURL string, ids []string) (string, error) {
 	cfg := filepath.Join(dir, "config.toml")
 	text := fmt.Sprintf(`interval = "2s"
 
@@ -92,17 +113,19 @@ tier = "basic"
 [pipeline]
 base_url = %q
 token = %q
-`, x.BaseURL(), keyID, keyFile, svc.URL, token)
+`, kalshiURL, keyID, keyFile, pipelineURL, token)
 	if err := os.WriteFile(cfg, []byte(text), 0o600); err != nil {
-		return err
+		return "", err
 	}
 	if err := os.WriteFile(filepath.Join(dir, "ids.txt"), []byte(strings.Join(ids, "\n")+"\n"), 0o600); err != nil {
-		return err
+		return "", err
 	}
-	fmt.Fprintln(stdout, cfg)
-	fmt.Fprintln(stdout, strings.Join(ids, " "))
+	return cfg, nil
+}
 
-	// Serve until told to stop: a signal, or the parent closing stdin.
+// waitForStop serves until told to stop: a signal, or the parent closing
+// stdin.
+func waitForStop() {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	eof := make(chan struct{})
@@ -114,7 +137,6 @@ token = %q
 	case <-sig:
 	case <-eof:
 	}
-	return nil
 }
 
 // newKey generates a signing key of the named type.
