@@ -80,7 +80,9 @@ is
 .BI intent: id
 (an order of the intent service),
 .BI kalshi: id
-(a Kalshi order), or a bare
+(a Kalshi order),
+.BI client: id
+(an intent found by the client ID the intent service was given), or a bare
 .IR id ,
 looked up as an intent when the intent service is configured, else as a Kalshi
 order. An ID is at most 128 characters, with no slash, whitespace or control

@@ -21,6 +21,8 @@ USAGE
 IDS
   intent:<id>   an order of the intent service, followed onto Kalshi
   kalshi:<id>   a Kalshi order ID
+  client:<id>   an intent found by the client ID the intent service was
+                given (what a ticket often carries)
   <id>          a bare ID: looked up as an intent when the intent service
                 is configured (then as a Kalshi order if it is not found),
                 otherwise as a Kalshi order
@@ -72,7 +74,7 @@ type exitCode struct {
 
 // exitCodes are the documented exit codes, for --help and the manual.
 // When several apply, 2 comes first (nothing ran), then a signal's, then
-// 6, 3, 5, 1, 4 and 0.
+// 6, 3, 5, 1, 4 and 0; 141 is the shell's for SIGPIPE.
 var exitCodes = []exitCode{
 	{"0", "Fine; with --exit-status, every order ended successfully"},
 	{"1", "With --exit-status: an order failed"},
@@ -82,6 +84,7 @@ var exitCodes = []exitCode{
 	{"5", "An order is not known to either system (--once, or a watch with --exit-status)"},
 	{"6", "The output could not be written (a full disk, a closed standard output); what was printed is incomplete"},
 	{"130, 143", "--once was stopped by Ctrl+C (SIGINT: 130), or by SIGTERM or SIGHUP (143); what it had is printed, the unfinished orders marked interrupted"},
+	{"141", "The reader of the output went away (ordermon ... | head -1); quiet"},
 }
 
 // usage returns the --help text, its flags, environment variables and
