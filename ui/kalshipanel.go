@@ -112,8 +112,10 @@ func (m *Model) fillBar(filled, initial fixed.Decimal, width int) string {
 			pct = min(99, int(f*100/in))
 		}
 	}
-	m.bar.SetWidth(width)
-	bar := m.bar.ViewAs(float64(cells) / float64(width))
+	bar := m.panes.bar.get([2]int{cells, width}, func() string {
+		m.bar.SetWidth(width)
+		return m.bar.ViewAs(float64(cells) / float64(width))
+	})
 	return bar + st.Text.Render(fitLeft(itoa(pct)+"%", 5))
 }
 

@@ -100,7 +100,9 @@ type row struct {
 	// events is the order's history, oldest first. It holds at most half
 	// again eventCap; history() is the newest eventCap of it.
 	events []engine.Event
-	// evSeq counts events ever appended, to key the event log cache.
+	// gen counts the snapshots the row has had, to key the detail's
+	// cache; evSeq counts events ever appended, to key the event log's.
+	gen   uint64
 	evSeq uint64
 	// line caches the row's static list text; see list.go.
 	line lineCache
@@ -150,8 +152,9 @@ type Model struct {
 	// sortBy orders the list (s).
 	sortBy sortMode
 	// visible holds the indexes of rows that pass the filter, in the
-	// list's order.
+	// list's order; visGen counts its changes.
 	visible []int
+	visGen  uint64
 	// cols caches the list's column widths; see columns.
 	cols     listCols
 	colsOK   bool
@@ -164,7 +167,10 @@ type Model struct {
 
 	detailVP viewport.Model
 	eventsVP viewport.Model
-	bar      progress.Model
+	// detailSet and eventsSet are the lines the viewports were last
+	// given (see setContent).
+	detailSet, eventsSet []string
+	bar                  progress.Model
 
 	// Polling state. pollTag numbers the polls this model started; a reply
 	// whose tag is not inFlight is stale and dropped.
@@ -201,6 +207,9 @@ type Model struct {
 	helpCache []string
 	helpKey   helpKey
 	helpOK    bool
+
+	// panes keeps each pane's last drawing (see panes.go).
+	panes panes
 
 	// frame and title are the last view drawn; frameOK says they still
 	// hold (see View).
@@ -275,7 +284,9 @@ func (m *Model) setStyles(isDark bool) {
 	m.bar.EmptyColor = m.styles.Theme.BarEmpty
 	for _, r := range m.rows {
 		r.evOK = false
+		r.line.fitOK = false // its reason and market carry colours
 	}
+	m.panes.reset()
 }
 
 // Init asks for the terminal background, starts the first poll and the

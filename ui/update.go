@@ -27,9 +27,12 @@ const flashFor = 4 * time.Second
 
 // Update applies one message to the model.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if _, ok := msg.(clockMsg); !ok {
-		// Anything but the clock may change the screen; the clock
-		// decides for itself (handleClock).
+	switch msg.(type) {
+	case clockMsg, tickMsg, roundMsg, changedMsg, engineDoneMsg:
+		// These decide for themselves whether the screen changed: the
+		// clock when a second passes, a poll or a commit when it brought
+		// something, so an idle screen is drawn once a second.
+	default:
 		m.frameOK = false
 	}
 	switch msg := msg.(type) {
