@@ -1,8 +1,11 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"ordermon/internal/engine"
 )
@@ -76,5 +79,53 @@ func TestScrollDrawsOnlyTheDetail(t *testing.T) {
 	_ = m.View()
 	if sameLines(m.panes.list.val, list) {
 		t.Fatal("a new second kept the list, whose ages move")
+	}
+}
+
+// TestStartSelectsTheFirstProblem: left to itself, the selection follows
+// the list's first row, so the order that most needs attention is on
+// screen from the start; once the user moves, it stays where they put it.
+func TestStartSelectsTheFirstProblem(t *testing.T) {
+	fe := &fakeEngine{targets: fixtureTargets()}
+	m := newModelWith(fe, Options{})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	if got := m.current().target; got != tResting {
+		t.Fatalf("before any data: selected %v, want the first order added", got)
+	}
+	if m.startPoll(false) == nil {
+		t.Fatal("no poll started")
+	}
+	_, cmd := m.Update(roundMsg{tag: m.inFlight, round: fixtureRound(1)})
+	if got, top := m.current().target, m.rows[m.visible[0]].target; got != top || got != tStuck {
+		t.Fatalf("after the first round: selected %v, want the first row %v (stuck)", got, top)
+	}
+	drain(t, cmd)
+	if n := len(fe.focused); n == 0 || fe.focused[n-1] != tStuck {
+		t.Fatalf("the engine was not told the order on screen: %v", fe.focused)
+	}
+	send(m, "down")
+	picked := m.current().target
+	r := fixtureRound(2)
+	m.Update(changedMsg{round: r})
+	if m.current().target != picked {
+		t.Fatalf("a commit moved the selection the user picked: %v, want %v", m.current().target, picked)
+	}
+}
+
+// TestDetailFactsWrapNotCut: at every size, the detail of every fixture
+// order carries its facts whole, moving one to the next line rather than
+// cutting it off with "…" at the end of the line.
+func TestDetailFactsWrapNotCut(t *testing.T) {
+	for _, size := range [][2]int{{120, 40}, {80, 24}, {60, 20}} {
+		m, _ := newTestModel(size[0], size[1])
+		for _, tg := range fixtureTargets() {
+			selectTarget(m, tg)
+			_ = m.View()
+			for _, l := range m.panes.detail.val.lines {
+				if strings.HasSuffix(strings.TrimRight(screenText(l), " "), "…") {
+					t.Errorf("%dx%d %s: cut line %q", size[0], size[1], tg.ID[:8], screenText(l))
+				}
+			}
+		}
 	}
 }

@@ -164,7 +164,7 @@ func (m *Model) refilter() {
 		}
 	}
 	m.sortVisible()
-	m.colsOK = false
+	m.colsOK, m.longOK = false, false
 	m.visGen++
 	if m.visiblePos() < 0 {
 		m.selected = -1
@@ -244,14 +244,8 @@ func (m *Model) columns(width int) listCols {
 	if m.colsOK && m.cols.width == width {
 		return m.cols
 	}
-	c := listCols{width: width}
-	for _, i := range m.visible {
-		lc := m.rows[i].cached()
-		c.maxID = max(c.maxID, cells(lc.id))
-		c.maxStatus = max(c.maxStatus, cells(lc.status))
-		c.maxShort = max(c.maxShort, cells(lc.short))
-		c.mx = max(c.mx, cells(lc.market))
-	}
+	c := m.longest()
+	c.width = width
 	c.status = min(colStatusMax, max(colStatusMin, c.maxStatus))
 	if width >= listMarketFrom && c.mx > 0 {
 		c.market = min(colMarketMax, c.mx)
@@ -271,6 +265,35 @@ func (m *Model) columns(width int) listCols {
 	c.fit(avail())
 	m.cols, m.colsOK = c, true
 	return c
+}
+
+// longest measures the longest ID, status, reason and market among the
+// visible rows, once per change to them.
+func (m *Model) longest() listCols {
+	if m.longOK {
+		return m.long
+	}
+	var c listCols
+	for _, i := range m.visible {
+		lc := m.rows[i].cached()
+		c.maxID = max(c.maxID, cells(lc.id))
+		c.maxStatus = max(c.maxStatus, cells(lc.status))
+		c.maxShort = max(c.maxShort, cells(lc.short))
+		c.mx = max(c.mx, cells(lc.market))
+	}
+	m.long, m.longOK = c, true
+	return c
+}
+
+// listNeeds is the width the list's columns ask for without cutting an
+// ID or a reason (the market column aside), borders included.
+func (m *Model) listNeeds() int {
+	c := m.longest()
+	n := 2 + 4 + min(colIDMax, max(colIDMin, c.maxID)) + 1 + min(colStatusMax, max(colStatusMin, c.maxStatus)) + 1 + colFill + 1 + colAge + 2
+	if c.maxShort > 0 {
+		n += 1 + min(colReasonMax, max(colReasonMin, c.maxShort))
+	}
+	return n
 }
 
 // fit shares avail cells between the ID and the reason column.

@@ -170,12 +170,26 @@ func (m *Model) handleRound(msg roundMsg) tea.Cmd {
 	if m.applyCommit(msg.round) && m.opts.Bell {
 		cmds = append(cmds, tea.Raw("\a"))
 	}
+	cmds = append(cmds, m.followTop())
 	if m.queued {
 		m.queued = false
 		cmds = append(cmds, m.startPoll(m.queuedResume))
 		m.queuedResume = false
 	}
 	return tea.Batch(cmds...)
+}
+
+// followTop keeps the selection on the list's first row until the user
+// picks an order, so the order that most needs attention is the one on
+// screen from the start, once the first round has sorted the list.
+func (m *Model) followTop() tea.Cmd {
+	if m.picked || len(m.visible) == 0 || m.selected == m.visible[0] {
+		return nil
+	}
+	m.selected = m.visible[0]
+	m.detailVP.GotoTop()
+	m.eventsVP.GotoTop()
+	return m.focusCmd()
 }
 
 // applyRound merges a round into the rows and reports whether any order

@@ -146,7 +146,10 @@ type Model struct {
 
 	rows     []*row
 	selected int // index into rows; -1 when there are none
-	filter   string
+	// picked says the user chose the selection (or opened its detail);
+	// until then it follows the list's first row (see followTop).
+	picked bool
+	filter string
 	// problemsOnly hides the orders that need no attention (!).
 	problemsOnly bool
 	// sortBy orders the list (s).
@@ -155,9 +158,12 @@ type Model struct {
 	// list's order; visGen counts its changes.
 	visible []int
 	visGen  uint64
-	// cols caches the list's column widths; see columns.
+	// cols caches the list's column widths and long the longest text of
+	// each column; see columns.
 	cols     listCols
 	colsOK   bool
+	long     listCols
+	longOK   bool
 	listTop  int // first visible-list position drawn
 	listRows int // list rows on screen at the last render, for paging
 	focus    focusArea

@@ -125,6 +125,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Next):
 		if m.current() != nil {
 			m.focus = (m.focus + 1) % 3
+			m.picked = true // reading this order's detail
 		}
 		return nil
 	case key.Matches(msg, k.Back):
@@ -171,6 +172,7 @@ func (m *Model) handleAttentionKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.setFlash("no order needs attention", false)
 		return nil
 	}
+	m.picked = true
 	m.detailVP.GotoTop()
 	m.eventsVP.GotoTop()
 	return m.focusCmd()
@@ -204,8 +206,9 @@ func (m *Model) moveSelection(msg tea.KeyPressMsg) tea.Cmd {
 	return m.selectIndex(m.visible[pos])
 }
 
-// selectIndex selects rows[i] and tells the engine.
+// selectIndex selects rows[i], as the user asked, and tells the engine.
 func (m *Model) selectIndex(i int) tea.Cmd {
+	m.picked = true
 	if i == m.selected {
 		return nil
 	}
@@ -284,7 +287,7 @@ func (m *Model) removeSelected() tea.Cmd {
 			break
 		}
 	}
-	m.selected = next
+	m.selected, m.picked = next, true
 	m.focus = focusList
 	m.setFlash("stopped watching "+textsafe.Clean(r.target.ID), false)
 	var cmds []tea.Cmd

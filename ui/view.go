@@ -20,6 +20,8 @@ const (
 	minHeight  = 20
 	wideWidth  = 120
 	wideHeight = 40
+	// listMinWide is the narrowest the list gets beside the detail.
+	listMinWide = 52
 )
 
 // View renders the screen.
@@ -76,9 +78,11 @@ func (m *Model) render() string {
 	// would copy it twice more every second.
 	var left, right []string
 	if w >= wideWidth && h >= wideHeight {
-		// The list gets room for its reason column; the detail keeps
-		// at least 60 cells.
-		listW := max(64, min(90, w/2))
+		// The list gets what its columns need, from listMinWide up to
+		// half the screen (at least 64 cells, for its reasons, and at
+		// most 90); what it does not need widens the detail, whose
+		// facts then seldom wrap.
+		listW := max(listMinWide, min(m.listNeeds(), max(64, min(90, w/2))))
 		left = m.listBox(listW, bodyH)
 		right = m.detailBox(w-listW, bodyH)
 	} else {
