@@ -11,19 +11,41 @@ import (
 
 // BenchmarkView draws the 120×40 screen with 1, 50 and 500 watched
 // orders, each with a realistic snapshot and a few events, as the
-// one-second clock does between polls: every iteration draws the frame
-// anew, rather than returning the one View keeps while nothing changed.
+// one-second clock does between polls: every iteration is a new second,
+// so every pane that shows a time is drawn anew.
 func BenchmarkView(b *testing.B) {
 	for _, n := range []int{1, 50, 500} {
 		b.Run(fmt.Sprintf("orders=%d", n), func(b *testing.B) {
 			m := benchModel(n)
+			clock := testNow
+			m.now = func() time.Time { return clock }
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
-				m.frameOK = false // as after the clock's tick
+				clock = clock.Add(time.Second) // the clock's tick
+				m.frameOK = false
 				_ = m.View()
 			}
 		})
+	}
+}
+
+// BenchmarkViewScroll draws the 120×40 screen of 500 orders after a key
+// that scrolls the event log, within one second: only the detail pane is
+// drawn again.
+func BenchmarkViewScroll(b *testing.B) {
+	m := benchModel(500)
+	m.Update(press("tab"))
+	m.Update(press("tab"))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			m.Update(press("down"))
+		} else {
+			m.Update(press("up"))
+		}
+		_ = m.View()
 	}
 }
 

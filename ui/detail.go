@@ -22,7 +22,7 @@ func (m *Model) detailLines(r *row, width int, compact bool) lineBuilder {
 	now := m.now()
 	s := m.liveSnap(r)
 
-	b.add(m.titleLine(s))
+	b.flow(2, m.titleLine(s)...)
 	if s == nil {
 		b.add(st.Muted.Render(GlyphNotYet + " waiting for the first reply from the sources"))
 		m.detailFacts(&b, r)
@@ -76,7 +76,9 @@ func staleText(s *engine.Snapshot, now time.Time, interval time.Duration) string
 			p = "no " + src.name + " data yet"
 		}
 		if src.ss.Err != "" {
-			p += " (" + shortErr(src.ss.Err) + ")"
+			// Whole: the line wraps, and this is where the detail says
+			// why the data is old.
+			p += " (" + textsafe.Clean(src.ss.Err) + ")"
 		}
 		parts = append(parts, p)
 	}
@@ -85,7 +87,7 @@ func staleText(s *engine.Snapshot, now time.Time, interval time.Duration) string
 
 // titleLine is the order's market and, once the market is read, the
 // outcome it bets on.
-func (m *Model) titleLine(s *engine.Snapshot) string {
+func (m *Model) titleLine(s *engine.Snapshot) []part {
 	st := &m.styles
 	ticker, side := "", ""
 	var mk *kalshi.Market
@@ -110,26 +112,25 @@ func (m *Model) titleLine(s *engine.Snapshot) string {
 			sub = mk.YesSubTitle
 		}
 	}
-	line := st.Bold.Render(title)
-	if sub = textsafe.Clean(sub); sub != "" {
-		line += st.Muted.Render(" · ") + st.Text.Render(sub)
-	}
-	return line
+	return []part{{text: st.Bold.Render(title)}, {st.Muted.Render(" · "), st.Text.Render(textsafe.Clean(sub))}}
 }
 
 // detailFacts is the direction, price, size and money locked, then both
 // IDs.
 func (m *Model) detailFacts(b *lineBuilder, r *row) {
 	st := &m.styles
-	if f := orderFacts(r.snap); f != "" {
-		b.add(st.Text.Render(f))
+	facts := orderFacts(r.snap)
+	parts := make([]part, len(facts))
+	for i, f := range facts {
+		parts[i] = part{" · ", f}
 	}
+	b.flowInk(st.Text, 2, parts...)
 	m.detailIDs(b, r)
 }
 
-// orderFacts is "buy yes · limit $0.56 · 10 contracts · $5.60 locked":
+// orderFacts is "buy yes", "limit $0.56", "10 contracts", "$5.60 locked":
 // Kalshi's record where it has one, else what the intent asked for.
-func orderFacts(s *engine.Snapshot) string {
+func orderFacts(s *engine.Snapshot) []string {
 	var o *kalshi.Order
 	var in *pipeline.Intent
 	if s != nil {
@@ -172,7 +173,7 @@ func orderFacts(s *engine.Snapshot) string {
 	if in != nil && in.ActionType != "" && in.ActionType != "MarketOrder" {
 		facts = append(facts, textsafe.Clean(in.ActionType))
 	}
-	return strings.Join(facts, " · ")
+	return facts
 }
 
 // detailIDs is the intent's and the Kalshi order's IDs, or why there is

@@ -309,12 +309,15 @@ func fixtureRound(seq uint64) engine.Round {
 
 // newTestModel is a model over the fixtures at a fixed size and clock,
 // with a recording engine, immediate timers, the first round applied and
-// the first order selected.
+// the first order added selected, as if the user had picked it (left to
+// itself, the selection follows the first row: see
+// TestStartSelectsTheFirstProblem).
 func newTestModel(w, h int) (*Model, *fakeEngine) {
 	fe := &fakeEngine{targets: fixtureTargets()}
 	m := newModelWith(fe, Options{})
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	applyTestRound(m, fixtureRound(1))
+	selectTarget(m, fe.targets[0])
 	return m, fe
 }
 

@@ -40,21 +40,17 @@ func (m *Model) kalshiSection(b *lineBuilder, s *engine.Snapshot) {
 	default:
 		statusStyled = st.Accent.Render(GlyphCurrent + " " + status)
 	}
-	head := st.Section.Render("Kalshi") + "  " + statusStyled
+	head := []part{{text: st.Section.Render("Kalshi") + "  " + statusStyled}}
 	if why := engine.UpdateReason(o.LastUpdateReason); why != "" && o.Status == kalshi.StatusResting {
 		// An order that ended says why in its status; one still resting
 		// says what last changed it.
-		head += st.Muted.Render(" · " + why)
+		head = append(head, part{st.Muted.Render(" · "), st.Muted.Render(why)})
 	}
-	b.add(head)
+	b.flow(8, head...)
 
 	m.moneyLines(b, o)
-	if q := m.queueLine(s); q != "" {
-		b.add("  " + q)
-	}
-	if bk := m.bookLine(o, s.Market); bk != "" {
-		b.add("  " + bk)
-	}
+	b.flow(4, m.queueParts(s)...)
+	b.flow(4, m.bookParts(o, s.Market)...)
 	m.expiryLine(b, o)
 }
 
@@ -65,20 +61,21 @@ func (m *Model) moneyLines(b *lineBuilder, o *kalshi.Order) {
 	// Fill bar: never full unless everything filled, never empty once
 	// anything has.
 	barW := min(30, max(10, b.width-40))
-	b.add("  " + m.fillBar(o.FillCount, o.InitialCount, barW) + "  " +
-		st.Bold.Render(o.FillCount.Count()) + st.Muted.Render(" filled · ") +
-		st.Text.Render(o.RemainingCount.Count()) + st.Muted.Render(" left · ") +
-		st.Text.Render(o.InitialCount.Count()) + st.Muted.Render(" total"))
+	dot := st.Muted.Render(" · ")
+	b.flow(4, part{text: "  " + m.fillBar(o.FillCount, o.InitialCount, barW)},
+		part{"  ", st.Bold.Render(o.FillCount.Count()) + st.Muted.Render(" filled")},
+		part{dot, st.Text.Render(o.RemainingCount.Count()) + st.Muted.Render(" left")},
+		part{dot, st.Text.Render(o.InitialCount.Count()) + st.Muted.Render(" total")})
 
 	if avg, ok := o.AverageFillPrice(); ok {
-		b.add("  " + st.Label.Render("avg fill ") + st.Bold.Render(avg.Dollars()) +
-			st.Label.Render("   fill cost ") + st.Text.Render(o.TotalFillCost().Dollars()) +
-			st.Muted.Render(" (taker "+o.TakerFillCost.Dollars()+", maker "+o.MakerFillCost.Dollars()+")"))
+		b.flow(4, part{text: "  " + st.Label.Render("avg fill ") + st.Bold.Render(avg.Dollars())},
+			part{"   ", st.Label.Render("fill cost ") + st.Text.Render(o.TotalFillCost().Dollars())},
+			part{" ", st.Muted.Render("(taker " + o.TakerFillCost.Dollars() + ", maker " + o.MakerFillCost.Dollars() + ")")})
 	} else {
 		b.add("  " + st.Label.Render("avg fill ") + st.Muted.Render("— nothing filled yet"))
 	}
-	b.add("  " + st.Label.Render("fees ") + st.Text.Render("taker "+o.TakerFees.Dollars()+" · maker "+o.MakerFees.Dollars()) +
-		st.Label.Render("   total cost ") + st.Bold.Render(o.TotalCost().Dollars()))
+	b.flow(4, part{text: "  " + st.Label.Render("fees ") + st.Text.Render("taker "+o.TakerFees.Dollars()+" · maker "+o.MakerFees.Dollars())},
+		part{"   ", st.Label.Render("total cost ") + st.Bold.Render(o.TotalCost().Dollars())})
 }
 
 // expiryLine says when a live order expires, or that it never does.
@@ -91,7 +88,8 @@ func (m *Model) expiryLine(b *lineBuilder, o *kalshi.Order) {
 		if left <= 0 {
 			b.add("  " + st.Warn.Render(GlyphWarn+" expiry passed "+age(-left)+" ago at "+timefmt.Clock(o.ExpirationTime, m.loc, now)))
 		} else {
-			b.add("  " + st.Label.Render("expires in ") + st.Text.Render(age(left)) + st.Muted.Render(" at "+timefmt.Clock(o.ExpirationTime, m.loc, now)))
+			b.flow(4, part{text: "  " + st.Label.Render("expires in ") + st.Text.Render(age(left))},
+				part{" ", st.Muted.Render("at " + timefmt.Clock(o.ExpirationTime, m.loc, now))})
 		}
 	case o.ExpirationTime.IsZero() && !o.Status.Terminal():
 		b.add("  " + st.Label.Render("expires ") + st.Muted.Render("never (good till canceled)"))
@@ -112,69 +110,74 @@ func (m *Model) fillBar(filled, initial fixed.Decimal, width int) string {
 			pct = min(99, int(f*100/in))
 		}
 	}
-	m.bar.SetWidth(width)
-	bar := m.bar.ViewAs(float64(cells) / float64(width))
+	bar := m.panes.bar.get([2]int{cells, width}, func() string {
+		m.bar.SetWidth(width)
+		return m.bar.ViewAs(float64(cells) / float64(width))
+	})
 	return bar + st.Text.Render(fitLeft(itoa(pct)+"%", 5))
 }
 
-// queueLine is "queue 12 ahead at your price $0.56 ▲ 8 closer", or ""
-// when Kalshi gave no position (the order is not resting).
-func (m *Model) queueLine(s *engine.Snapshot) string {
+// queueParts is "queue 12 ahead at your price $0.56 ▲ 8 closer", or
+// nothing when Kalshi gave no position (the order is not resting).
+func (m *Model) queueParts(s *engine.Snapshot) []part {
 	st := &m.styles
 	text := report.QueueText(*s)
 	if text == "" {
-		return ""
+		return nil
 	}
-	out := st.Label.Render("queue ")
+	head := "  " + st.Label.Render("queue ")
 	if s.QueueAhead.IsZero() {
-		out += st.Good.Render(text)
+		head += st.Good.Render(text)
 	} else {
-		out += st.Bold.Render(text)
+		head += st.Bold.Render(text)
 	}
+	parts := []part{{text: head}}
 	if p := s.PrevQueueAhead; p != nil {
 		move := engine.QueueMove(*p, *s.QueueAhead)
 		switch s.QueueAhead.Cmp(*p) {
 		case -1:
-			out += " " + st.Good.Render(move)
+			parts = append(parts, part{" ", st.Good.Render(move)})
 		case 1:
-			out += " " + st.Warn.Render(move)
+			parts = append(parts, part{" ", st.Warn.Render(move)})
 		default:
-			out += st.Muted.Render("  unchanged")
+			parts = append(parts, part{"  ", st.Muted.Render("unchanged")})
 		}
 	}
-	return out
+	return parts
 }
 
-// bookLine sets the order's price against the best bid and ask on its own
-// side of the market.
-func (m *Model) bookLine(o *kalshi.Order, mk *kalshi.Market) string {
+// bookParts sets the order's price against the best bid and ask on its
+// own side of the market.
+func (m *Model) bookParts(o *kalshi.Order, mk *kalshi.Market) []part {
 	st := &m.styles
 	if mk == nil {
-		return ""
+		return nil
 	}
 	bid, ask := mk.YesBid, mk.YesAsk
 	side := "yes"
 	if o.OutcomeSide == "no" {
 		bid, ask, side = mk.NoBid, mk.NoAsk, "no"
 	}
-	out := st.Label.Render(side+" bid ") + st.Text.Render(bid.Dollars()) +
-		st.Label.Render(" · ask ") + st.Text.Render(ask.Dollars())
+	dot := st.Label.Render(" · ")
+	parts := []part{{text: "  " + st.Label.Render(side+" bid ") + st.Text.Render(bid.Dollars())},
+		{dot, st.Label.Render("ask ") + st.Text.Render(ask.Dollars())}}
 	lim := o.LimitPrice()
 	if lim.IsZero() || o.Status.Terminal() {
-		return out
+		return parts
 	}
-	out += st.Label.Render(" · yours ") + st.Bold.Render(lim.Dollars())
+	parts = append(parts, part{dot, st.Label.Render("yours ") + st.Bold.Render(lim.Dollars())})
+	var where string
 	switch {
 	case !ask.IsZero() && lim.Cmp(ask) >= 0:
-		out += " " + st.Warn.Render(GlyphWarn+" at or above the ask")
+		return append(parts, part{" ", st.Warn.Render(GlyphWarn + " at or above the ask")})
 	case bid.IsZero():
-		out += st.Muted.Render(" (no bids)")
+		where = "(no bids)"
 	case lim.Cmp(bid) == 0:
-		out += st.Muted.Render(" (at the best bid)")
+		where = "(at the best bid)"
 	case lim.Cmp(bid) > 0:
-		out += st.Muted.Render(" (above the best bid)")
+		where = "(above the best bid)"
 	default:
-		out += st.Muted.Render(" (" + bid.Sub(lim).Dollars() + " below the best bid)")
+		where = "(" + bid.Sub(lim).Dollars() + " below the best bid)"
 	}
-	return out
+	return append(parts, part{" ", st.Muted.Render(where)})
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"time"
 
 	"ordermon/internal/engine"
 	"ordermon/internal/textsafe"
@@ -12,10 +13,7 @@ import (
 // lineCache holds a list row's text that only changes with its snapshot:
 // rendering 500 rows' IDs and statuses every second would be waste.
 type lineCache struct {
-	id string
-	// idFit is id fitted to idW cells.
-	idFit  string
-	idW    int
+	id     string
 	status string
 	fill   string
 	market string
@@ -23,6 +21,17 @@ type lineCache struct {
 	// from the engine's verdict.
 	mark  engine.Mark
 	short string
+	// terminal and outcome are the snapshot's; start is when its current
+	// stage began (hasStart false when it has no age).
+	terminal bool
+	outcome  engine.Outcome
+	start    time.Time
+	hasStart bool
+	// head is the columns before the age, tail the reason and market
+	// after it (styled), fitted to the columns fitCols.
+	head, tail, tailSel string
+	fitCols             listCols
+	fitOK               bool
 	// key is the lower-cased text the filter matches against, made
 	// when a filter first needs it.
 	key   string
@@ -92,8 +101,31 @@ func (r *row) cached() *lineCache {
 	if r.snap != nil && c.mark.Attention() {
 		c.short = textsafe.Clean(r.snap.Verdict(r.snap.ObservedAt, nil).Short)
 	}
+	if r.snap != nil {
+		c.terminal, c.outcome = r.snap.Terminal(), r.snap.Outcome()
+		c.start, c.hasStart = r.snap.CurrentStageStart()
+	}
 	r.line = c
 	return &r.line
+}
+
+// age is how long the order has been in its current stage at now, and
+// whether it has an age at all.
+func (r *row) age(now time.Time) (time.Duration, bool) {
+	c := r.cached()
+	if !c.hasStart {
+		return 0, false
+	}
+	return max(0, now.Sub(c.start)), true
+}
+
+// stale reports whether any source the order uses is older than three
+// intervals, as stale does for its snapshot.
+func (r *row) stale(now time.Time, interval time.Duration) bool {
+	if r.snap == nil || r.cached().terminal {
+		return false
+	}
+	return sourceStale(r.snap.Sources.Kalshi, now, interval) || sourceStale(r.snap.Sources.Intent, now, interval)
 }
 
 // filterKey is the lower-cased text the filter matches the row against:
@@ -132,7 +164,8 @@ func (m *Model) refilter() {
 		}
 	}
 	m.sortVisible()
-	m.colsOK = false
+	m.colsOK, m.longOK = false, false
+	m.visGen++
 	if m.visiblePos() < 0 {
 		m.selected = -1
 		if len(m.visible) > 0 {
@@ -152,7 +185,7 @@ func (m *Model) sortVisible() {
 	case sortAge:
 		now := m.now()
 		ageOf := func(i int) int64 {
-			if d, ok := stageAge(m.rows[i].snap, now); ok {
+			if d, ok := m.rows[i].age(now); ok {
 				return int64(d)
 			}
 			return -1
@@ -211,14 +244,8 @@ func (m *Model) columns(width int) listCols {
 	if m.colsOK && m.cols.width == width {
 		return m.cols
 	}
-	c := listCols{width: width}
-	for _, i := range m.visible {
-		lc := m.rows[i].cached()
-		c.maxID = max(c.maxID, cells(lc.id))
-		c.maxStatus = max(c.maxStatus, cells(lc.status))
-		c.maxShort = max(c.maxShort, cells(lc.short))
-		c.mx = max(c.mx, cells(lc.market))
-	}
+	c := m.longest()
+	c.width = width
 	c.status = min(colStatusMax, max(colStatusMin, c.maxStatus))
 	if width >= listMarketFrom && c.mx > 0 {
 		c.market = min(colMarketMax, c.mx)
@@ -238,6 +265,35 @@ func (m *Model) columns(width int) listCols {
 	c.fit(avail())
 	m.cols, m.colsOK = c, true
 	return c
+}
+
+// longest measures the longest ID, status, reason and market among the
+// visible rows, once per change to them.
+func (m *Model) longest() listCols {
+	if m.longOK {
+		return m.long
+	}
+	var c listCols
+	for _, i := range m.visible {
+		lc := m.rows[i].cached()
+		c.maxID = max(c.maxID, cells(lc.id))
+		c.maxStatus = max(c.maxStatus, cells(lc.status))
+		c.maxShort = max(c.maxShort, cells(lc.short))
+		c.mx = max(c.mx, cells(lc.market))
+	}
+	m.long, m.longOK = c, true
+	return c
+}
+
+// listNeeds is the width the list's columns ask for without cutting an
+// ID or a reason (the market column aside), borders included.
+func (m *Model) listNeeds() int {
+	c := m.longest()
+	n := 2 + 4 + min(colIDMax, max(colIDMin, c.maxID)) + 1 + min(colStatusMax, max(colStatusMin, c.maxStatus)) + 1 + colFill + 1 + colAge + 2
+	if c.maxShort > 0 {
+		n += 1 + min(colReasonMax, max(colReasonMin, c.maxShort))
+	}
+	return n
 }
 
 // fit shares avail cells between the ID and the reason column.
@@ -302,48 +358,47 @@ func (m *Model) renderList(width, height int) []string {
 
 // listRow draws one order's row. The selected row is one run of the
 // selection ink; the others colour their mark, reason and stale sign.
+// Only the age and the stale sign change with the clock; the rest is
+// kept with the row until its snapshot or the columns change.
 func (m *Model) listRow(i int, cols listCols, width int) string {
 	st := &m.styles
 	r := m.rows[i]
 	c := r.cached()
 	now := m.now()
 	ageText := ""
-	if d, ok := stageAge(r.snap, now); ok {
+	if d, ok := r.age(now); ok {
 		ageText = age(d)
 	}
 	staleMark := " "
-	if stale(r.snap, now, m.interval) {
+	if r.stale(now, m.interval) {
 		staleMark = GlyphWarn
 	}
-	sel := " "
-	if i == m.selected {
-		sel = GlyphSelected
-	}
-	if c.idW != cols.id || c.idFit == "" {
-		c.idFit, c.idW = fit(c.id, cols.id), cols.id
+	if !c.fitOK || c.fitCols != cols {
+		c.head = " " + fit(c.id, cols.id) + " " + fit(c.status, cols.status) + " " + fit(c.fill, colFill) + " "
+		reason, market := "", ""
+		if cols.reason > 0 {
+			reason = " " + fit(c.short, cols.reason)
+		}
+		if cols.market > 0 {
+			market = " " + fit(c.market, cols.market)
+		}
+		c.tailSel = reason + market
+		c.tail = st.Mark(c.mark).Render(reason) + st.Muted.Render(market)
+		c.fitCols, c.fitOK = cols, true
 	}
 	glyph := c.mark.Glyph()
-	mid := " " + c.idFit + " " + fit(c.status, cols.status) + " " + fit(c.fill, colFill) + " " + fitLeft(ageText, colAge) + " "
-	reason, market := "", ""
-	if cols.reason > 0 {
-		reason = " " + fit(c.short, cols.reason)
-	}
-	if cols.market > 0 {
-		market = " " + fit(c.market, cols.market)
-	}
-	selected := i == m.selected
-	if selected {
-		text := fit(sel+" "+glyph+mid+staleMark+reason+market, width)
+	mid := c.head + fitLeft(ageText, colAge) + " "
+	if i == m.selected {
+		text := fit(GlyphSelected+" "+glyph+mid+staleMark+c.tailSel, width)
 		if m.focus == focusList && m.mode == modeNormal {
 			return st.RowSelected.Render(text)
 		}
 		return st.RowSelectedBlurred.Render(text)
 	}
-	mk := st.Mark(c.mark)
 	if staleMark != " " {
 		staleMark = st.Warn.Render(staleMark)
 	}
-	return fit(sel+" "+mk.Render(glyph)+mid+staleMark+mk.Render(reason)+st.Muted.Render(market), width)
+	return fit("  "+st.Mark(c.mark).Render(glyph)+mid+staleMark+c.tail, width)
 }
 
 // padLines pads lines with blank lines up to height.
@@ -383,7 +438,8 @@ func (m *Model) summary() summary {
 	var s summary
 	for _, r := range m.rows {
 		s.total++
-		switch r.cached().mark {
+		c := r.cached()
+		switch c.mark {
 		case engine.MarkError:
 			s.errors++
 		case engine.MarkWarn:
@@ -392,14 +448,14 @@ func (m *Model) summary() summary {
 			s.notFound++
 		}
 		switch {
-		case r.snap == nil || !r.snap.Terminal():
+		case r.snap == nil || !c.terminal:
 			s.active++
-		case r.snap.Outcome() == engine.OutcomeFailure:
+		case c.outcome == engine.OutcomeFailure:
 			s.failed++
-		case r.snap.Outcome() != engine.OutcomeNotFound:
+		case c.outcome != engine.OutcomeNotFound:
 			s.done++
 		}
-		if stale(r.snap, now, m.interval) {
+		if r.stale(now, m.interval) {
 			s.stale++
 		}
 	}

@@ -48,14 +48,6 @@ func listStatus(s *engine.Snapshot) string {
 	return "waiting"
 }
 
-// stageAge is how long the order has been in its current stage.
-func stageAge(s *engine.Snapshot, now time.Time) (time.Duration, bool) {
-	if s == nil {
-		return 0, false
-	}
-	return s.CurrentStageSince(now)
-}
-
 // fills returns filled and initial contract counts. Kalshi's own figures
 // win; before Kalshi answers, the intent's reported fill count and
 // quantity stand in. ok is false when neither source says anything.

@@ -134,7 +134,9 @@ func (m *Model) refreshNow(byUser bool) tea.Cmd {
 	return m.startPoll(byUser)
 }
 
-// handleTick runs the timed refresh and re-arms the timer.
+// handleTick runs the timed refresh and re-arms the timer. The poll's
+// round draws the screen; a tick that starts none draws it itself, since
+// the clock left this second to the round (see handleClock).
 func (m *Model) handleTick(msg tickMsg) tea.Cmd {
 	if msg.gen != m.tickGen || m.paused {
 		return nil
@@ -142,11 +144,16 @@ func (m *Model) handleTick(msg tickMsg) tea.Cmd {
 	if !m.pollStarted.IsZero() && m.now().Sub(m.pollStarted) < m.interval/2 {
 		// A refresh by hand just ran; the timer, aligned to the clock,
 		// would poll again at once.
+		m.frameOK = false
 		return m.armTick()
 	}
 	// A tick that finds a poll still running skips: that poll's data is
 	// on its way, and the rate budget is better spent later.
-	return tea.Batch(m.startPoll(false), m.armTick())
+	poll := m.startPoll(false)
+	if poll == nil {
+		m.frameOK = false
+	}
+	return tea.Batch(poll, m.armTick())
 }
 
 // handleRound applies a finished poll, unless it is stale.
@@ -154,11 +161,16 @@ func (m *Model) handleRound(msg roundMsg) tea.Cmd {
 	if msg.tag != m.inFlight {
 		return nil
 	}
+	if m.now().Sub(m.pollStarted) >= time.Second {
+		// The footer says "refreshing…"; it must stop saying so.
+		m.frameOK = false
+	}
 	m.inFlight = 0
 	var cmds []tea.Cmd
 	if m.applyCommit(msg.round) && m.opts.Bell {
 		cmds = append(cmds, tea.Raw("\a"))
 	}
+	cmds = append(cmds, m.followTop())
 	if m.queued {
 		m.queued = false
 		cmds = append(cmds, m.startPoll(m.queuedResume))
@@ -167,10 +179,30 @@ func (m *Model) handleRound(msg roundMsg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// followTop keeps the selection on the list's first row until the user
+// picks an order, so the order that most needs attention is the one on
+// screen from the start, once the first round has sorted the list.
+func (m *Model) followTop() tea.Cmd {
+	if m.picked || len(m.visible) == 0 || m.selected == m.visible[0] {
+		return nil
+	}
+	m.selected = m.visible[0]
+	m.detailVP.GotoTop()
+	m.eventsVP.GotoTop()
+	return m.focusCmd()
+}
+
 // applyRound merges a round into the rows and reports whether any order
 // reached a final state in it. fresh says its snapshots and health are
-// newer than the screen's; an older round brings only its events.
+// newer than the screen's; an older round brings only its events. A
+// round that brings neither changes nothing, and the screen is not drawn
+// again for it: every commit reaches the screen twice, as its poll's
+// reply and as the change the screen waits for (see awaitChange).
 func (m *Model) applyRound(r engine.Round, fresh bool) (finished bool) {
+	if !fresh && len(r.Events) == 0 {
+		return false
+	}
+	m.frameOK = false
 	m.rowsGen++
 	if fresh {
 		m.haveRound = true
@@ -193,6 +225,7 @@ func (m *Model) applyRound(r engine.Round, fresh bool) (finished bool) {
 		}
 		row.snap = &s
 		row.line = lineCache{}
+		row.gen++
 	}
 	for _, e := range r.Events {
 		row := find(e.Target)

@@ -40,7 +40,7 @@ func (m *Model) handleChanged(msg changedMsg) tea.Cmd {
 	if m.applyCommit(msg.round) && m.opts.Bell {
 		bell = tea.Raw("\a")
 	}
-	return tea.Batch(bell, m.awaitChange())
+	return tea.Batch(bell, m.followTop(), m.awaitChange())
 }
 
 // applyCommit applies a Round from a poll or a commit: its snapshots and

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"strings"
 	"time"
 
 	"ordermon/internal/engine"
@@ -150,7 +149,11 @@ func (m *Model) compactTimeline(b *lineBuilder, in pipeline.Intent, rows []pipel
 			parts = append(parts, st.Muted.Render(GlyphNotYet+" "+name))
 		}
 	}
-	b.add(strings.Join(parts, " "))
+	row := make([]part, len(parts))
+	for i, p := range parts {
+		row[i] = part{" ", p}
+	}
+	b.flow(0, row...)
 	switch {
 	case focus != nil && focus.Failed:
 		b.wrap(st.Bad.Render("failed: "), 2, failReason(in), st.Text)

@@ -100,7 +100,9 @@ type row struct {
 	// events is the order's history, oldest first. It holds at most half
 	// again eventCap; history() is the newest eventCap of it.
 	events []engine.Event
-	// evSeq counts events ever appended, to key the event log cache.
+	// gen counts the snapshots the row has had, to key the detail's
+	// cache; evSeq counts events ever appended, to key the event log's.
+	gen   uint64
 	evSeq uint64
 	// line caches the row's static list text; see list.go.
 	line lineCache
@@ -144,17 +146,24 @@ type Model struct {
 
 	rows     []*row
 	selected int // index into rows; -1 when there are none
-	filter   string
+	// picked says the user chose the selection (or opened its detail);
+	// until then it follows the list's first row (see followTop).
+	picked bool
+	filter string
 	// problemsOnly hides the orders that need no attention (!).
 	problemsOnly bool
 	// sortBy orders the list (s).
 	sortBy sortMode
 	// visible holds the indexes of rows that pass the filter, in the
-	// list's order.
+	// list's order; visGen counts its changes.
 	visible []int
-	// cols caches the list's column widths; see columns.
+	visGen  uint64
+	// cols caches the list's column widths and long the longest text of
+	// each column; see columns.
 	cols     listCols
 	colsOK   bool
+	long     listCols
+	longOK   bool
 	listTop  int // first visible-list position drawn
 	listRows int // list rows on screen at the last render, for paging
 	focus    focusArea
@@ -164,7 +173,10 @@ type Model struct {
 
 	detailVP viewport.Model
 	eventsVP viewport.Model
-	bar      progress.Model
+	// detailSet and eventsSet are the lines the viewports were last
+	// given (see setContent).
+	detailSet, eventsSet []string
+	bar                  progress.Model
 
 	// Polling state. pollTag numbers the polls this model started; a reply
 	// whose tag is not inFlight is stale and dropped.
@@ -201,6 +213,9 @@ type Model struct {
 	helpCache []string
 	helpKey   helpKey
 	helpOK    bool
+
+	// panes keeps each pane's last drawing (see panes.go).
+	panes panes
 
 	// frame and title are the last view drawn; frameOK says they still
 	// hold (see View).
@@ -275,7 +290,9 @@ func (m *Model) setStyles(isDark bool) {
 	m.bar.EmptyColor = m.styles.Theme.BarEmpty
 	for _, r := range m.rows {
 		r.evOK = false
+		r.line.fitOK = false // its reason and market carry colours
 	}
+	m.panes.reset()
 }
 
 // Init asks for the terminal background, starts the first poll and the

@@ -27,9 +27,12 @@ const flashFor = 4 * time.Second
 
 // Update applies one message to the model.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if _, ok := msg.(clockMsg); !ok {
-		// Anything but the clock may change the screen; the clock
-		// decides for itself (handleClock).
+	switch msg.(type) {
+	case clockMsg, tickMsg, roundMsg, changedMsg, engineDoneMsg:
+		// These decide for themselves whether the screen changed: the
+		// clock when a second passes, a poll or a commit when it brought
+		// something, so an idle screen is drawn once a second.
+	default:
 		m.frameOK = false
 	}
 	switch msg := msg.(type) {
@@ -122,6 +125,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Next):
 		if m.current() != nil {
 			m.focus = (m.focus + 1) % 3
+			m.picked = true // reading this order's detail
 		}
 		return nil
 	case key.Matches(msg, k.Back):
@@ -168,6 +172,7 @@ func (m *Model) handleAttentionKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.setFlash("no order needs attention", false)
 		return nil
 	}
+	m.picked = true
 	m.detailVP.GotoTop()
 	m.eventsVP.GotoTop()
 	return m.focusCmd()
@@ -201,8 +206,9 @@ func (m *Model) moveSelection(msg tea.KeyPressMsg) tea.Cmd {
 	return m.selectIndex(m.visible[pos])
 }
 
-// selectIndex selects rows[i] and tells the engine.
+// selectIndex selects rows[i], as the user asked, and tells the engine.
 func (m *Model) selectIndex(i int) tea.Cmd {
+	m.picked = true
 	if i == m.selected {
 		return nil
 	}
@@ -281,7 +287,7 @@ func (m *Model) removeSelected() tea.Cmd {
 			break
 		}
 	}
-	m.selected = next
+	m.selected, m.picked = next, true
 	m.focus = focusList
 	m.setFlash("stopped watching "+textsafe.Clean(r.target.ID), false)
 	var cmds []tea.Cmd

@@ -572,6 +572,7 @@ func TestExportWritesFile(t *testing.T) {
 	m := newModelWith(fe, Options{ExportDir: dir})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	applyTestRound(m, fixtureRound(1))
+	selectTarget(m, tResting)
 	msgs := drain(t, send(m, "e"))
 	ex, ok := find[exportedMsg](msgs)
 	if !ok || ex.err != nil {

@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"slices"
 	"strings"
+
+	"charm.land/bubbles/v2/viewport"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -17,6 +20,8 @@ const (
 	minHeight  = 20
 	wideWidth  = 120
 	wideHeight = 40
+	// listMinWide is the narrowest the list gets beside the detail.
+	listMinWide = 52
 )
 
 // View renders the screen.
@@ -69,29 +74,44 @@ func (m *Model) render() string {
 	bottom := m.footerLines(w)
 	bodyH := h - len(top) - len(bottom)
 
-	var body []string
+	// The frame is written in one piece: joining the panes' lines first
+	// would copy it twice more every second.
+	var left, right []string
 	if w >= wideWidth && h >= wideHeight {
-		// The list gets room for its reason column; the detail keeps
-		// at least 60 cells.
-		listW := max(64, min(90, w/2))
-		left := m.listBox(listW, bodyH)
-		right := m.detailBox(w-listW, bodyH)
-		body = make([]string, bodyH)
-		for i := range body {
-			body[i] = left[i] + right[i]
-		}
+		// The list gets what its columns need, from listMinWide up to
+		// half the screen (at least 64 cells, for its reasons, and at
+		// most 90); what it does not need widens the detail, whose
+		// facts then seldom wrap.
+		listW := max(listMinWide, min(m.listNeeds(), max(64, min(90, w/2))))
+		left = m.listBox(listW, bodyH)
+		right = m.detailBox(w-listW, bodyH)
 	} else {
 		listH := max(5, min(len(m.visible)+3, bodyH*2/5))
 		if len(m.rows) == 0 {
 			listH = 5
 		}
-		body = append(m.listBox(w, listH), m.detailBox(w, bodyH-listH)...)
+		left = append(m.listBox(w, listH), m.detailBox(w, bodyH-listH)...)
 	}
-	lines := make([]string, 0, h)
-	lines = append(lines, top...)
-	lines = append(lines, body...)
-	lines = append(lines, bottom...)
-	return strings.Join(lines, "\n")
+	var b strings.Builder
+	b.Grow(len(m.frame) + 256)
+	for i, l := range top {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l)
+	}
+	for i := range bodyH {
+		b.WriteByte('\n')
+		b.WriteString(left[i])
+		if right != nil {
+			b.WriteString(right[i])
+		}
+	}
+	for _, l := range bottom {
+		b.WriteByte('\n')
+		b.WriteString(l)
+	}
+	return b.String()
 }
 
 // tooSmall is the whole screen when the terminal cannot hold the layout.
@@ -117,8 +137,15 @@ func (m *Model) tooSmall() string {
 	return strings.Join(lines, "\n")
 }
 
-// titleBar is the top line: name, counts, pause state and the clock.
+// titleBar is the top line: name, counts, pause state and the clock,
+// drawn again only when one of them changed.
 func (m *Model) titleBar(w int) string {
+	k := titleKey{width: w, sec: m.now().Unix(), paused: m.paused, sum: m.summary()}
+	return m.panes.title.get(k, func() string { return m.drawTitle(w) })
+}
+
+// drawTitle draws the title bar.
+func (m *Model) drawTitle(w int) string {
 	st := &m.styles
 	left := st.Title.Render("ordermon")
 	if m.opts.Version != "" && w >= 100 {
@@ -193,8 +220,16 @@ func (m *Model) promptLines(w int) []string {
 	return lines
 }
 
-// listBox is the order list in its pane.
+// listBox is the order list in its pane, drawn again only when the rows,
+// their order, the selection, the focus or the second changed.
 func (m *Model) listBox(w, h int) []string {
+	focused := m.focus == focusList && m.mode == modeNormal
+	k := listKey{width: w, height: h, rowsGen: m.rowsGen, visGen: m.visGen, selected: m.selected, focused: focused, sec: m.now().Unix()}
+	return m.panes.list.get(k, func() []string { return m.drawList(w, h, focused) })
+}
+
+// drawList draws the order list's pane.
+func (m *Model) drawList(w, h int, focused bool) []string {
 	title := "Orders"
 	if len(m.visible) != len(m.rows) {
 		title += " " + itoa(len(m.visible)) + "/" + itoa(len(m.rows))
@@ -214,7 +249,6 @@ func (m *Model) listBox(w, h int) []string {
 	if rows := h - 3; rows > 0 && len(m.visible) > rows {
 		title += scrollHint(m.listTop == 0, m.listTop+rows >= len(m.visible))
 	}
-	focused := m.focus == focusList && m.mode == modeNormal
 	if focused {
 		title = GlyphSelected + " " + title
 	}
@@ -228,8 +262,19 @@ func (m *Model) detailBox(w, h int) []string {
 	if r == nil {
 		return m.box("Order", []string{m.styles.Muted.Render("  select an order to see its detail")}, w, h, false)
 	}
-	lb := m.detailLines(r, inner-1, m.height < wideHeight)
-	detail := lb.lines
+	compact := m.height < wideHeight
+	prev := m.panes.detail.val.lines
+	dt := m.panes.detail.get(detailKey{row: r, gen: r.gen, width: inner - 1, compact: compact, sec: m.now().Unix()}, func() detailText {
+		lb := m.detailLines(r, inner-1, compact)
+		lines := indent(lb.lines)
+		if slices.Equal(lines, prev) {
+			// Most seconds change nothing here; the same slice tells
+			// the viewport so (see setContent).
+			lines = prev
+		}
+		return detailText{lines: lines, lb: lb}
+	})
+	detail := dt.lines
 	events := m.cachedEvents(r, inner-1)
 
 	// The detail gets what it needs; the event log keeps at least a few
@@ -241,19 +286,15 @@ func (m *Model) detailBox(w, h int) []string {
 
 	// The viewports keep the scroll state; the visible lines are sliced
 	// here, because the viewport's own View re-measures and re-styles
-	// every line on every frame.
-	detail = indent(detail)
-	events = indent(events)
-	m.detailVP.SetWidth(inner)
-	m.detailVP.SetHeight(dh)
-	m.detailVP.SetContentLines(detail)
-	m.eventsVP.SetWidth(inner)
-	m.eventsVP.SetHeight(eh)
-	m.eventsVP.SetContentLines(events)
+	// every line on every frame. They are given the lines only when the
+	// lines or the height changed: measuring every line is most of what
+	// setting them costs.
+	setContent(&m.detailVP, &m.detailSet, inner, dh, detail)
+	setContent(&m.eventsVP, &m.eventsSet, inner, eh, events)
 
 	lines := make([]string, 0, innerH)
 	shown := window(detail, m.detailVP.YOffset(), dh)
-	if last := m.detailVP.YOffset() + dh - 1; last < len(detail)-1 && lb.isHeading(last) {
+	if last := m.detailVP.YOffset() + dh - 1; last < len(detail)-1 && dt.lb.isHeading(last) {
 		// A heading with nothing under it says nothing: the pane's
 		// title already says there is more below.
 		shown[dh-1] = ""
@@ -276,6 +317,19 @@ func (m *Model) detailBox(w, h int) []string {
 	return m.box(title, lines, w, h, focused)
 }
 
+// setContent gives a viewport its size and lines, skipping the lines when
+// they are the very slice it was last given (*set) and the height is
+// unchanged.
+func setContent(vp *viewport.Model, set *[]string, w, h int, lines []string) {
+	vp.SetWidth(w)
+	if vp.Height() == h && sameLines(*set, lines) {
+		return
+	}
+	vp.SetHeight(h)
+	vp.SetContentLines(lines)
+	*set = lines
+}
+
 // scrollHint says which way a pane has more to show.
 func scrollHint(atTop, atBottom bool) string {
 	switch {
@@ -289,7 +343,7 @@ func scrollHint(atTop, atBottom bool) string {
 	return " · ↑↓ more"
 }
 
-// cachedEvents renders the event log once per new event or width change.
+// eventsKey is the key of the row's event log at width on day.
 func (r *row) eventsKey(width int, day int) eventsKey {
 	return eventsKey{seq: r.evSeq, width: width, day: day}
 }
@@ -303,12 +357,14 @@ type eventsKey struct {
 	day   int
 }
 
+// cachedEvents is the event log's lines, indented off the border,
+// rendered once per new event, width or day.
 func (m *Model) cachedEvents(r *row, width int) []string {
 	k := r.eventsKey(width, m.now().In(m.loc).YearDay())
 	if r.evOK && r.evKey == k {
 		return r.evLines
 	}
-	r.evLines = m.eventLines(r, width)
+	r.evLines = indent(m.eventLines(r, width))
 	r.evKey, r.evOK = k, true
 	return r.evLines
 }

@@ -32,6 +32,53 @@ func (b *lineBuilder) addOrBreak(head, tail string, cont int) {
 	b.add(strings.Repeat(" ", cont) + strings.TrimLeft(tail, " "))
 }
 
+// part is one fact of a line that flow may carry to the next line: its
+// text, and the separator that goes before it only when it follows
+// another fact on the same line.
+type part struct{ sep, text string }
+
+// flow adds facts on one line, breaking between them where they do not
+// fit the width, later lines indented by cont cells, so a fact is moved
+// to the next line rather than cut off. Only a fact wider than a whole
+// line is clipped.
+func (b *lineBuilder) flow(cont int, parts ...part) {
+	b.flowInk(Ink{}, cont, parts...)
+}
+
+// flowInk is flow for facts written in one ink, drawn as one run a line.
+func (b *lineBuilder) flowInk(ink Ink, cont int, parts ...part) {
+	var line strings.Builder
+	lw := 0
+	emit := func() {
+		lead := len(line.String()) - len(strings.TrimLeft(line.String(), " "))
+		b.add(line.String()[:lead] + ink.Render(line.String()[lead:]))
+	}
+	for _, p := range parts {
+		if p.text == "" {
+			continue
+		}
+		tw, sw := cells(p.text), cells(p.sep)
+		switch {
+		case lw == 0:
+			line.WriteString(p.text)
+			lw = tw
+		case lw+sw+tw <= b.width:
+			line.WriteString(p.sep)
+			line.WriteString(p.text)
+			lw += sw + tw
+		default:
+			emit()
+			line.Reset()
+			line.WriteString(strings.Repeat(" ", cont))
+			line.WriteString(p.text)
+			lw = cont + tw
+		}
+	}
+	if lw > 0 {
+		emit()
+	}
+}
+
 // heading adds a line that titles the lines after it.
 func (b *lineBuilder) heading(s string) {
 	b.headings = append(b.headings, len(b.lines))

@@ -79,12 +79,15 @@ func TestEngineCleanCompletion(t *testing.T) {
 		fills   string // Kalshi fill count, "" for no order yet
 		queue   string // contracts ahead, "" for none
 		outcome engine.Outcome
+		// noQueueMove says the step logs no queue move.
+		noQueueMove bool
 	}
 	steps := []check{
 		{stage: "pending", event: engine.EventStageReached, text: "pending"},
 		{stage: "validated", event: engine.EventStageReached, text: "validated"},
-		{stage: "placed", event: engine.EventStageReached, text: "placed", fills: "0.00", queue: "0.00"},
-		{stage: "placed", event: engine.EventQueueMoved, text: "40", fills: "0.00", queue: "40.00"},
+		// The order joins the queue behind 40 contracts: its first
+		// position is not a move.
+		{stage: "placed", event: engine.EventStageReached, text: "placed", fills: "0.00", queue: "40.00", noQueueMove: true},
 		{stage: "placed", event: engine.EventQueueMoved, text: "15", fills: "0.00", queue: "15.00"},
 		{stage: "placed", event: engine.EventFillCount, text: "4.00", fills: "4.00", queue: "15.00"},
 		{stage: "placed", fills: "4.00", queue: "15.00"}, // SyncFill: only the intent's metadata moves
@@ -116,6 +119,9 @@ func TestEngineCleanCompletion(t *testing.T) {
 		}
 		if want.event != "" && !hasEvent(r.Events, want.event, want.text) {
 			t.Errorf("step %d: no %s event mentioning %q in %v", i, want.event, want.text, r.Events)
+		}
+		if want.noQueueMove && hasEvent(r.Events, engine.EventQueueMoved, "") {
+			t.Errorf("step %d: the first queue position logged as a move: %v", i, r.Events)
 		}
 		gotFills := ""
 		if s.Order != nil {

@@ -128,6 +128,11 @@ func foldKalshi(s *Snapshot, prev Snapshot, r result, env foldEnv) {
 			src.Err = ""
 		}
 	}
+	if !r.pushed {
+		// A round says whether push vouches for the order now; a pushed
+		// message leaves that as the last round found it.
+		src.Pushed = src.Used && !r.heard.IsZero()
+	}
 	if src.Used && r.heard.After(src.LastSuccess) {
 		src.LastSuccess = r.heard
 	}

@@ -178,10 +178,11 @@ func (e *Engine) foldPushLocked(ev kalshi.StreamEvent, concerns func(*watch) boo
 // be held.
 func (e *Engine) vouchLocked() time.Time {
 	p := e.pushStateLocked()
+	h := &e.sources[SourceKalshi].health
+	h.Pushed = p.Live()
 	if !p.Live() {
 		return time.Time{}
 	}
-	h := &e.sources[SourceKalshi].health
 	if heard := p.Stream.LastFrame; heard.After(h.LastSuccess) {
 		h.LastSuccess = heard
 	}

@@ -451,4 +451,22 @@ func TestPushKeepsQuietOrdersFresh(t *testing.T) {
 	if h := r.Health.Kalshi; h.Stale(now, 2*time.Second) {
 		t.Errorf("Kalshi's health is stale while push is live: %+v", h)
 	}
+
+	// Just before the next heartbeat, 9 s after the last frame (three
+	// 2 s intervals are 6 s), nothing is stale: a live connection is
+	// quiet between Kalshi's heartbeats.
+	w.timers.Advance(kalshitest.Heartbeat - time.Second)
+	r = w.poll(t)
+	now = w.clk.Now()
+	if s := snapByID(t, r, "ord-a"); s.Sources.Kalshi.Stale(now, 2*time.Second) {
+		t.Errorf("between heartbeats, the quiet order went stale: %+v at %s", s.Sources.Kalshi, now)
+	}
+	if h := r.Health.Kalshi; h.Stale(now, 2*time.Second) {
+		t.Errorf("between heartbeats, Kalshi's health went stale: %+v at %s", h, now)
+	}
+	// Quiet for longer than PushQuiet, it is stale: push no longer
+	// vouches for it.
+	if h := r.Health.Kalshi; !h.Stale(h.LastSuccess.Add(engine.PushQuiet+time.Second), 2*time.Second) {
+		t.Errorf("push vouches for data %s old: %+v", engine.PushQuiet+time.Second, h)
+	}
 }

@@ -112,27 +112,38 @@ func kalshiStatusText(o *kalshi.Order) string {
 // latest stage timestamp; for a Kalshi-only order, from when Kalshi
 // created it.
 func (s Snapshot) CurrentStageSince(now time.Time) (time.Duration, bool) {
-	if s.Terminal() {
+	since, ok := s.CurrentStageStart()
+	if !ok {
 		return 0, false
+	}
+	return ageAt(since, now)
+}
+
+// CurrentStageStart is when the order's current stage began, as
+// CurrentStageSince measures it: it does not move with the clock, so a
+// screen that shows the age every second can keep it.
+func (s Snapshot) CurrentStageStart() (time.Time, bool) {
+	if s.Terminal() {
+		return time.Time{}, false
 	}
 	if in := s.Intent; in != nil {
 		since := time.Time{}
 		if st, ok := pipeline.StageOf(in.Status); ok {
-			rows := pipeline.Timeline(in, now)
+			rows := pipeline.Timeline(in, time.Time{})
 			if !rows[st].Current {
-				return 0, false
+				return time.Time{}, false
 			}
 			since = rows[st].At
 		}
 		if since.IsZero() {
 			since = in.LatestStamp()
 		}
-		return ageAt(since, now)
+		return since, !since.IsZero()
 	}
 	if s.KalshiOnly() && s.Order != nil {
-		return ageAt(s.Order.CreatedTime, now)
+		return s.Order.CreatedTime, !s.Order.CreatedTime.IsZero()
 	}
-	return 0, false
+	return time.Time{}, false
 }
 
 // ageAt returns now − since, clamped at zero for clock skew; false when

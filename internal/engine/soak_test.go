@@ -378,8 +378,8 @@ func logAsked(t *testing.T, orders []soakOrder, diffs []string, x *kalshitest.Ex
 	}
 }
 
-// soakMaxSteps is the longest script: CleanCompletion's 11 steps.
-const soakMaxSteps = 11
+// soakMaxSteps is the longest script: CleanCompletion's 10 steps.
+const soakMaxSteps = 10
 
 // soakWorld scripts the orders and adds them to the engine: intents that
 // complete or fail (linked to Kalshi orders the scripts drive), and

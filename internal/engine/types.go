@@ -78,9 +78,19 @@ type SourceStatus struct {
 	RateLimited bool
 	// Halted is true when polling stopped until the user acts (a 401).
 	Halted bool
+	// Pushed is set while LastSuccess is the last frame Kalshi's live
+	// push sent: a quiet connection sends only a heartbeat every 10 s,
+	// so its data goes stale after PushQuiet, not after three intervals.
+	Pushed bool
 }
 
-// Stale reports whether the data is older than three intervals at now.
+// PushQuiet is how long data vouched for by a live push stays fresh
+// without a frame: two of Kalshi's 10 s heartbeats. A connection silent
+// for longer is likely failing; the Stream drops it at 30 s.
+const PushQuiet = 20 * time.Second
+
+// Stale reports whether the data is older than three intervals at now, or
+// than PushQuiet when push vouches for it.
 func (s SourceStatus) Stale(now time.Time, interval time.Duration) bool {
 	if !s.Used {
 		return false
@@ -88,7 +98,11 @@ func (s SourceStatus) Stale(now time.Time, interval time.Duration) bool {
 	if s.LastSuccess.IsZero() {
 		return s.Err != ""
 	}
-	return now.Sub(s.LastSuccess) > 3*interval
+	limit := 3 * interval
+	if s.Pushed {
+		limit = max(limit, PushQuiet)
+	}
+	return now.Sub(s.LastSuccess) > limit
 }
 
 // Figure is how fresh one of an order's Kalshi figures is (its queue

@@ -51,14 +51,18 @@ func place(kalshiOrderID, ticker string) Step {
 	return Place(kalshiOrderID, ticker, ScenarioSide, ScenarioYesPrice, ScenarioCount)
 }
 
+// placeBehind places the scenario order behind ahead contracts.
+func placeBehind(kalshiOrderID, ticker, ahead string) Step {
+	return PlaceBehind(kalshiOrderID, ticker, ScenarioSide, ScenarioYesPrice, ScenarioCount, fixed.MustParse(ahead))
+}
+
 // CleanCompletion walks the whole pipeline with both systems agreeing: the
-// order rests, moves up the queue, fills in two parts, is minted on chain
-// and completes. 11 steps.
+// order rests behind 40 contracts, moves up the queue, fills in two parts,
+// is minted on chain and completes. 10 steps.
 func CleanCompletion(kalshiOrderID, ticker string) []Step {
 	return []Step{
 		Validate(),
-		place(kalshiOrderID, ticker),
-		SetQueue(fixed.MustParse("40")),
+		placeBehind(kalshiOrderID, ticker, "40"),
 		SetQueue(fixed.MustParse("15")),
 		KalshiFill(fixed.MustParse("4"), ScenarioYesPrice, scenarioFee),
 		SyncFill(),
@@ -71,12 +75,11 @@ func CleanCompletion(kalshiOrderID, ticker string) []Step {
 }
 
 // PartialFillInQueue leaves the order resting on Kalshi with 3 of 10
-// contracts filled and 12 contracts ahead of it. 6 steps.
+// contracts filled and 12 contracts ahead of it. 5 steps.
 func PartialFillInQueue(kalshiOrderID, ticker string) []Step {
 	return []Step{
 		Validate(),
-		place(kalshiOrderID, ticker),
-		SetQueue(fixed.MustParse("30")),
+		placeBehind(kalshiOrderID, ticker, "30"),
 		KalshiFill(fixed.MustParse("3"), ScenarioYesPrice, scenarioFee),
 		SyncFill(),
 		SetQueue(fixed.MustParse("12")),
@@ -108,12 +111,11 @@ func StuckValidated(kalshiOrderID, ticker string) []Step {
 
 // KalshiCancelUnnoticed has Kalshi cancel the resting order, because
 // trading in its market was halted, while the intent still says "placed"
-// with kalshiOrderStatus "resting": the two systems disagree. 4 steps.
+// with kalshiOrderStatus "resting": the two systems disagree. 3 steps.
 func KalshiCancelUnnoticed(kalshiOrderID, ticker string) []Step {
 	return []Step{
 		Validate(),
-		place(kalshiOrderID, ticker),
-		SetQueue(fixed.MustParse("20")),
+		placeBehind(kalshiOrderID, ticker, "20"),
 		KalshiCancel("HaltCancel"),
 	}
 }

@@ -117,8 +117,16 @@ func Validate() Step {
 // orderPlacedAt, kalshiOrderId and kalshiOrderStatus "resting" with a fill
 // count of 0. yesPrice is in dollars. Without an exchange only the intent
 // changes. The intent's action gets the ticker, side, count and price in
-// cents when it has none yet.
+// cents when it has none yet. The order is first in its queue; see
+// PlaceBehind.
 func Place(kalshiOrderID, ticker, side string, yesPrice, count fixed.Decimal) Step {
+	return PlaceBehind(kalshiOrderID, ticker, side, yesPrice, count, fixed.Decimal{})
+}
+
+// PlaceBehind is Place with ahead contracts already resting at the
+// order's price: a real order joins the queue behind them, so its first
+// queue position is already ahead, not a move back from zero.
+func PlaceBehind(kalshiOrderID, ticker, side string, yesPrice, count, ahead fixed.Decimal) Step {
 	return func(s *Service, id string) error {
 		now := s.now()
 		if x := s.opts.Exchange; x != nil {
@@ -132,6 +140,7 @@ func Place(kalshiOrderID, ticker, side string, yesPrice, count fixed.Decimal) St
 				InitialCount:   count,
 				CreatedTime:    now,
 				LastUpdateTime: now,
+				QueueAhead:     ahead,
 			})
 		}
 		zero := fixed.FromInt(0)

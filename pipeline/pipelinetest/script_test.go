@@ -143,8 +143,7 @@ func TestCleanCompletionKeepsBothSystemsInStep(t *testing.T) {
 			if m, ok := b.x.Market(ticker); !ok || m.Status != "active" {
 				t.Errorf("market not created: %+v", m)
 			}
-		}},
-		{"queue 40", nil, func(t *testing.T) {
+			// The order joins the queue behind 40 contracts.
 			if q := b.queueAhead(t, "ORD-12345"); !q.Equal(fixed.MustParse("40")) {
 				t.Errorf("queue %s", q)
 			}
@@ -234,7 +233,7 @@ func TestScenarios(t *testing.T) {
 		intent   func(st pipelinetest.IntentState) bool
 		kalshi   func(o kalshitest.OrderState, ok bool) bool
 	}{
-		{"PartialFillInQueue", pipelinetest.PartialFillInQueue, 6,
+		{"PartialFillInQueue", pipelinetest.PartialFillInQueue, 5,
 			func(st pipelinetest.IntentState) bool {
 				return st.Status == "placed" && st.KalshiOrderStatus == "resting" && st.KalshiFillCount.Equal(fixed.MustParse("3")) && !st.IsComplete
 			},
@@ -254,12 +253,12 @@ func TestScenarios(t *testing.T) {
 				return st.Status == "validated" && !st.BalanceValidatedAt.IsZero() && st.OrderPlacedAt.IsZero() && st.KalshiOrderID == ""
 			},
 			func(o kalshitest.OrderState, ok bool) bool { return !ok }},
-		{"KalshiCancelUnnoticed", pipelinetest.KalshiCancelUnnoticed, 4,
+		{"KalshiCancelUnnoticed", pipelinetest.KalshiCancelUnnoticed, 3,
 			func(st pipelinetest.IntentState) bool {
 				return st.Status == "placed" && st.KalshiOrderStatus == "resting" && !st.IsComplete
 			},
 			func(o kalshitest.OrderState, ok bool) bool { return ok && o.Status == "canceled" }},
-		{"CleanCompletion", pipelinetest.CleanCompletion, 11,
+		{"CleanCompletion", pipelinetest.CleanCompletion, 10,
 			func(st pipelinetest.IntentState) bool {
 				return st.Status == "completed" && st.IsComplete && st.KalshiFillCount.Equal(pipelinetest.ScenarioCount) && st.TxHash != ""
 			},
@@ -297,8 +296,8 @@ func TestScriptsAdvanceTogether(t *testing.T) {
 	b.svc.PutIntent(pipelinetest.NewIntent("b", "ETH-5K-2024-12"))
 	b.svc.Script("a", pipelinetest.StuckValidated("", "")...)
 	b.svc.Script("b", pipelinetest.KalshiCancelUnnoticed("ORD-B", "ETH-5K-2024-12")...)
-	if b.svc.Remaining() != 5 {
-		t.Fatalf("Remaining %d, want 5", b.svc.Remaining())
+	if b.svc.Remaining() != 4 {
+		t.Fatalf("Remaining %d, want 4", b.svc.Remaining())
 	}
 	var ran []int
 	for {
@@ -308,7 +307,7 @@ func TestScriptsAdvanceTogether(t *testing.T) {
 		}
 		ran = append(ran, n)
 	}
-	if want := []int{2, 1, 1, 1}; !slices.Equal(ran, want) {
+	if want := []int{2, 1, 1}; !slices.Equal(ran, want) {
 		t.Errorf("steps per Advance %v, want %v", ran, want)
 	}
 	if st, _ := b.svc.Intent("a"); st.Status != "validated" {
