@@ -5,7 +5,6 @@ import (
 
 	"ordermon/internal/engine"
 	"ordermon/internal/fixed"
-	"ordermon/pipeline"
 )
 
 // This file maps what the engine says about a snapshot onto the list's
@@ -93,22 +92,4 @@ func stale(s *engine.Snapshot, now time.Time, interval time.Duration) bool {
 
 func sourceStale(ss engine.SourceStatus, now time.Time, interval time.Duration) bool {
 	return !ss.NotFound && ss.Stale(now, interval)
-}
-
-// threshold returns how long stage may last before it counts as stuck;
-// zero for stages with no limit.
-func threshold(th engine.Thresholds, st pipeline.Stage) time.Duration {
-	switch st {
-	case pipeline.StagePending:
-		return th.Pending
-	case pipeline.StageValidated:
-		return th.Validated
-	case pipeline.StagePlaced:
-		return th.Placed
-	case pipeline.StageFilled:
-		return th.Filled
-	case pipeline.StageTxnFilled:
-		return th.TxnFilled
-	}
-	return 0
 }

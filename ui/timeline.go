@@ -80,9 +80,9 @@ func (m *Model) currentMark(s *engine.Snapshot) stageMark {
 		}
 	}
 	for _, f := range s.Diagnosis {
-		if stage, ok := f.StuckStage(); ok {
+		if _, ok := f.StuckStage(); ok {
 			sev(f)
-			cm.over = threshold(m.stuck, stage)
+			cm.over = f.Limit
 			return cm
 		}
 	}

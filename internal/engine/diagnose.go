@@ -205,7 +205,7 @@ func (d *diagnoser) stuckPending() {
 	}
 	b.WriteString("; check the wallet's USDC or token balance and the validation worker")
 	d.add(Finding{Code: CodeStuckPending, Severity: SevWarn, Message: b.String(),
-		Short: "not validated", Cause: "the balance check has not run", Since: in.CreatedAt})
+		Short: "not validated", Cause: "the balance check has not run", Since: in.CreatedAt, Limit: d.th.Pending})
 }
 
 func (d *diagnoser) stuckValidated() {
@@ -225,7 +225,7 @@ func (d *diagnoser) stuckValidated() {
 		b.WriteString("; " + l + " locked without market exposure")
 	}
 	d.add(Finding{Code: CodeStuckValidated, Severity: SevError, Message: b.String(),
-		Short: "no Kalshi order", Cause: "funds locked, no Kalshi order", Since: in.BalanceValidatedAt})
+		Short: "no Kalshi order", Cause: "funds locked, no Kalshi order", Since: in.BalanceValidatedAt, Limit: d.th.Validated})
 }
 
 // resting reports whether the order is live on Kalshi (or, with no Kalshi
@@ -279,7 +279,7 @@ func (d *diagnoser) stuckPlaced() {
 	fact(d.fillProgress())
 	fact(d.priceVsBook())
 	d.add(Finding{Code: CodeStuckPlaced, Severity: SevWarn, Message: b.String(),
-		Short: "resting long", Cause: d.s.RestingText(), Since: since})
+		Short: "resting long", Cause: d.s.RestingText(), Since: since, Limit: d.th.Placed})
 }
 
 // fillProgress is "filled 3 of 10" from Kalshi, or from the intent
@@ -368,7 +368,7 @@ func (d *diagnoser) stuckFilled() {
 	}
 	b.WriteString("; the user holds no tokens for this trade yet")
 	d.add(Finding{Code: CodeStuckFilled, Severity: SevError, Message: b.String(),
-		Short: "nothing on chain", Cause: "filled on Kalshi, nothing on chain", Since: since})
+		Short: "nothing on chain", Cause: "filled on Kalshi, nothing on chain", Since: since, Limit: d.th.Filled})
 }
 
 func (d *diagnoser) stuckTxnFilled() {
@@ -390,5 +390,5 @@ func (d *diagnoser) stuckTxnFilled() {
 	}
 	b.WriteString("; only bookkeeping remains")
 	d.add(Finding{Code: CodeStuckTxnFilled, Severity: SevWarn, Message: b.String(),
-		Short: "not completed", Cause: "on chain, not marked completed", Since: in.TxnFilledAt})
+		Short: "not completed", Cause: "on chain, not marked completed", Since: in.TxnFilledAt, Limit: d.th.TxnFilled})
 }

@@ -245,6 +245,15 @@ func TestDiagnoseThresholds(t *testing.T) {
 	if len(got) != 1 || got[0].Code != CodeStuckPlaced || !strings.Contains(got[0].Message, "threshold 1m") {
 		t.Errorf("custom 1m threshold: got\n%s", messages(got))
 	}
+	// The finding carries the threshold it passed, for the timeline.
+	if len(got) == 1 && got[0].Limit != time.Minute {
+		t.Errorf("stuck_placed Limit = %v, want the 1m threshold it passed", got[0].Limit)
+	}
+	for _, f := range Diagnose(healthy(pipeline.StatusValidated), Thresholds{}, tValidated.Add(time.Hour), time.UTC) {
+		if f.Code == CodeStuckValidated && f.Limit != DefaultThresholds.Validated {
+			t.Errorf("stuck_validated Limit = %v, want %v", f.Limit, DefaultThresholds.Validated)
+		}
+	}
 	if w := (Thresholds{Placed: time.Minute}).WithDefaults(); w.Placed != time.Minute || w.Pending != DefaultThresholds.Pending || w.TxnFilled != DefaultThresholds.TxnFilled {
 		t.Errorf("WithDefaults = %+v", w)
 	}

@@ -222,6 +222,9 @@ type Finding struct {
 	// Since is when the condition began, for the findings that have an
 	// age (a stuck stage); zero otherwise.
 	Since time.Time
+	// Limit is the threshold a stuck stage has passed, so the timeline
+	// can name it beside the stage; zero for other findings.
+	Limit time.Duration
 }
 
 // EventKind names what changed between two observations.
