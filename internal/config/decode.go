@@ -83,12 +83,13 @@ func decodeFile(path string, data []byte, f *File) error {
 // parseDoc parses data, after making sure it is not nested deep enough to
 // make the parser slow.
 func parseDoc(path string, data []byte) (*doc, error) {
-	if line, msg := tomlguard.Check(data, maxNesting, maxEntries); line > 0 {
-		why := "; ordermon's keys are two levels deep"
-		if !strings.HasPrefix(msg, "nested") {
-			why = "; is this really the configuration file?"
+	if line, deep := tomlguard.Check(data, maxNesting, maxEntries); line > 0 {
+		msg := fmt.Sprintf("more than %d keys and tables; is this really the configuration file?", maxEntries)
+		if deep {
+			msg = fmt.Sprintf("nested more than %d levels deep (tables, arrays or dotted keys); "+
+				"ordermon's keys are two levels deep", maxNesting)
 		}
-		return nil, &ConfigError{Path: path, Line: line, Msg: msg + why}
+		return nil, &ConfigError{Path: path, Line: line, Msg: msg}
 	}
 	d := &doc{path: path}
 	md, err := toml.Decode(string(data), &d.top)

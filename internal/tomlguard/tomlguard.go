@@ -8,17 +8,15 @@
 // bound either; these limits do.
 package tomlguard
 
-import (
-	"bytes"
-	"fmt"
-)
+import "bytes"
 
 // Check scans data, skipping strings and comments, and returns the line
-// where nesting first passes maxDepth, or where the keys and table headers
-// pass maxEntries, with what is wrong; it returns 0 and "" when neither
-// does. It over-counts rather than under-counts: every '[' or '{' is a
+// where nesting first passes maxDepth (deep is then true) or where the
+// keys and table headers pass maxEntries; it returns 0 when neither does.
+// The caller words the refusal, since it knows why its limits are what
+// they are. It over-counts rather than under-counts: every '[' or '{' is a
 // level, and so is every part of a dotted key and a float's point.
-func Check(data []byte, maxDepth, maxEntries int) (line int, problem string) {
+func Check(data []byte, maxDepth, maxEntries int) (line int, deep bool) {
 	line, entries := 1, 0
 	var levels []int // what each open bracket adds: 1, plus its key's dots
 	sum, dots, keyDots, header := 0, 0, 0, 0
@@ -68,13 +66,13 @@ func Check(data []byte, maxDepth, maxEntries int) (line int, problem string) {
 			dots++
 		}
 		if sum+max(header, 0)+dots+1 > maxDepth {
-			return line, fmt.Sprintf("nested more than %d levels deep (tables, arrays or dotted keys)", maxDepth)
+			return line, true
 		}
 		if entries > maxEntries {
-			return line, fmt.Sprintf("more than %d keys and tables", maxEntries)
+			return line, false
 		}
 	}
-	return 0, ""
+	return 0, false
 }
 
 // skipString returns the index of the last byte of the string that starts
