@@ -12,11 +12,17 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"ordermon/internal/safefile"
+	"ordermon/internal/tomlguard"
 )
 
 // maxFileSize caps the configuration file; anything bigger is not a
 // configuration file (a wrong path to a log, say).
 const maxFileSize = 1 << 20
+
+// maxNesting is how deep tables, arrays and dotted keys may nest, and
+// maxEntries how many keys and table headers the file may have; see
+// tomlguard for why. ordermon has two dozen keys, two levels deep.
+const maxNesting, maxEntries = 12, 1000
 
 // readFile reads the configuration file at path into f, which holds the
 // defaults. A missing file is fine unless the user named it (namedBy is
@@ -77,7 +83,12 @@ func decodeFile(path string, data []byte, f *File) error {
 // parseDoc parses data, after making sure it is not nested deep enough to
 // make the parser slow.
 func parseDoc(path string, data []byte) (*doc, error) {
-	if line, msg := tooDeep(data); line > 0 {
+	if line, deep := tomlguard.Check(data, maxNesting, maxEntries); line > 0 {
+		msg := fmt.Sprintf("more than %d keys and tables; is this really the configuration file?", maxEntries)
+		if deep {
+			msg = fmt.Sprintf("nested more than %d levels deep (tables, arrays or dotted keys); "+
+				"ordermon's keys are two levels deep", maxNesting)
+		}
 		return nil, &ConfigError{Path: path, Line: line, Msg: msg}
 	}
 	d := &doc{path: path}

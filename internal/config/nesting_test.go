@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"ordermon/internal/tomlguard"
 )
 
 // hostileFiles are configuration files within the 1 MiB cap that once
@@ -102,12 +104,12 @@ func TestConfigNestingRefusedBeforeParsing(t *testing.T) {
 	// real configuration's depth passes.
 	ok := "# [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\ntimezone = \"a.b.c.d.e.f.g.h.i.j.k.l.m.n.o[[[[[[[[[[[[[[\"\n" +
 		"[kalshi]\nbase_url = '''https://x.example/{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{''' # {{{{{{{{{{{{{{{\n"
-	if line, _ := tooDeep([]byte(ok)); line != 0 {
-		t.Errorf("tooDeep = %d for a shallow file", line)
+	if line, _ := tomlguard.Check([]byte(ok), maxNesting, maxEntries); line != 0 {
+		t.Errorf("tomlguard.Check = %d for a shallow file", line)
 	}
 	for depth := 1; depth <= 10; depth++ {
 		doc := "a = " + strings.Repeat("[", depth) + "1.5" + strings.Repeat("]", depth)
-		if line, _ := tooDeep([]byte(doc)); line != 0 {
+		if line, _ := tomlguard.Check([]byte(doc), maxNesting, maxEntries); line != 0 {
 			t.Errorf("depth %d refused: %s", depth, doc)
 		}
 	}

@@ -1,28 +1,22 @@
-package config
+// Package tomlguard refuses TOML whose shape would make a parser slow or
+// memory-hungry, by a cheap scan before the TOML is parsed.
+//
+// BurntSushi/toml's time and memory grow with the square of the nesting
+// depth (an 8 KB file of nested inline tables took 255 MB to refuse), and
+// every key or table header costs it a map, so a file of a hundred
+// thousand "[[a]]" costs tens of megabytes. A size cap alone does not
+// bound either; these limits do.
+package tomlguard
 
-import (
-	"bytes"
-	"fmt"
-)
+import "bytes"
 
-// maxNesting is how deep tables, arrays and dotted keys may nest in the
-// configuration file. ordermon's own keys are two levels deep; the TOML
-// parser's time and memory grow with the square of the depth (an 8 KB file
-// of nested inline tables took 255 MB to refuse), so a deeper file is
-// refused before it is parsed.
-const maxNesting = 12
-
-// maxEntries caps the keys and table headers of the file: ordermon has two
-// dozen, and each costs the parser a map, so a file of a hundred thousand
-// "[[a]]" would cost tens of megabytes.
-const maxEntries = 1000
-
-// tooDeep scans TOML cheaply, skipping strings and comments, and returns
-// the line where nesting first passes maxNesting, or where the keys and
-// tables pass maxEntries, with what is wrong; 0 when neither does. It
-// over-counts rather than under-counts: every '[' or '{' is a level, and
-// so is every part of a dotted key and a float's point.
-func tooDeep(data []byte) (int, string) {
+// Check scans data, skipping strings and comments, and returns the line
+// where nesting first passes maxDepth (deep is then true) or where the
+// keys and table headers pass maxEntries; it returns 0 when neither does.
+// The caller words the refusal, since it knows why its limits are what
+// they are. It over-counts rather than under-counts: every '[' or '{' is a
+// level, and so is every part of a dotted key and a float's point.
+func Check(data []byte, maxDepth, maxEntries int) (line int, deep bool) {
 	line, entries := 1, 0
 	var levels []int // what each open bracket adds: 1, plus its key's dots
 	sum, dots, keyDots, header := 0, 0, 0, 0
@@ -71,15 +65,14 @@ func tooDeep(data []byte) (int, string) {
 		case '.':
 			dots++
 		}
-		if sum+max(header, 0)+dots+1 > maxNesting {
-			return line, fmt.Sprintf("nested more than %d levels deep (tables, arrays or dotted keys); "+
-				"ordermon's keys are two levels deep", maxNesting)
+		if sum+max(header, 0)+dots+1 > maxDepth {
+			return line, true
 		}
 		if entries > maxEntries {
-			return line, fmt.Sprintf("more than %d keys and tables; is this really the configuration file?", maxEntries)
+			return line, false
 		}
 	}
-	return 0, ""
+	return 0, false
 }
 
 // skipString returns the index of the last byte of the string that starts
