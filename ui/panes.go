@@ -59,11 +59,11 @@ type titleKey struct {
 // visible and in what order (visGen), the selection, the focus, and the
 // second, since ages and staleness move with it.
 type listKey struct {
-	width, height    int
-	rowsGen, visGen  uint64
-	selected         int
-	focused, blurred bool
-	sec              int64
+	width, height   int
+	rowsGen, visGen uint64
+	selected        int
+	focused         bool
+	sec             int64
 }
 
 // detailKey is what the selected order's detail shows: that row's
