@@ -226,6 +226,9 @@ func (s Snapshot) activeText(now time.Time) string {
 		return forAge("validated") + ": funds locked, placing on Kalshi"
 	case st <= pipeline.StagePlaced && o != nil && o.Status == kalshi.StatusResting:
 		return "resting, " + s.RestingText()
+	case st <= pipeline.StagePlaced && o != nil:
+		// Kalshi is ahead; the intent service learns of it by polling.
+		return s.KalshiStatusText() + " on Kalshi (" + s.fillsText(true) + "), the intent service still says " + st.String()
 	case st <= pipeline.StagePlaced:
 		return forAge("placed on Kalshi") + ", waiting for Kalshi's figures"
 	case st == pipeline.StageFilled:

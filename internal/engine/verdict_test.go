@@ -28,6 +28,10 @@ func TestVerdict(t *testing.T) {
 	canceled.Order.LastUpdateTime = at(time.Minute)
 	executing := with(healthy(pipeline.StatusPending), func(s *Snapshot) { s.Intent.Status, s.PeakStatus = "executing", "executing" })
 	ended := with(executing, func(s *Snapshot) { s.Intent.IsComplete = true })
+	kalshiAhead := with(withCost(healthy(pipeline.StatusPlaced)), func(s *Snapshot) {
+		s.Order.Status, s.Order.FillCount, s.Order.RemainingCount = kalshi.StatusExecuted, dec("10.00"), dec("0.00")
+		s.Order.LastUpdateTime = tPlaced.Add(time.Minute)
+	})
 	nf := Snapshot{Target: Target{Kind: KindIntent, ID: "98765"}, Sources: Sources{Intent: SourceStatus{Used: true, NotFound: true}}}
 	waiting := Snapshot{Target: Target{Kind: KindIntent, ID: "5"}, Sources: Sources{Intent: SourceStatus{Used: true, Err: "503 Service Unavailable"}}}
 	tests := []struct {
@@ -51,6 +55,8 @@ func TestVerdict(t *testing.T) {
 			MarkActive, "validated for 40s: funds locked, placing on Kalshi", ""},
 		{"placed, Kalshi not read", judged(with(resting, func(s *Snapshot) { s.Order, s.QueueAhead = nil, nil }), tPlaced.Add(time.Minute)), tPlaced.Add(time.Minute),
 			MarkActive, "placed on Kalshi for 1m, waiting for Kalshi's figures", ""},
+		{"Kalshi ahead of the intent service, within its grace", judged(kalshiAhead, tPlaced.Add(time.Minute+3*sec)), tPlaced.Add(time.Minute + 3*sec),
+			MarkActive, "executed on Kalshi (10/10 filled at $0.42), the intent service still says placed", ""},
 		{"filled", judged(withCost(healthy(pipeline.StatusFilled)), tFilled.Add(sec)), tFilled.Add(sec),
 			MarkActive, "filled on Kalshi for 1s (10/10 filled at $0.42), waiting for the on-chain transaction", ""},
 		{"on chain", judged(healthy(pipeline.StatusTxnFilled), tTxn.Add(sec)), tTxn.Add(sec),
