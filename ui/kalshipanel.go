@@ -49,9 +49,26 @@ func (m *Model) kalshiSection(b *lineBuilder, s *engine.Snapshot) {
 	b.flow(8, head...)
 
 	m.moneyLines(b, o)
-	b.flow(4, m.queueParts(s)...)
-	b.flow(4, m.bookParts(o, s.Market)...)
+	b.flow(4, m.staleFigure(m.queueParts(s), "queue", s.Figures.Queue)...)
+	b.flow(4, m.staleFigure(m.bookParts(o, s.Market), "market", s.Figures.Market)...)
+	b.flow(4, m.staleFigure(nil, "fills", s.Figures.Fills)...)
 	m.expiryLine(b, o)
+}
+
+// staleFigure marks a figure whose last read failed, beside its last
+// value, or on a line of its own, named by label, when there is no value
+// to show; a fresh figure's parts are returned as they are.
+func (m *Model) staleFigure(parts []part, label string, f engine.Figure) []part {
+	st := &m.styles
+	text := f.StaleText(m.now())
+	if text == "" {
+		return parts
+	}
+	mark := st.Warn.Render(GlyphWarn + " " + textsafe.Clean(text))
+	if len(parts) == 0 {
+		return []part{{text: "  " + st.Label.Render(label+" ") + mark}}
+	}
+	return append(parts, part{"  ", mark})
 }
 
 // moneyLines are the fill bar, the average price and fill cost, and the

@@ -1069,3 +1069,28 @@ func TestAttentionKeys(t *testing.T) {
 	send(m, "n")
 	mustContain(t, m, "no order needs attention")
 }
+
+// TestDetailMarksStaleFigures: a queue position and a market whose last
+// reads failed keep their values on screen, each marked with its age and
+// the error, and the age moves with the clock; fills never read get a line
+// of their own.
+func TestDetailMarksStaleFigures(t *testing.T) {
+	m, _ := newTestModel(120, 40)
+	r := fixtureRound(2)
+	for i := range r.Snapshots {
+		if r.Snapshots[i].Target == tResting {
+			r.Snapshots[i].Figures = engine.Figures{
+				Queue:  engine.Figure{At: testNow.Add(-40 * time.Second), Err: "500 Internal Server Error", ErrAt: testNow},
+				Market: engine.Figure{At: testNow.Add(-2 * time.Minute), Err: "timed out", ErrAt: testNow},
+				Fills:  engine.Figure{Err: "429 Too Many Requests", ErrAt: testNow},
+			}
+		}
+	}
+	applyTestRound(m, r)
+	selectTarget(m, tResting)
+	mustContain(t, m, "12 ahead", "⚠ stale 40s: 500 Internal Server Error", "⚠ stale 2m: timed out", "fills ⚠ not read: 429 Too Many Requests")
+	later := testNow.Add(5 * time.Second)
+	m.now = func() time.Time { return later }
+	m.Update(clockMsg{})
+	mustContain(t, m, "⚠ stale 45s: 500 Internal Server Error")
+}

@@ -20,7 +20,7 @@ func TestOnceJSONClientID(t *testing.T) {
 	lines, _, _ := onceJSON(t, w, w.config(""), "client:abc")
 	fields(t, "order", lines[0], orderKeys, map[string]any{
 		"id": `"client:abc"`, "stage": `"executing"`, "outcome": "null",
-		"errors": `{"kalshi":null,"pipeline":null}`,
+		"errors": `{"kalshi":null,"pipeline":null,"queue":null,"market":null,"fills":null}`,
 	})
 	fields(t, "intent", object(t, lines[0]["intent"]), intentKeys, map[string]any{"id": `"501"`, "status": `"executing"`})
 	found := false

@@ -20,7 +20,7 @@ var (
 		"taker_fees_dollars", "maker_fees_dollars", "taker_fill_cost_dollars", "maker_fill_cost_dollars",
 		"queue_position", "created_time", "last_update_time", "expiration_time", "last_update_reason"}
 	marketKeys  = []string{"ticker", "status", "yes_bid_dollars", "yes_ask_dollars", "no_bid_dollars", "no_ask_dollars", "close_time"}
-	errorsKeys  = []string{"kalshi", "pipeline"}
+	errorsKeys  = []string{"kalshi", "pipeline", "queue", "market", "fills"}
 	findingKeys = []string{"code", "severity", "message"}
 )
 
@@ -98,7 +98,7 @@ func TestJSONContractIntentWithKalshiOrder(t *testing.T) {
 	l := lines[0]
 	fields(t, "order", l, orderKeys, map[string]any{
 		"id": `"intent:501"`, "stage": `"placed"`, "outcome": "null",
-		"errors": `{"kalshi":null,"pipeline":null}`,
+		"errors": `{"kalshi":null,"pipeline":null,"queue":null,"market":null,"fills":null}`,
 	})
 	fields(t, "intent", object(t, l["intent"]), intentKeys, map[string]any{
 		"id": `"501"`, "status": `"placed"`, "is_complete": "false", "termination_reason": "null",
@@ -165,7 +165,7 @@ func TestJSONContractCompletedIntent(t *testing.T) {
 	l := lines[0]
 	fields(t, "order", l, orderKeys, map[string]any{
 		"id": `"intent:502"`, "stage": `"completed"`, "outcome": `"success"`, "diagnosis": "[]",
-		"errors": `{"kalshi":null,"pipeline":null}`,
+		"errors": `{"kalshi":null,"pipeline":null,"queue":null,"market":null,"fills":null}`,
 	})
 	fields(t, "intent", object(t, l["intent"]), intentKeys, map[string]any{
 		"id": `"502"`, "status": `"completed"`, "is_complete": "true", "termination_reason": "null",
@@ -196,7 +196,7 @@ func TestJSONContractKalshiOnlyOrder(t *testing.T) {
 	lines, _, _ := onceJSON(t, w, w.kalshiConfig(), "kalshi:ord-k", "kalshi:ord-c")
 	fields(t, "order", lines[0], orderKeys, map[string]any{
 		"id": `"kalshi:ord-k"`, "stage": `"resting"`, "outcome": "null", "intent": "null",
-		"errors": `{"kalshi":null,"pipeline":null}`,
+		"errors": `{"kalshi":null,"pipeline":null,"queue":null,"market":null,"fills":null}`,
 	})
 	fields(t, "kalshi", object(t, lines[0]["kalshi"]), kalshiKeys, map[string]any{
 		"order_id": `"ord-k"`, "status": `"resting"`, "queue_position": `"12.00"`, "fill_count": `"3.00"`,
@@ -243,5 +243,37 @@ func TestJSONContractNewerIntentAPI(t *testing.T) {
 		if strings.Contains(r.Path, "/portfolio/") {
 			t.Errorf("Kalshi was asked for %s with no Kalshi order ID to ask about", r.Path)
 		}
+	}
+}
+
+// TestJSONFigureReadFails: a market read that keeps failing does not blank
+// or fail the order, which is read and printed; the line says, under
+// errors.market, that its market was never read and why, and the exit is
+// 0, since the order itself is known.
+func TestJSONFigureReadFails(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, worldOptions{})
+	w.putMarket("Bitcoin")
+	w.putRestingOrder("ord-k")
+	w.x.InjectFault(kalshitest.Fault{Path: "/markets", Status: 500})
+	r := w.run(nil, "--once", "--json", "--config", w.kalshiConfig(), "kalshi:ord-k")
+	if r.code != 0 {
+		t.Fatalf("want exit 0, got:\n%s", r)
+	}
+	lines := jsonLines(t, r.stdout)
+	if len(lines) != 1 {
+		t.Fatalf("want 1 line, got:\n%s", r)
+	}
+	errs := object(t, lines[0]["errors"])
+	if m := text(t, errs["market"]); !strings.HasPrefix(m, "not read: ") || !strings.Contains(m, "500") {
+		t.Errorf("errors.market = %q, want \"not read: …500…\"", m)
+	}
+	for _, k := range []string{"kalshi", "queue", "fills"} {
+		if string(errs[k]) != "null" {
+			t.Errorf("errors.%s = %s, want null", k, errs[k])
+		}
+	}
+	if string(lines[0]["kalshi"]) == "null" || string(lines[0]["market"]) != "null" {
+		t.Errorf("want the order and no market:\n%s", r.stdout)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"ordermon/internal/fixed"
+	"ordermon/internal/timefmt"
 	"ordermon/kalshi"
 	"ordermon/pipeline"
 )
@@ -120,6 +121,20 @@ type Figure struct {
 // Stale reports whether the last read of the figure failed, so the value
 // shown is as old as At says.
 func (f Figure) Stale() bool { return f.Err != "" }
+
+// StaleText says what a figure shown beside fresh ones is worth when its
+// last read failed: "stale 40s: 500 Internal Server Error", or "not read:
+// …" when no read ever succeeded; "" after a successful read. The screen
+// and the plain lines print it beside the figure.
+func (f Figure) StaleText(now time.Time) string {
+	switch {
+	case !f.Stale():
+		return ""
+	case f.At.IsZero():
+		return "not read: " + f.Err
+	}
+	return "stale " + timefmt.Duration(max(now.Sub(f.At), 0)) + ": " + f.Err
+}
 
 // note records one read: its error, or its success at now, which it
 // reports.

@@ -38,7 +38,9 @@ import (
 //	 "market":      null | {"ticker", "status", "yes_bid_dollars", "yes_ask_dollars",
 //	                "no_bid_dollars", "no_ask_dollars", "close_time"},
 //	 "diagnosis":   [{"code", "severity", "message"}], [] when nothing is wrong,
-//	 "errors":      {"kalshi": null | "short message", "pipeline": null | "short message"}}
+//	 "errors":      {"kalshi": null | "short message", "pipeline": null | "short message",
+//	                "queue": null | "short message", "market": null | "short message",
+//	                "fills": null | "short message"}}
 //
 // Rules that hold for every field:
 //   - Decimals (prices, fees, costs, counts, queue_position) are JSON
@@ -57,6 +59,10 @@ import (
 //     controls, DEL and bidirectional overrides are written as \uXXXX, so
 //     no raw escape sequence reaches a terminal that shows the line. The
 //     errors field is already short, sanitized text.
+//   - errors.queue, errors.market and errors.fills are set when the last
+//     read of that figure failed while the order itself was read: the
+//     figure (queue_position, the market, the fills behind the averages)
+//     is then the last good value, as old as the message says.
 type Order struct {
 	ID         string          `json:"id"`
 	ObservedAt *time.Time      `json:"observed_at"`
@@ -134,10 +140,14 @@ type FindingJSON struct {
 
 // SourceErrorJSON is Order's "errors": the last error of each source for
 // this order, null when the last request succeeded or the source is not
-// involved.
+// involved; and of each Kalshi figure read apart from the order, with its
+// age, null while the figure is fresh.
 type SourceErrorJSON struct {
 	Kalshi   *string `json:"kalshi"`
 	Pipeline *string `json:"pipeline"`
+	Queue    *string `json:"queue"`
+	Market   *string `json:"market"`
+	Fills    *string `json:"fills"`
 }
 
 // FromSnapshot converts a snapshot to its JSON form.
@@ -151,6 +161,9 @@ func FromSnapshot(s engine.Snapshot) Order {
 		Errors: SourceErrorJSON{
 			Kalshi:   str(sourceError(s.Sources.Kalshi)),
 			Pipeline: str(sourceError(s.Sources.Intent)),
+			Queue:    str(s.Figures.Queue.StaleText(s.ObservedAt)),
+			Market:   str(s.Figures.Market.StaleText(s.ObservedAt)),
+			Fills:    str(s.Figures.Fills.StaleText(s.ObservedAt)),
 		},
 	}
 	o.Intent = intentJSON(s.Intent)

@@ -120,7 +120,7 @@ func TestJSONFullIntentOrder(t *testing.T) {
 	    "close_time": "2026-03-15T00:00:00Z"
 	  },
 	  "diagnosis": [{"code": "partial_fill", "severity": "info", "message": "3 of 10 contracts filled"}],
-	  "errors": {"kalshi": "kalshi: GET /portfolio/orders/ORD-1: timeout", "pipeline": null}
+	  "errors": {"kalshi": "kalshi: GET /portfolio/orders/ORD-1: timeout", "pipeline": null, "queue": null, "market": null, "fills": null}
 	}`)
 	compareJSON(t, "$", decodeLine(t, marshal(t, placedSnapshot())), want)
 }
@@ -149,7 +149,7 @@ func TestJSONCompletedIntentOnChain(t *testing.T) {
 	compareJSON(t, "$.intent.txn_filled_at", intent["txn_filled_at"], "2026-03-14T14:01:10Z")
 	compareJSON(t, "$.kalshi.queue_position", got["kalshi"].(map[string]any)["queue_position"], nil)
 	compareJSON(t, "$.diagnosis", got["diagnosis"], []any{})
-	compareJSON(t, "$.errors", got["errors"], map[string]any{"kalshi": nil, "pipeline": nil})
+	compareJSON(t, "$.errors", got["errors"], map[string]any{"kalshi": nil, "pipeline": nil, "queue": nil, "market": nil, "fills": nil})
 }
 
 func TestJSONFailedIntent(t *testing.T) {
@@ -175,7 +175,7 @@ func TestJSONKalshiOnly(t *testing.T) {
 	compareJSON(t, "$.kalshi.client_order_id", k["client_order_id"], nil)
 	compareJSON(t, "$.kalshi.maker_fees_dollars", k["maker_fees_dollars"], "0")
 	compareJSON(t, "$.kalshi.expiration_time", k["expiration_time"], nil)
-	compareJSON(t, "$.errors", got["errors"], map[string]any{"kalshi": nil, "pipeline": nil})
+	compareJSON(t, "$.errors", got["errors"], map[string]any{"kalshi": nil, "pipeline": nil, "queue": nil, "market": nil, "fills": nil})
 
 	compareJSON(t, "$.kalshi.last_update_reason", k["last_update_reason"], nil)
 
@@ -199,7 +199,7 @@ func TestJSONNothingKnownYet(t *testing.T) {
 	}
 	want := mustDecode(t, `{"id": "77", "observed_at": "2026-03-14T14:00:00Z", "stage": null, "outcome": null,
 	  "intent": null, "kalshi": null, "market": null, "diagnosis": [],
-	  "errors": {"kalshi": "not found", "pipeline": "pipeline: GET /v1/order/77: Service Unavailable"}}`)
+	  "errors": {"kalshi": "not found", "pipeline": "pipeline: GET /v1/order/77: Service Unavailable", "queue": null, "market": null, "fills": null}}`)
 	compareJSON(t, "$", decodeLine(t, marshal(t, s)), want)
 }
 

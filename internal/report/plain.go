@@ -191,10 +191,7 @@ func Status(s engine.Snapshot, loc *time.Location, now time.Time) string {
 	} else if s.Intent != nil && s.Intent.KalshiOrderID != "" {
 		row("kalshi", clean(s.Intent.KalshiOrderID)+"  (not read yet)")
 	}
-	row("queue", QueueText(s))
-	if m := s.Market; m != nil {
-		row("market", marketLine(m, outcomeSide(s)))
-	}
+	figureRows(s, now, row)
 	for _, e := range sourceErrors(s) {
 		row("source", e)
 	}
@@ -205,6 +202,29 @@ func Status(s engine.Snapshot, loc *time.Location, now time.Time) string {
 		row("observed", clock(s.ObservedAt, loc, now))
 	}
 	return b.String()
+}
+
+// figureRows adds the queue, market and fills rows of Status. A figure
+// whose last read failed keeps its last value, marked with its age and the
+// error; one never read has only the mark.
+func figureRows(s engine.Snapshot, now time.Time, row func(label, value string)) {
+	figure := func(label, value string, f engine.Figure) {
+		switch stale := clean(f.StaleText(now)); {
+		case stale == "":
+		case value == "":
+			value = stale
+		default:
+			value += "  (" + stale + ")"
+		}
+		row(label, value)
+	}
+	figure("queue", QueueText(s), s.Figures.Queue)
+	market := ""
+	if m := s.Market; m != nil {
+		market = marketLine(m, outcomeSide(s))
+	}
+	figure("market", market, s.Figures.Market)
+	figure("fills", "", s.Figures.Fills)
 }
 
 // QueueText is the queue position as a trader reads it: "12 ahead at your

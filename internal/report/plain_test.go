@@ -229,3 +229,36 @@ func TestSummaryCodesOnce(t *testing.T) {
 		t.Errorf("summary:\n%s", got)
 	}
 }
+
+// TestStatusMarksStaleFigures: a queue position and a market whose last
+// reads failed keep their last values, each marked with its age and the
+// error; fills never read say so on a line of their own; the JSON line
+// carries the same words under errors.
+func TestStatusMarksStaleFigures(t *testing.T) {
+	now := t0.Add(5 * time.Minute)
+	s := placedSnapshot()
+	s.ObservedAt = now
+	s.Figures.Queue = engine.Figure{At: now.Add(-40 * time.Second), Err: "500 Internal Server Error", ErrAt: now}
+	s.Figures.Market = engine.Figure{At: now.Add(-2 * time.Minute), Err: "timed out", ErrAt: now}
+	s.Figures.Fills = engine.Figure{Err: "429 Too Many Requests", ErrAt: now}
+	got := Status(s, time.UTC, now)
+	for _, want := range []string{
+		"  queue:    120 ahead at your price $0.56  (stale 40s: 500 Internal Server Error)",
+		"  market:   KXBTC-26MAR14-B100 active  yes bid $0.55 / ask $0.57  (stale 2m: timed out)",
+		"  fills:    not read: 429 Too Many Requests",
+	} {
+		if !strings.Contains(got, want+"\n") {
+			t.Errorf("Status lacks %q:\n%s", want, got)
+		}
+	}
+	errs := decodeLine(t, marshal(t, s))["errors"]
+	compareJSON(t, "$.errors", errs, map[string]any{
+		"kalshi": "kalshi: GET /portfolio/orders/ORD-1: timeout", "pipeline": nil,
+		"queue": "stale 40s: 500 Internal Server Error", "market": "stale 2m: timed out", "fills": "not read: 429 Too Many Requests"})
+
+	// Fresh figures say nothing more.
+	s.Figures = engine.Figures{Queue: engine.Figure{At: now}, Market: engine.Figure{At: now}}
+	if got := Status(s, time.UTC, now); strings.Contains(got, "stale") || strings.Contains(got, "fills:") {
+		t.Errorf("fresh figures marked:\n%s", got)
+	}
+}
