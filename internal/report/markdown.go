@@ -227,6 +227,7 @@ func (m *mdWriter) kalshi(s engine.Snapshot) {
 	}
 	row("Queue position", queue)
 	row("Best bid / ask vs limit", bookVsLimit(s.Market, o))
+	staleRows(s, row)
 	if mk := s.Market; mk != nil {
 		row("Market status", md(mk.Status))
 		if !mk.CloseTime.IsZero() {
@@ -245,6 +246,19 @@ func (m *mdWriter) kalshi(s engine.Snapshot) {
 		row("Last update reason", r)
 	}
 	m.printf("\n")
+}
+
+// staleRows adds a row for each figure whose last read failed, saying
+// how old the value above is and why.
+func staleRows(s engine.Snapshot, row func(k, v string)) {
+	for _, f := range []struct {
+		name string
+		fig  engine.Figure
+	}{{"Queue position", s.Figures.Queue}, {"Market", s.Figures.Market}, {"Fills", s.Figures.Fills}} {
+		if t := f.fig.StaleText(s.ObservedAt); t != "" {
+			row(f.name+" read", "⚠ "+md(t))
+		}
+	}
 }
 
 // queueTrend says how the queue moved since the last poll: " (▲ 3

@@ -254,3 +254,18 @@ func FuzzRenderers(f *testing.F) {
 		assertTerminalSafe(t, line, false)
 	})
 }
+
+// TestMarkdownMarksStaleFigures: the export, like the screen, says which
+// figures are older than the order because their own reads failed.
+func TestMarkdownMarksStaleFigures(t *testing.T) {
+	s := placedSnapshot()
+	s.ObservedAt = t0.Add(time.Minute)
+	s.Figures.Market = engine.Figure{At: t0, Err: "500 Internal Server Error", ErrAt: s.ObservedAt}
+	out := Markdown(s, nil, nil, s.ObservedAt)
+	if want := "| Market read | ⚠ stale 1m: 500 Internal Server Error |\n"; !strings.Contains(out, want) {
+		t.Errorf("export lacks %q:\n%s", want, out)
+	}
+	if strings.Contains(out, "Queue position read") || strings.Contains(out, "Fills read") {
+		t.Errorf("fresh figures marked:\n%s", out)
+	}
+}
