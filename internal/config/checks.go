@@ -5,13 +5,11 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"net/url"
 	"runtime"
 	"strconv"
 	"strings"
 
 	"ordermon/internal/engine"
-	"ordermon/internal/httpsafe"
 	"ordermon/internal/safefile"
 	"ordermon/internal/textsafe"
 )
@@ -32,7 +30,6 @@ func (o *Options) checkSources(env func(string) string, stderr io.Writer) error 
 		if err := checkSecretFile(k.PrivateKeyFile, "private key file", stderr); err != nil {
 			return o.errAt("kalshi.private_key_file", env, err.Error())
 		}
-		warnPlainHTTP(o.KalshiBaseURL, "kalshi.base_url", "signed requests are", stderr)
 	}
 
 	creds := p.Token != "" || p.TokenFile != "" || p.TokenCommand != "" || p.APIKey != ""
@@ -44,9 +41,6 @@ func (o *Options) checkSources(env func(string) string, stderr io.Writer) error 
 		if err := checkSecretFile(p.TokenFile, "token file", stderr); err != nil {
 			return o.errAt("pipeline.token_file", env, err.Error())
 		}
-	}
-	if creds {
-		warnPlainHTTP(p.BaseURL, "pipeline.base_url", "the token or API key is", stderr)
 	}
 
 	if !o.KalshiEnabled() && !o.PipelineEnabled() {
@@ -94,13 +88,6 @@ func (o *Options) nothingConfigured() string {
 		"    and pipeline.token, token_file or token_command if it wants a JWT.",
 		"  To look around without either, run: ordermon --demo",
 	}, "\n")
-}
-
-// warnPlainHTTP warns when credentials would cross the network unencrypted.
-func warnPlainHTTP(raw, key, what string, stderr io.Writer) {
-	if u, err := url.Parse(raw); err == nil && u.Scheme == "http" && !httpsafe.IsLoopback(u.Hostname()) {
-		fmt.Fprintf(stderr, "WARNING: %s uses http://, so %s sent unencrypted; use https://\n", key, what)
-	}
 }
 
 // checkSecretFile makes sure a file holding a secret is a regular file

@@ -721,20 +721,29 @@ func TestConfigBadEnvironmentValues(t *testing.T) {
 	}
 }
 
-func TestConfigPlainHTTPWarning(t *testing.T) {
+// TestConfigPlainHTTPRefused: plain http to another machine is refused
+// where it is configured, naming the key or variable, by the rule the clients apply
+// (it used to pass with a warning and then fail when the client was
+// built); on this machine it is fine and quiet.
+func TestConfigPlainHTTPRefused(t *testing.T) {
 	vars := withKalshi(t)
 	vars["ORDERMON_PIPELINE_URL"] = "http://swap.example"
 	vars["ORDERMON_PIPELINE_TOKEN"] = "t"
 	r := runParse(t, testEnv(t, vars))
-	if r.err != nil {
-		t.Fatal(r.err)
+	var ce *ConfigError
+	if !errors.As(r.err, &ce) || ce.Key != "ORDERMON_PIPELINE_URL" || !strings.Contains(ce.Msg, "must use https") || !strings.Contains(ce.Msg, "loopback") {
+		t.Errorf("http to another host: err %v", r.err)
 	}
-	if !strings.Contains(r.stderr, "WARNING: pipeline.base_url uses http://") {
-		t.Errorf("stderr = %q", r.stderr)
+	if strings.Contains(fmt.Sprint(r.err), "swap.example") {
+		t.Errorf("the error repeats the URL: %v", r.err)
 	}
 	vars["ORDERMON_PIPELINE_URL"] = "http://127.0.0.1:8080"
 	if r := runParse(t, testEnv(t, vars)); r.err != nil || r.stderr != "" {
 		t.Errorf("loopback: err %v, stderr %q", r.err, r.stderr)
+	}
+	r = parseFile(t, "[kalshi]\nbase_url = \"http://10.0.0.5/trade-api/v2\"\n")
+	if !errors.As(r.err, &ce) || ce.Key != "kalshi.base_url" || ce.Line != 2 || !strings.Contains(ce.Msg, "must use https") {
+		t.Errorf("kalshi.base_url over http to another host: err %v", r.err)
 	}
 }
 

@@ -205,12 +205,18 @@ func loadLocation(name string) (*time.Location, error) {
 	return loc, nil
 }
 
-// checkURL checks an HTTP base URL and returns it without a trailing
-// slash. Plain http to another machine is allowed, with a warning when
-// credentials would cross it (see warnPlainHTTP), so this is not
-// httpsafe.CheckBaseURL, which refuses it.
+// checkURL checks a base URL and drops its trailing slash. Plain http is
+// refused unless the host is this machine, by the clients' own rule
+// (httpsafe.CheckBaseURL), so a URL the clients would refuse never gets
+// past the configuration.
 func checkURL(raw string) (string, error) {
-	return checkAnyURL(raw, "https", "http", "must start with https:// (or http:// for a local test server)")
+	norm, err := checkAnyURL(raw, "https", "http", "must start with https:// (or http:// for a local test server)")
+	if err == nil && norm != "" {
+		if _, why := httpsafe.CheckBaseURL(norm); why != "" {
+			return "", errors.New(why)
+		}
+	}
+	return norm, err
 }
 
 // checkWSURL checks the WebSocket URL: wss, or ws on this machine only,
