@@ -62,7 +62,8 @@ import (
 //   - errors.queue, errors.market and errors.fills are set when the last
 //     read of that figure failed while the order itself was read: the
 //     figure (queue_position, the market, the fills behind the averages)
-//     is then the last good value, as old as the message says.
+//     is then the last good value: "stale since <RFC 3339 time>: <error>",
+//     or "not read: <error>" when no read ever succeeded.
 type Order struct {
 	ID         string          `json:"id"`
 	ObservedAt *time.Time      `json:"observed_at"`
@@ -161,9 +162,9 @@ func FromSnapshot(s engine.Snapshot) Order {
 		Errors: SourceErrorJSON{
 			Kalshi:   str(sourceError(s.Sources.Kalshi)),
 			Pipeline: str(sourceError(s.Sources.Intent)),
-			Queue:    str(s.Figures.Queue.StaleText(s.ObservedAt)),
-			Market:   str(s.Figures.Market.StaleText(s.ObservedAt)),
-			Fills:    str(s.Figures.Fills.StaleText(s.ObservedAt)),
+			Queue:    str(figureError(s.Figures.Queue)),
+			Market:   str(figureError(s.Figures.Market)),
+			Fills:    str(figureError(s.Figures.Fills)),
 		},
 	}
 	o.Intent = intentJSON(s.Intent)
@@ -173,6 +174,20 @@ func FromSnapshot(s engine.Snapshot) Order {
 		o.Diagnosis = append(o.Diagnosis, FindingJSON{Code: f.Code, Severity: f.Severity.String(), Message: f.Message})
 	}
 	return o
+}
+
+// figureError is errors.queue, .market or .fills: "" while the figure is
+// fresh, else since when its value dates and why. It names the time of
+// the last good read rather than an age, so a watch does not print the
+// order again every round while the figure stays stale.
+func figureError(f engine.Figure) string {
+	switch {
+	case !f.Stale():
+		return ""
+	case f.At.IsZero():
+		return "not read: " + f.Err
+	}
+	return "stale since " + f.At.UTC().Format(time.RFC3339) + ": " + f.Err
 }
 
 // intentJSON is the "intent" object; nil (null) when there is no intent.

@@ -254,7 +254,15 @@ func TestStatusMarksStaleFigures(t *testing.T) {
 	errs := decodeLine(t, marshal(t, s))["errors"]
 	compareJSON(t, "$.errors", errs, map[string]any{
 		"kalshi": "kalshi: GET /portfolio/orders/ORD-1: timeout", "pipeline": nil,
-		"queue": "stale 40s: 500 Internal Server Error", "market": "stale 2m: timed out", "fills": "not read: 429 Too Many Requests"})
+		"queue": "stale since 2026-03-14T14:04:20Z: 500 Internal Server Error", "market": "stale since 2026-03-14T14:03:00Z: timed out",
+		"fills": "not read: 429 Too Many Requests"})
+	// A watch prints an order again only when its line changes: the
+	// stale figure's entry must not change as the figure ages.
+	older := s
+	older.ObservedAt = now.Add(time.Minute)
+	if a, b := string(marshal(t, s)), string(marshal(t, older)); strings.Count(a, "stale since") != 2 || a[strings.Index(a, `"errors"`):] != b[strings.Index(b, `"errors"`):] {
+		t.Errorf("errors change as the figure ages:\n%s\n%s", a, b)
+	}
 
 	// Fresh figures say nothing more.
 	s.Figures = engine.Figures{Queue: engine.Figure{At: now}, Market: engine.Figure{At: now}}
