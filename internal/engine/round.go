@@ -133,7 +133,9 @@ type result struct {
 func (e *Engine) begin() roundIn {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	in := roundIn{start: e.now()}
+	// An item holds a whole snapshot, so growing the slice by appends
+	// would copy them over and over.
+	in := roundIn{start: e.now(), items: make([]item, 0, len(e.orders))}
 	in.push = e.pushPlanLocked(in.start)
 	in.allKalshi, in.allIntents, in.known = e.allPlanLocked(in.push)
 	for _, w := range e.orders {
@@ -143,12 +145,13 @@ func (e *Engine) begin() roundIn {
 		it := item{w: w, target: w.target, prev: w.snap, fillsDue: w.fillsDue, fillsThrough: w.fillsThrough,
 			historyTried: w.historyTried, archived: w.archived}
 		it.covered, it.pricesPushed = e.coveredLocked(in.push, w.snap)
-		if w.key == e.focus || w.target.String() == e.focus {
-			it.focused = true
-			in.items = append([]item{it}, in.items...)
-			continue
-		}
+		it.focused = w.key == e.focus || w.target.String() == e.focus
 		in.items = append(in.items, it)
+		if it.focused {
+			// The focused order goes first, the others keep their order.
+			copy(in.items[1:], in.items[:len(in.items)-1])
+			in.items[0] = it
+		}
 	}
 	in.intentReady = e.ready(SourceIntent, in.start)
 	in.kalshiReady = e.ready(SourceKalshi, in.start)
