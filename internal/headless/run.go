@@ -151,10 +151,10 @@ type watcher struct {
 func (w *watcher) announce(n int, r engine.Round) {
 	if r.Health.All {
 		fmt.Fprintf(w.o.Stderr, "watching every resting order on the Kalshi account (%s now) every %s (Ctrl+C to stop)\n",
-			plural(len(r.Snapshots), "order", "orders"), w.o.Interval)
+			report.Plural(len(r.Snapshots), "order", "orders"), w.o.Interval)
 		return
 	}
-	fmt.Fprintf(w.o.Stderr, "watching %s every %s (Ctrl+C to stop)\n", plural(n, "order", "orders"), w.o.Interval)
+	fmt.Fprintf(w.o.Stderr, "watching %s every %s (Ctrl+C to stop)\n", report.Plural(n, "order", "orders"), w.o.Interval)
 }
 
 // next waits for the interval (then polls) or for a commit of the
@@ -309,11 +309,4 @@ func note(stderr io.Writer, prev, cur string) {
 	if cur != "" && cur != prev {
 		fmt.Fprintf(stderr, "note: %s\n", textsafe.Clean(cur))
 	}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
