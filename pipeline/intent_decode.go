@@ -191,8 +191,7 @@ func intentAction(o jsonObject, in *Intent, set func(error)) (current, legacy bo
 	if !has {
 		return false, false, 0
 	}
-	current, chain, e = decodeAction(act, in)
-	set(e)
+	current, chain = decodeAction(act, in, set)
 	legacy = !current && act.hasAny([]string{"type", "data", "marketId", "quantity", "price", "quoteAmount"})
 	return current, legacy, chain
 }
@@ -212,12 +211,7 @@ func intentShape(o jsonObject, st Status, currentAction, legacyParts bool) Shape
 
 // decodeAction reads either action shape into in. current reports the
 // newer shape (action.order); chain is action.chainId.
-func decodeAction(act jsonObject, in *Intent) (current bool, chain int64, err error) {
-	set := func(e error) {
-		if err == nil {
-			err = e
-		}
-	}
+func decodeAction(act jsonObject, in *Intent, set func(error)) (current bool, chain int64) {
 	var e error
 	chain, e = act.integer("chainId")
 	set(e)
@@ -228,7 +222,7 @@ func decodeAction(act jsonObject, in *Intent) (current bool, chain int64, err er
 	} else {
 		decodeLegacyAction(act, in, set)
 	}
-	return isCurrent, chain, err
+	return isCurrent, chain
 }
 
 // decodeCurrentAction reads the newer action:
@@ -239,17 +233,8 @@ func decodeCurrentAction(act, order jsonObject, in *Intent, set func(error)) {
 	set(e)
 	in.OrderType, e = order.str("orderType")
 	set(e)
-	if base, ok, e := order.object("baseToken"); e != nil {
-		set(e)
-	} else if ok {
-		if data, ok, e := base.object("data"); e != nil {
-			set(e)
-		} else if ok {
-			in.MarketID, e = data.str("marketId")
-			set(e)
-			in.Side, e = data.str("side")
-			set(e)
-		}
+	if market, ok := nested(order, set, "baseToken", "data"); ok {
+		decodeMarket(market, in, set)
 	}
 	in.Quantity, _, e = order.count("baseQuantity")
 	set(e)
@@ -268,15 +253,10 @@ func decodeLegacyAction(act jsonObject, in *Intent, set func(error)) {
 		set(e)
 	}
 	fields := act
-	if data, ok, e := act.object("data"); e != nil {
-		set(e)
-	} else if ok {
+	if data, ok := nested(act, set, "data"); ok {
 		fields = data
 	}
-	in.MarketID, e = fields.str("marketId")
-	set(e)
-	in.Side, e = fields.str("side")
-	set(e)
+	decodeMarket(fields, in, set)
 	in.OrderType, e = fields.str("orderType")
 	set(e)
 	in.Quantity, _, e = fields.count("quantity")
@@ -285,6 +265,33 @@ func decodeLegacyAction(act jsonObject, in *Intent, set func(error)) {
 	set(e)
 	in.QuoteAmount, _, e = fields.count("quoteAmount")
 	set(e)
+}
+
+// decodeMarket reads the market and side, which both action shapes name
+// marketId and side in the object that describes the market.
+func decodeMarket(o jsonObject, in *Intent, set func(error)) {
+	var e error
+	in.MarketID, e = o.str("marketId")
+	set(e)
+	in.Side, e = o.str("side")
+	set(e)
+}
+
+// nested follows keys down through nested objects and returns the last
+// one; ok is false when one of them is absent or null, or not an object,
+// which is handed to set.
+func nested(o jsonObject, set func(error), keys ...string) (jsonObject, bool) {
+	for _, k := range keys {
+		inner, ok, e := o.object(k)
+		if e != nil {
+			set(e)
+		}
+		if !ok {
+			return jsonObject{}, false
+		}
+		o = inner
+	}
+	return o, true
 }
 
 func firstNonZero(vs ...int64) int64 {

@@ -126,11 +126,10 @@ type source struct {
 func run(ctx context.Context, src source, opts Options) int {
 	o := opts.withDefaults()
 	out := &checkedWriter{w: o.Stdout}
-	o.Stdout = out
 	if o.Mode&Once != 0 {
-		return out.exitCode(once(ctx, src, o), o.Stderr)
+		return out.exitCode(once(ctx, src, o, out), o.Stderr)
 	}
-	return out.exitCode(watch(ctx, src, o), o.Stderr)
+	return out.exitCode(watch(ctx, src, o, out), o.Stderr)
 }
 
 func (o Options) withDefaults() Options {

@@ -22,7 +22,8 @@ const (
 
 // checkedWriter remembers the first error writing to standard output, so
 // that lost output ends the run with ExitOutput instead of passing for a
-// success.
+// success, and a watch whose reader went away stops instead of polling
+// for nobody.
 type checkedWriter struct {
 	w   io.Writer
 	err error
@@ -40,6 +41,9 @@ func (c *checkedWriter) Write(p []byte) (int, error) {
 	c.err = err
 	return n, err
 }
+
+// write writes s, or nothing after an earlier failure; err says why.
+func (c *checkedWriter) write(s string) { _, _ = io.WriteString(c, s) }
 
 // exitCode returns the exit code for a run whose output failed, saying
 // so on stderr in one line, except for a reader that quit, which is a

@@ -18,7 +18,7 @@ import (
 // refill, then prints every order and returns the exit code. When ctx
 // ends first (Ctrl+C, SIGTERM), it prints what it has at once, each order
 // still unanswered marked "interrupted", and returns ExitInterrupted.
-func once(ctx context.Context, src source, o Options) int {
+func once(ctx context.Context, src source, o Options, out *checkedWriter) int {
 	r := src.poll(ctx)
 	for ctx.Err() == nil && !allAnswered(r.Snapshots) {
 		select {
@@ -31,7 +31,6 @@ func once(ctx context.Context, src source, o Options) int {
 	if interrupted {
 		r.Snapshots = markInterrupted(r.Snapshots)
 	}
-	out := &errWriter{w: o.Stdout}
 	note(o.Stderr, "", r.Note)
 	now := o.Now()
 	for i, s := range r.Snapshots {
@@ -81,11 +80,11 @@ func markInterrupted(snaps []engine.Snapshot) []engine.Snapshot {
 // rounds, a change the engine commits on its own (a pushed update) is
 // printed at once: the watch waits on the engine's Changed as well as on
 // the interval.
-func watch(ctx context.Context, src source, o Options) int {
+func watch(ctx context.Context, src source, o Options, out *checkedWriter) int {
 	n := src.count()
 	ctx, cancel, timedOut := withTimeout(ctx, o)
 	defer cancel()
-	w := &watcher{o: o, src: src, out: &errWriter{w: o.Stdout}, printed: map[string][]byte{}, seen: map[string]engine.Snapshot{}}
+	w := &watcher{o: o, src: src, out: out, printed: map[string][]byte{}, seen: map[string]engine.Snapshot{}}
 	end := endInterrupted
 	r := src.poll(ctx)
 	if o.Mode&JSON == 0 {
@@ -139,7 +138,7 @@ func withTimeout(ctx context.Context, o Options) (context.Context, context.Cance
 type watcher struct {
 	o       Options
 	src     source
-	out     *errWriter
+	out     *checkedWriter
 	printed map[string][]byte          // JSON mode: last line per order, without observed_at
 	seen    map[string]engine.Snapshot // plain mode: last snapshot per order, for diagnosis changes
 	snaps   []engine.Snapshot
@@ -152,10 +151,10 @@ type watcher struct {
 func (w *watcher) announce(n int, r engine.Round) {
 	if r.Health.All {
 		fmt.Fprintf(w.o.Stderr, "watching every resting order on the Kalshi account (%s now) every %s (Ctrl+C to stop)\n",
-			plural(len(r.Snapshots), "order", "orders"), w.o.Interval)
+			report.Plural(len(r.Snapshots), "order", "orders"), w.o.Interval)
 		return
 	}
-	fmt.Fprintf(w.o.Stderr, "watching %s every %s (Ctrl+C to stop)\n", plural(n, "order", "orders"), w.o.Interval)
+	fmt.Fprintf(w.o.Stderr, "watching %s every %s (Ctrl+C to stop)\n", report.Plural(n, "order", "orders"), w.o.Interval)
 }
 
 // next waits for the interval (then polls) or for a commit of the
@@ -236,7 +235,7 @@ func (w *watcher) notePush(p engine.PushState) {
 
 // printDiagnoses prints a line for every warning or error that appeared,
 // changed severity or cleared since each order's previous snapshot.
-func printDiagnoses(out *errWriter, seen map[string]engine.Snapshot, snaps []engine.Snapshot, o Options) {
+func printDiagnoses(out *checkedWriter, seen map[string]engine.Snapshot, snaps []engine.Snapshot, o Options) {
 	for _, s := range snaps {
 		key := s.Target.String()
 		for _, l := range report.DiagnosisLines(seen[key], s, o.Location) {
@@ -277,7 +276,7 @@ func allHalted(snaps []engine.Snapshot) bool {
 
 // printChanged prints s as a JSON line when it differs, apart from when
 // it was observed, from the line last printed for the same order.
-func printChanged(out *errWriter, stderr io.Writer, printed map[string][]byte, s engine.Snapshot) {
+func printChanged(out *checkedWriter, stderr io.Writer, printed map[string][]byte, s engine.Snapshot) {
 	o := report.FromSnapshot(s)
 	bare := o
 	bare.ObservedAt = nil
@@ -295,14 +294,14 @@ func printChanged(out *errWriter, stderr io.Writer, printed map[string][]byte, s
 }
 
 // writeJSON prints o as one NDJSON line and reports whether it did.
-func writeJSON(out *errWriter, stderr io.Writer, o report.Order) bool {
+func writeJSON(out *checkedWriter, stderr io.Writer, o report.Order) bool {
 	line, err := o.MarshalLine()
 	if err != nil {
 		fmt.Fprintf(stderr, "ordermon: %s: cannot encode: %s\n", textsafe.Clean(o.ID), textsafe.Clean(err.Error()))
 		return false
 	}
-	out.write(string(line))
-	return out.err == nil
+	_, err = out.Write(line)
+	return err == nil
 }
 
 // note prints the engine's schedule note to stderr when it changes.
@@ -310,25 +309,4 @@ func note(stderr io.Writer, prev, cur string) {
 	if cur != "" && cur != prev {
 		fmt.Fprintf(stderr, "note: %s\n", textsafe.Clean(cur))
 	}
-}
-
-// errWriter remembers the first write error, so a closed pipe ends the
-// watch instead of polling for nobody.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) write(s string) {
-	if e.err != nil {
-		return
-	}
-	_, e.err = io.WriteString(e.w, s)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

@@ -68,7 +68,7 @@ func Summary(snaps []engine.Snapshot, loc *time.Location) string {
 		details = append(details, "  "+summaryDetail(s, loc))
 	}
 	var b strings.Builder
-	b.WriteString(plural(len(snaps), "order", "orders"))
+	b.WriteString(Plural(len(snaps), "order", "orders"))
 	var parts []string
 	for _, c := range []struct {
 		n    int
@@ -311,7 +311,8 @@ func clock(t time.Time, loc *time.Location, now time.Time) string {
 	return timefmt.Clock(t, loc, now)
 }
 
-func plural(n int, one, many string) string {
+// Plural writes a count with its noun: "1 order", "3 orders".
+func Plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
