@@ -8,14 +8,15 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"ordermon/internal/backoff"
-	"ordermon/internal/httpsafe"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/coder/websocket"
+
+	"ordermon/internal/backoff"
+	"ordermon/internal/httpsafe"
 )
 
 // Kalshi's WebSocket endpoints (the API environments page, May 2026).
