@@ -222,9 +222,8 @@ type Ticker struct {
 // ask they imply (a no bid is one dollar less the yes ask), and the last
 // price. Other fields of m are kept.
 func (t Ticker) ApplyTo(m Market) Market {
-	one := fixed.FromInt(1)
 	m.YesBid, m.YesAsk = t.YesBid, t.YesAsk
-	m.NoBid, m.NoAsk = one.Sub(t.YesAsk), one.Sub(t.YesBid)
+	m.NoBid, m.NoAsk = noPrice(t.YesAsk), noPrice(t.YesBid)
 	m.LastPrice = t.LastPrice
 	return m
 }

@@ -1,6 +1,7 @@
 package kalshi
 
 import (
+	"cmp"
 	"context"
 	"crypto"
 	"errors"
@@ -8,14 +9,15 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"ordermon/internal/backoff"
-	"ordermon/internal/httpsafe"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/coder/websocket"
+
+	"ordermon/internal/backoff"
+	"ordermon/internal/httpsafe"
 )
 
 // Kalshi's WebSocket endpoints (the API environments page, May 2026).
@@ -129,9 +131,9 @@ func NewStream(cfg StreamConfig) (*Stream, error) {
 	if cfg.MaxFrameBytes < 0 || cfg.Silence < 0 || cfg.HandshakeTimeout < 0 {
 		return nil, errors.New("kalshi: stream config: limits must not be negative")
 	}
-	cfg.MaxFrameBytes = orDefault(cfg.MaxFrameBytes, DefaultMaxFrameBytes)
-	cfg.Silence = orDefault(cfg.Silence, DefaultSilence)
-	cfg.HandshakeTimeout = orDefault(cfg.HandshakeTimeout, DefaultHandshakeTimeout)
+	cfg.MaxFrameBytes = cmp.Or(cfg.MaxFrameBytes, DefaultMaxFrameBytes)
+	cfg.Silence = cmp.Or(cfg.Silence, DefaultSilence)
+	cfg.HandshakeTimeout = cmp.Or(cfg.HandshakeTimeout, DefaultHandshakeTimeout)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -139,15 +141,6 @@ func NewStream(cfg StreamConfig) (*Stream, error) {
 		cfg.After = time.After
 	}
 	return &Stream{cfg: cfg, http: httpsafe.Client(cfg.HTTPClient, 1), wake: make(chan struct{}, 1), changed: make(chan struct{})}, nil
-}
-
-// orDefault returns v, or def when v is zero.
-func orDefault[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
 }
 
 // checkStreamURL accepts wss:// anywhere and ws:// on loopback, with a

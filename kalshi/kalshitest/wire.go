@@ -51,12 +51,21 @@ type orderCommon struct {
 	LastUpdateReason        string  `json:"last_update_reason,omitempty"`
 }
 
-// orderFixed holds the fixed-point fields of OpenAPI 3.31.0.
+// orderFixed holds the fixed-point fields of OpenAPI 3.31.0: the ones the
+// WebSocket's user_order carries too, and the no price, which it leaves
+// out.
 type orderFixed struct {
+	orderFixedShared
+	NoPriceDollars string `json:"no_price_dollars"`
+}
+
+// orderFixedShared holds the fixed-point fields that the REST order and the
+// WebSocket's user_order both carry, under the same names, so that both
+// format an order's prices and counts by one rule.
+type orderFixedShared struct {
 	OutcomeSide          string `json:"outcome_side"`
 	BookSide             string `json:"book_side"`
 	YesPriceDollars      string `json:"yes_price_dollars"`
-	NoPriceDollars       string `json:"no_price_dollars"`
 	FillCountFP          string `json:"fill_count_fp"`
 	RemainingCountFP     string `json:"remaining_count_fp"`
 	InitialCountFP       string `json:"initial_count_fp"`
@@ -66,6 +75,23 @@ type orderFixed struct {
 	MakerFillCostDollars string `json:"maker_fill_cost_dollars"`
 	SubaccountNumber     int    `json:"subaccount_number"`
 	ExchangeIndex        int    `json:"exchange_index"`
+}
+
+func encodeOrderFixedShared(o OrderState) orderFixedShared {
+	return orderFixedShared{
+		OutcomeSide:          o.OutcomeSide,
+		BookSide:             bookSide(o.OutcomeSide),
+		YesPriceDollars:      dollars(o.YesPrice),
+		FillCountFP:          count(o.FillCount),
+		RemainingCountFP:     count(o.RemainingCount),
+		InitialCountFP:       count(o.InitialCount),
+		TakerFeesDollars:     dollars(o.TakerFees),
+		MakerFeesDollars:     dollars(o.MakerFees),
+		TakerFillCostDollars: dollars(o.TakerFillCost),
+		MakerFillCostDollars: dollars(o.MakerFillCost),
+		SubaccountNumber:     o.SubaccountNumber,
+		ExchangeIndex:        o.ExchangeIndex,
+	}
 }
 
 // orderCents holds the integer fields of the old shape: prices and money in
@@ -120,21 +146,7 @@ func encodeOrder(o OrderState, s shape) any {
 		LastUpdateReason:        o.LastUpdateReason,
 	}
 	noPrice := one.Sub(o.YesPrice)
-	f := orderFixed{
-		OutcomeSide:          o.OutcomeSide,
-		BookSide:             bookSide(o.OutcomeSide),
-		YesPriceDollars:      dollars(o.YesPrice),
-		NoPriceDollars:       dollars(noPrice),
-		FillCountFP:          count(o.FillCount),
-		RemainingCountFP:     count(o.RemainingCount),
-		InitialCountFP:       count(o.InitialCount),
-		TakerFeesDollars:     dollars(o.TakerFees),
-		MakerFeesDollars:     dollars(o.MakerFees),
-		TakerFillCostDollars: dollars(o.TakerFillCost),
-		MakerFillCostDollars: dollars(o.MakerFillCost),
-		SubaccountNumber:     o.SubaccountNumber,
-		ExchangeIndex:        o.ExchangeIndex,
-	}
+	f := orderFixed{orderFixedShared: encodeOrderFixedShared(o), NoPriceDollars: dollars(noPrice)}
 	cents := orderCents{
 		YesPrice:       toCents(o.YesPrice),
 		NoPrice:        toCents(noPrice),

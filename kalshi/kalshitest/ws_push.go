@@ -29,26 +29,17 @@ func wsErrorFrame(id, sid int64, code int, msg string) []byte {
 }
 
 // wsUserOrder is the msg of a user_order message (AsyncAPI
-// userOrderPayload): no no_price, type or action, and times in both RFC
-// 3339 (deprecated) and Unix milliseconds.
+// userOrderPayload): the REST order's fixed-point fields but no no_price,
+// type or action, and times in both RFC 3339 (deprecated) and Unix
+// milliseconds.
 type wsUserOrder struct {
+	orderFixedShared
 	OrderID                 string  `json:"order_id"`
 	UserID                  string  `json:"user_id"`
 	Ticker                  string  `json:"ticker"`
-	ExchangeIndex           int     `json:"exchange_index"`
 	Status                  string  `json:"status"`
 	Side                    string  `json:"side"`
 	IsYes                   bool    `json:"is_yes"`
-	OutcomeSide             string  `json:"outcome_side"`
-	BookSide                string  `json:"book_side"`
-	YesPriceDollars         string  `json:"yes_price_dollars"`
-	FillCountFP             string  `json:"fill_count_fp"`
-	RemainingCountFP        string  `json:"remaining_count_fp"`
-	InitialCountFP          string  `json:"initial_count_fp"`
-	TakerFillCostDollars    string  `json:"taker_fill_cost_dollars"`
-	MakerFillCostDollars    string  `json:"maker_fill_cost_dollars"`
-	TakerFeesDollars        string  `json:"taker_fees_dollars"`
-	MakerFeesDollars        string  `json:"maker_fees_dollars"`
 	ClientOrderID           string  `json:"client_order_id"`
 	OrderGroupID            string  `json:"order_group_id,omitempty"`
 	SelfTradePreventionType string  `json:"self_trade_prevention_type,omitempty"`
@@ -59,29 +50,20 @@ type wsUserOrder struct {
 	ExpirationTime          *string `json:"expiration_time,omitempty"`
 	ExpirationTsMs          *int64  `json:"expiration_ts_ms,omitempty"`
 	LastUpdateReason        string  `json:"last_update_reason,omitempty"`
-	SubaccountNumber        int     `json:"subaccount_number"`
 }
 
 func encodeUserOrder(o OrderState) wsUserOrder {
 	side := legacySide(o.OutcomeSide, o.Action)
 	return wsUserOrder{
-		OrderID: o.OrderID, UserID: o.UserID, Ticker: o.Ticker, ExchangeIndex: o.ExchangeIndex,
+		orderFixedShared: encodeOrderFixedShared(o),
+		OrderID:          o.OrderID, UserID: o.UserID, Ticker: o.Ticker,
 		Status: o.Status, Side: side, IsYes: side == "yes",
-		OutcomeSide: o.OutcomeSide, BookSide: bookSide(o.OutcomeSide),
-		YesPriceDollars:      dollars(o.YesPrice),
-		FillCountFP:          count(o.FillCount),
-		RemainingCountFP:     count(o.RemainingCount),
-		InitialCountFP:       count(o.InitialCount),
-		TakerFillCostDollars: dollars(o.TakerFillCost),
-		MakerFillCostDollars: dollars(o.MakerFillCost),
-		TakerFeesDollars:     dollars(o.TakerFees),
-		MakerFeesDollars:     dollars(o.MakerFees),
-		ClientOrderID:        o.ClientOrderID, OrderGroupID: o.OrderGroupID,
+		ClientOrderID: o.ClientOrderID, OrderGroupID: o.OrderGroupID,
 		SelfTradePreventionType: o.SelfTradePreventionType,
 		CreatedTime:             timePtr(o.CreatedTime), CreatedTsMs: millisPtr(o.CreatedTime),
 		LastUpdateTime: timePtr(o.LastUpdateTime), LastUpdatedTsMs: millisPtr(o.LastUpdateTime),
 		ExpirationTime: timePtr(o.ExpirationTime), ExpirationTsMs: millisPtr(o.ExpirationTime),
-		LastUpdateReason: o.LastUpdateReason, SubaccountNumber: o.SubaccountNumber,
+		LastUpdateReason: o.LastUpdateReason,
 	}
 }
 
