@@ -9,10 +9,9 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
+	"ordermon/internal/safefile"
 	"ordermon/internal/textsafe"
 )
 
@@ -21,21 +20,17 @@ import (
 const maxKeyFileBytes = 64 << 10
 
 // LoadPrivateKey reads a PEM private key file for signing Kalshi requests.
-// See ParsePrivateKey for the formats accepted. Errors name the file and
-// what it holds but never include key material.
+// See ParsePrivateKey for the formats accepted. Only a regular file is
+// read (safefile), so a FIFO or device named by mistake is refused rather
+// than blocking. Errors name the file and what it holds but never include
+// key material.
 func LoadPrivateKey(path string) (crypto.Signer, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		// The *PathError already names the file and the reason.
-		return nil, fmt.Errorf("kalshi: reading private key: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxKeyFileBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("kalshi: reading private key %s: %w", textsafe.Clean(path), err)
-	}
-	if len(b) > maxKeyFileBytes {
-		return nil, fmt.Errorf("kalshi: %s is larger than %d KiB, too large to be a private key file", textsafe.Clean(path), maxKeyFileBytes>>10)
+	b, err := safefile.ReadFile(path, maxKeyFileBytes)
+	switch {
+	case errors.Is(err, safefile.ErrTooLarge):
+		return nil, fmt.Errorf("private key file %s: larger than %d KiB, too large to be a private key file", textsafe.Clean(path), maxKeyFileBytes>>10)
+	case err != nil:
+		return nil, fmt.Errorf("private key file: %s", textsafe.Clean(err.Error()))
 	}
 	return ParsePrivateKey(b, path)
 }

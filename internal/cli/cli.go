@@ -232,7 +232,7 @@ func start(ctx context.Context, opts *config.Options, logger *slog.Logger, stder
 func configSources(opts *config.Options) (sources, error) {
 	var s sources
 	if opts.KalshiEnabled() {
-		key, err := loadKey(opts.File.Kalshi.PrivateKeyFile)
+		key, err := kalshi.LoadPrivateKey(opts.File.Kalshi.PrivateKeyFile)
 		if err != nil {
 			return s, err
 		}
@@ -293,22 +293,6 @@ func newEngine(opts *config.Options, s sources, logger *slog.Logger) (*engine.En
 		cfg.TokenExpiry = ic.TokenExpiry
 	}
 	return engine.New(cfg), nil
-}
-
-// maxKeyFile caps the private key file: a PEM key is a few kilobytes.
-const maxKeyFile = 64 << 10
-
-// loadKey reads the private key file (only a regular file, without
-// blocking on a FIFO or reading a device forever) and parses it.
-func loadKey(path string) (crypto.Signer, error) {
-	b, err := safefile.ReadFile(path, maxKeyFile)
-	switch {
-	case errors.Is(err, safefile.ErrTooLarge):
-		return nil, fmt.Errorf("private key file %s: larger than 64 KiB, so not a private key", textsafe.Clean(path))
-	case err != nil:
-		return nil, fmt.Errorf("private key file: %s", textsafe.Clean(err.Error()))
-	}
-	return kalshi.ParsePrivateKey(b, path)
 }
 
 // openLog opens the --log file for a debug log, or discards logging.
