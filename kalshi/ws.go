@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -144,21 +143,12 @@ func NewStream(cfg StreamConfig) (*Stream, error) {
 }
 
 // checkStreamURL accepts wss:// anywhere and ws:// on loopback, with a
-// host, no credentials, no query.
+// host, no credentials, no query: the clients' URL rule for WebSockets.
 func checkStreamURL(s string) error {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || u.Opaque != "" {
-		return fmt.Errorf("kalshi: stream config: WebSocket URL %q is not an absolute URL", bound(s, 80))
+	if _, why := httpsafe.CheckURL(s, "wss", "ws"); why != "" {
+		return errors.New("kalshi: stream config: the WebSocket URL " + why)
 	}
-	switch {
-	case u.User != nil:
-		return errors.New("kalshi: stream config: WebSocket URL must not contain user credentials")
-	case u.RawQuery != "" || u.Fragment != "":
-		return fmt.Errorf("kalshi: stream config: WebSocket URL %q must not have a query or fragment", bound(s, 80))
-	case u.Scheme == "wss", u.Scheme == "ws" && httpsafe.IsLoopback(u.Hostname()):
-		return nil
-	}
-	return fmt.Errorf("kalshi: stream config: WebSocket URL %q must use wss (ws is allowed only on loopback)", bound(s, 80))
+	return nil
 }
 
 // SetMarkets sets the markets to watch: user_orders and fill carry those

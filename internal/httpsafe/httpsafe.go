@@ -35,7 +35,12 @@ func IsLoopback(host string) bool {
 // http when IsLoopback(host). The problem it returns is a phrase to follow
 // the setting's name ("has no host") and never repeats raw, which may hold a
 // password; it is empty when raw is fine.
-func CheckBaseURL(raw string) (*url.URL, string) {
+func CheckBaseURL(raw string) (*url.URL, string) { return CheckURL(raw, "https", "http") }
+
+// CheckURL is CheckBaseURL for any pair of schemes: secure anywhere, plain
+// (its unencrypted twin, "ws" for "wss") only when IsLoopback(host). It is
+// the one rule for every URL a client is given.
+func CheckURL(raw, secure, plain string) (*url.URL, string) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return nil, "is empty"
@@ -50,10 +55,10 @@ func CheckBaseURL(raw string) (*url.URL, string) {
 		return nil, "has no host"
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
 		return nil, "must not have a query or fragment"
-	case u.Scheme == "http" && !IsLoopback(u.Hostname()):
-		return nil, "must use https (plain http is allowed only on loopback: localhost, 127.0.0.0/8, ::1)"
-	case u.Scheme != "https" && u.Scheme != "http":
-		return nil, "must use https"
+	case u.Scheme == plain && !IsLoopback(u.Hostname()):
+		return nil, "must use " + secure + " (plain " + plain + " is allowed only on loopback: localhost, 127.0.0.0/8, ::1)"
+	case u.Scheme != secure && u.Scheme != plain:
+		return nil, "must use " + secure
 	}
 	return u, ""
 }

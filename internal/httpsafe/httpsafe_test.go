@@ -209,3 +209,19 @@ func TestNoReply(t *testing.T) {
 		t.Errorf("caller ended: %v, timed out %v; want the caller's cause", cause, timedOut)
 	}
 }
+
+// TestCheckURLWebSocket: the same rule with wss and its plain twin ws.
+func TestCheckURLWebSocket(t *testing.T) {
+	for raw, want := range map[string]string{
+		"wss://external-api-ws.kalshi.com/trade-api/ws/v2": "",
+		"ws://127.0.0.1:8080/trade-api/ws/v2":              "",
+		"ws://example.com/trade-api/ws/v2":                 "must use wss (plain ws is allowed only on loopback",
+		"https://example.com/":                             "must use wss",
+		"wss://u:p@example.com/":                           "credentials",
+	} {
+		_, problem := CheckURL(raw, "wss", "ws")
+		if (want == "") != (problem == "") || !strings.Contains(problem, want) {
+			t.Errorf("%q: %q, want %q", raw, problem, want)
+		}
+	}
+}
