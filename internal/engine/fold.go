@@ -22,21 +22,32 @@ type foldEnv struct {
 }
 
 // memo is what the engine remembers of an order between rounds besides
-// its snapshot.
+// its snapshot. A watch keeps it; a round's item carries a copy for
+// planning; fold returns the next one.
 type memo struct {
-	fillsDue               bool
-	fillsThrough           time.Time
-	terminalRounds         int
+	// fillsDue is set while the fill count moved but the fills have not
+	// been read yet (the budget deferred them, or the read failed).
+	fillsDue bool
+	// fillsThrough is the time of the newest fill read, or when the order
+	// was created; fills are read from there on. Zero before any read.
+	fillsThrough time.Time
+	// terminalRounds counts consecutive rounds that observed a terminal
+	// state; after two the order is confirmed and no longer polled.
+	terminalRounds int
+	// historyTried is set once Kalshi's historical orders were searched
+	// for this order; archived is set when it was found there. An
+	// archived order is finished, so Kalshi is not asked about it again.
 	historyTried, archived bool
 }
 
 // maxFills bounds the fills kept per order, newest first.
 const maxFills = 5000
 
-// fold merges one order's results into its last snapshot. It is pure: the
-// same item, result and environment always give the same snapshot.
-func fold(it item, r result, m memo, env foldEnv) (Snapshot, memo) {
-	s := it.prev
+// fold merges one order's results into its last snapshot and memo. It is
+// pure: the same item, result and environment always give the same
+// snapshot and memo.
+func fold(it item, r result, env foldEnv) (Snapshot, memo) {
+	s, m := it.prev, it.memo
 	s.ObservedAt = env.now
 	s.Target = r.target
 	foldIntent(&s, r, env)
