@@ -35,9 +35,10 @@ type memo struct {
 	// state; after two the order is confirmed and no longer polled.
 	terminalRounds int
 	// historyTried is set once Kalshi's historical orders were searched
-	// for this order; archived is set when it was found there. An
-	// archived order is finished, so Kalshi is not asked about it again.
-	historyTried, archived bool
+	// for this order. When it was found there, the snapshot says so
+	// (KalshiArchived): it is finished, and Kalshi is not asked about it
+	// again.
+	historyTried bool
 }
 
 // maxFills bounds the fills kept per order, newest first.
@@ -56,8 +57,7 @@ func fold(it item, r result, env foldEnv) (Snapshot, memo) {
 	foldFigures(&s, it.prev, r, env.now)
 	noteBackoff(&s, env)
 	m.historyTried = m.historyTried || r.historyTried
-	m.archived = m.archived || r.archived
-	s.KalshiArchived = m.archived
+	s.KalshiArchived = s.KalshiArchived || r.archived
 	s.Exchange = env.exchange
 	s.Diagnosis = Diagnose(s, env.th, env.now, env.loc)
 	// A terminal state counts toward confirmation only when every source
@@ -65,7 +65,7 @@ func fold(it item, r result, env foldEnv) (Snapshot, memo) {
 	// finished, so its Kalshi side needs no answer), so an order is never
 	// left frozen on stale data from a source that was failing.
 	fresh := (!s.Sources.Intent.Used || (r.intent.tried && r.intent.err == nil)) &&
-		(!s.Sources.Kalshi.Used || m.archived || (r.order.tried && r.order.val != nil && r.order.err == nil))
+		(!s.Sources.Kalshi.Used || s.KalshiArchived || (r.order.tried && r.order.val != nil && r.order.err == nil))
 	switch {
 	case !s.Terminal():
 		m.terminalRounds = 0
