@@ -73,11 +73,7 @@ func (e *Engine) foldLocked(w *watch, r result, env foldEnv) []Event {
 		e.tracker.Forget(w.target)
 		w.target = r.target
 	}
-	it := item{w: w, target: w.target, prev: w.snap, fillsDue: w.fillsDue, fillsThrough: w.fillsThrough,
-		historyTried: w.historyTried, archived: w.archived}
-	m := memo{fillsDue: w.fillsDue, fillsThrough: w.fillsThrough, terminalRounds: w.terminalRounds, historyTried: w.historyTried, archived: w.archived}
-	w.snap, m = fold(it, r, m, env)
-	w.fillsDue, w.fillsThrough, w.terminalRounds, w.historyTried, w.archived = m.fillsDue, m.fillsThrough, m.terminalRounds, m.historyTried, m.archived
+	w.snap, w.memo = fold(w.item(), r, env)
 	if w.found && w.finishedAt.IsZero() && w.snap.Terminal() {
 		w.finishedAt = env.now
 	}

@@ -187,19 +187,7 @@ type watch struct {
 	key    string // the target as the user added it
 	target Target // with Kind resolved once known
 	snap   Snapshot
-	// fillsDue is set while the fill count moved but the fills have not
-	// been read yet (the budget deferred them, or the read failed).
-	fillsDue bool
-	// fillsThrough is the time of the newest fill read, or when the order
-	// was created; fills are read from there on. Zero before any read.
-	fillsThrough time.Time
-	// terminalRounds counts consecutive rounds that observed a terminal
-	// state; after two the order is confirmed and no longer polled.
-	terminalRounds int
-	// historyTried is set once Kalshi's historical orders were searched
-	// for this order; archived is set when it was found there. An
-	// archived order is finished, so Kalshi is not asked about it again.
-	historyTried, archived bool
+	memo
 	// found is set for an order All found rather than the user added;
 	// finishedAt is when such an order was first seen finished, and it
 	// leaves KeepFinished after that.
@@ -208,6 +196,10 @@ type watch struct {
 }
 
 func (w *watch) done() bool { return w.terminalRounds >= 2 }
+
+// item copies the order for a round or a fold: a snapshot of what the
+// engine knows of it now.
+func (w *watch) item() item { return item{w: w, target: w.target, prev: w.snap, memo: w.memo} }
 
 // sourceState is the engine-level backoff and health of one source.
 type sourceState struct {

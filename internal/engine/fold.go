@@ -22,21 +22,33 @@ type foldEnv struct {
 }
 
 // memo is what the engine remembers of an order between rounds besides
-// its snapshot.
+// its snapshot. A watch keeps it; a round's item carries a copy for
+// planning; fold returns the next one.
 type memo struct {
-	fillsDue               bool
-	fillsThrough           time.Time
-	terminalRounds         int
-	historyTried, archived bool
+	// fillsDue is set while the fill count moved but the fills have not
+	// been read yet (the budget deferred them, or the read failed).
+	fillsDue bool
+	// fillsThrough is the time of the newest fill read, or when the order
+	// was created; fills are read from there on. Zero before any read.
+	fillsThrough time.Time
+	// terminalRounds counts consecutive rounds that observed a terminal
+	// state; after two the order is confirmed and no longer polled.
+	terminalRounds int
+	// historyTried is set once Kalshi's historical orders were searched
+	// for this order. When it was found there, the snapshot says so
+	// (KalshiArchived): it is finished, and Kalshi is not asked about it
+	// again.
+	historyTried bool
 }
 
 // maxFills bounds the fills kept per order, newest first.
 const maxFills = 5000
 
-// fold merges one order's results into its last snapshot. It is pure: the
-// same item, result and environment always give the same snapshot.
-func fold(it item, r result, m memo, env foldEnv) (Snapshot, memo) {
-	s := it.prev
+// fold merges one order's results into its last snapshot and memo. It is
+// pure: the same item, result and environment always give the same
+// snapshot and memo.
+func fold(it item, r result, env foldEnv) (Snapshot, memo) {
+	s, m := it.prev, it.memo
 	s.ObservedAt = env.now
 	s.Target = r.target
 	foldIntent(&s, r, env)
@@ -45,8 +57,7 @@ func fold(it item, r result, m memo, env foldEnv) (Snapshot, memo) {
 	foldFigures(&s, it.prev, r, env.now)
 	noteBackoff(&s, env)
 	m.historyTried = m.historyTried || r.historyTried
-	m.archived = m.archived || r.archived
-	s.KalshiArchived = m.archived
+	s.KalshiArchived = s.KalshiArchived || r.archived
 	s.Exchange = env.exchange
 	s.Diagnosis = Diagnose(s, env.th, env.now, env.loc)
 	// A terminal state counts toward confirmation only when every source
@@ -54,7 +65,7 @@ func fold(it item, r result, m memo, env foldEnv) (Snapshot, memo) {
 	// finished, so its Kalshi side needs no answer), so an order is never
 	// left frozen on stale data from a source that was failing.
 	fresh := (!s.Sources.Intent.Used || (r.intent.tried && r.intent.err == nil)) &&
-		(!s.Sources.Kalshi.Used || m.archived || (r.order.tried && r.order.val != nil && r.order.err == nil))
+		(!s.Sources.Kalshi.Used || s.KalshiArchived || (r.order.tried && r.order.val != nil && r.order.err == nil))
 	switch {
 	case !s.Terminal():
 		m.terminalRounds = 0

@@ -36,7 +36,7 @@ func TestFoldKeepsTheNewerOrder(t *testing.T) {
 	for _, c := range cases {
 		it := item{target: target, prev: Snapshot{Target: target, Order: c.held}}
 		r := result{target: target, orderID: "o1", pushed: c.pushed, order: read[*kalshi.Order]{tried: true, at: env.now, val: c.read}}
-		s, _ := fold(it, r, memo{}, env)
+		s, _ := fold(it, r, env)
 		if s.Order.Status != c.want {
 			t.Errorf("%s: status %s, want %s", c.name, s.Order.Status, c.want)
 		}
@@ -55,17 +55,17 @@ func TestPushedFillsSettleWhatIsDue(t *testing.T) {
 	env := foldEnv{now: at(10 * sec), kalshi: true}
 	prev := Snapshot{Target: target, Order: pushedOrder(kalshi.StatusResting, 0, at(sec))}
 	orderPush := result{target: target, orderID: "o1", pushed: true, order: read[*kalshi.Order]{tried: true, val: pushedOrder(kalshi.StatusResting, 3, at(2*sec))}}
-	s, m := fold(item{target: target, prev: prev}, orderPush, memo{}, env)
+	s, m := fold(item{target: target, prev: prev}, orderPush, env)
 	if !m.fillsDue {
 		t.Fatal("fill count moved by push, but no fills read is due")
 	}
 	fill := kalshi.Fill{TradeID: "f1", OrderID: "o1", Count: fixed.FromInt(3), CreatedTime: at(2 * sec)}
 	fillPush := result{target: target, orderID: "o1", pushed: true, fills: read[[]kalshi.Fill]{tried: true, val: []kalshi.Fill{fill}}}
-	s2, m2 := fold(item{target: target, prev: s, fillsDue: m.fillsDue}, fillPush, m, env)
+	s2, m2 := fold(item{target: target, prev: s, memo: m}, fillPush, env)
 	if m2.fillsDue || !m2.fillsThrough.Equal(at(2*sec)) || len(s2.Fills) != 1 {
 		t.Errorf("after the pushed fill: due %v, through %v, %d fills", m2.fillsDue, m2.fillsThrough, len(s2.Fills))
 	}
-	if fillsNeeded(item{target: target, prev: s2, fillsThrough: m2.fillsThrough}, result{}) {
+	if fillsNeeded(item{target: target, prev: s2, memo: memo{fillsThrough: m2.fillsThrough}}, result{}) {
 		t.Error("a round would read fills push already brought")
 	}
 	// REST gives the same fill with both IDs: it is not counted twice.
@@ -78,7 +78,7 @@ func TestPushedFillsSettleWhatIsDue(t *testing.T) {
 	// A fill push lost: the next order push moves the count past the
 	// fills known, and a read is due.
 	more := result{target: target, orderID: "o1", pushed: true, order: read[*kalshi.Order]{tried: true, val: pushedOrder(kalshi.StatusResting, 5, at(3*sec))}}
-	_, m3 := fold(item{target: target, prev: s2, fillsThrough: m2.fillsThrough}, more, m2, env)
+	_, m3 := fold(item{target: target, prev: s2, memo: m2}, more, env)
 	if !m3.fillsDue {
 		t.Error("fill count ahead of the fills known, but no read is due")
 	}

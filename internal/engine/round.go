@@ -63,11 +63,9 @@ type item struct {
 	// does not read it; pricesPushed when push carries its market's
 	// prices, so the market is read only to reconcile (see push.go).
 	covered, pricesPushed bool
-
-	fillsDue     bool
-	fillsThrough time.Time
-	historyTried bool
-	archived     bool
+	// memo is what the engine remembered of the order when the copy was
+	// made.
+	memo
 }
 
 // roundIn is what a round starts from.
@@ -142,8 +140,7 @@ func (e *Engine) begin() roundIn {
 		if w.done() {
 			continue
 		}
-		it := item{w: w, target: w.target, prev: w.snap, fillsDue: w.fillsDue, fillsThrough: w.fillsThrough,
-			historyTried: w.historyTried, archived: w.archived}
+		it := w.item()
 		it.covered, it.pricesPushed = e.coveredLocked(in.push, w.snap)
 		it.focused = w.key == e.focus || w.target.String() == e.focus
 		in.items = append(in.items, it)

@@ -105,7 +105,7 @@ func planOrders(items []item, res []result, budget int, costs kalshi.Costs, lv l
 	for i, it := range items {
 		// An order found in Kalshi's historical data is finished; push
 		// carries the changes of a covered one.
-		if res[i].orderID != "" && !it.archived && !it.covered {
+		if res[i].orderID != "" && !it.prev.KalshiArchived && !it.covered {
 			todo = append(todo, i)
 		}
 	}

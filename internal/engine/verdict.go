@@ -91,7 +91,7 @@ func (s Snapshot) Verdict(now time.Time, loc *time.Location) Verdict {
 	if f, ok := s.WorstFinding(); ok {
 		return s.findingVerdict(f, now)
 	}
-	v := Verdict{Mark: s.Mark()}
+	v := Verdict{Mark: s.standing()}
 	switch v.Mark {
 	case MarkDone:
 		v.Text = s.successText(now, loc)
@@ -113,6 +113,12 @@ func (s Snapshot) Mark() Mark {
 	if f, ok := s.WorstFinding(); ok {
 		return f.mark()
 	}
+	return s.standing()
+}
+
+// standing is the mark of an order without warnings or errors: where it
+// stands, from its outcome and what is known of it.
+func (s Snapshot) standing() Mark {
 	switch s.Outcome() {
 	case OutcomeSuccess:
 		return MarkDone
