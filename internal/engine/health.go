@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"time"
 
+	"ordermon/internal/backoff"
 	"ordermon/internal/textsafe"
 	"ordermon/kalshi"
 	"ordermon/pipeline"
@@ -142,15 +142,10 @@ func retryAfter(err error) time.Duration {
 }
 
 // backoff returns the wait after n consecutive failed rounds: exponential
-// from one interval, capped, with jitter so many watchers do not retry in
-// step.
+// from one interval (or the cap, if the interval is longer), capped, with
+// the clients' equal jitter so many watchers do not retry in step.
 func (e *Engine) backoff(n int) time.Duration {
-	d := e.cfg.Interval
-	for i := 1; i < n && d < e.cfg.MaxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, e.cfg.MaxBackoff)
-	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+	return backoff.Policy{Base: min(e.cfg.Interval, e.cfg.MaxBackoff), Max: e.cfg.MaxBackoff}.Wait(n)
 }
 
 // cutShort reports whether err only says the round's context ended.
