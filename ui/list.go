@@ -432,9 +432,11 @@ type summaryKey struct {
 func (m *Model) summary() summary {
 	now := m.now()
 	k := summaryKey{gen: m.rowsGen, sec: now.Unix()}
-	if m.sumOK && m.sumKey == k {
-		return m.sum
-	}
+	return m.sum.get(k, func() summary { return m.countRows(now) })
+}
+
+// countRows counts the rows for summary at now.
+func (m *Model) countRows(now time.Time) summary {
 	var s summary
 	for _, r := range m.rows {
 		s.total++
@@ -459,7 +461,6 @@ func (m *Model) summary() summary {
 			s.stale++
 		}
 	}
-	m.sum, m.sumKey, m.sumOK = s, k, true
 	return s
 }
 

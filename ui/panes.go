@@ -33,6 +33,7 @@ type panes struct {
 	title  paneCache[titleKey, string]
 	list   paneCache[listKey, []string]
 	detail paneCache[detailKey, detailText]
+	help   paneCache[helpKey, []string]
 	// bar is the last fill bar, by its filled cells and width: the
 	// progress bubble styles every cell of it.
 	bar paneCache[[2]int, string]
@@ -43,6 +44,7 @@ func (p *panes) reset() {
 	p.title.reset()
 	p.list.reset()
 	p.detail.reset()
+	p.help.reset()
 	p.bar.reset()
 }
 

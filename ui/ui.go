@@ -106,10 +106,8 @@ type row struct {
 	evSeq uint64
 	// line caches the row's static list text; see list.go.
 	line lineCache
-	// evLines caches the rendered event log; see view.go.
-	evLines []string
-	evKey   eventsKey
-	evOK    bool
+	// ev caches the rendered event log; see cachedEvents.
+	ev paneCache[eventsKey, []string]
 	// found is set for an order the engine found on its own (--all, A),
 	// which leaves the list when the engine stops watching it.
 	found bool
@@ -204,15 +202,10 @@ type Model struct {
 	flashErr   bool
 	flashUntil time.Time
 
-	// Caches for View; see summary and helpLines. rowsGen counts changes
-	// to the rows.
-	rowsGen   uint64
-	sum       summary
-	sumKey    summaryKey
-	sumOK     bool
-	helpCache []string
-	helpKey   helpKey
-	helpOK    bool
+	// rowsGen counts changes to the rows; sum caches their counts (see
+	// summary).
+	rowsGen uint64
+	sum     paneCache[summaryKey, summary]
 
 	// panes keeps each pane's last drawing (see panes.go).
 	panes panes
@@ -289,7 +282,7 @@ func (m *Model) setStyles(isDark bool) {
 	m.bar.FullColor = m.styles.Theme.Good
 	m.bar.EmptyColor = m.styles.Theme.BarEmpty
 	for _, r := range m.rows {
-		r.evOK = false
+		r.ev.reset()
 		r.line.fitOK = false // its reason and market carry colours
 	}
 	m.panes.reset()

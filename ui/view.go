@@ -343,11 +343,6 @@ func scrollHint(atTop, atBottom bool) string {
 	return " · ↑↓ more"
 }
 
-// eventsKey is the key of the row's event log at width on day.
-func (r *row) eventsKey(width int, day int) eventsKey {
-	return eventsKey{seq: r.evSeq, width: width, day: day}
-}
-
 // eventsKey says what a cached event log was rendered from: the events
 // (by count appended), the width, and the day, since times from another
 // day show their date.
@@ -360,13 +355,8 @@ type eventsKey struct {
 // cachedEvents is the event log's lines, indented off the border,
 // rendered once per new event, width or day.
 func (m *Model) cachedEvents(r *row, width int) []string {
-	k := r.eventsKey(width, m.now().In(m.loc).YearDay())
-	if r.evOK && r.evKey == k {
-		return r.evLines
-	}
-	r.evLines = indent(m.eventLines(r, width))
-	r.evKey, r.evOK = k, true
-	return r.evLines
+	k := eventsKey{seq: r.evSeq, width: width, day: m.now().In(m.loc).YearDay()}
+	return r.ev.get(k, func() []string { return indent(m.eventLines(r, width)) })
 }
 
 // indent shifts every line one cell right, off the border.
