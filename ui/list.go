@@ -164,7 +164,6 @@ func (m *Model) refilter() {
 		}
 	}
 	m.sortVisible()
-	m.colsOK, m.longOK = false, false
 	m.visGen++
 	if m.visiblePos() < 0 {
 		m.selected = -1
@@ -232,20 +231,15 @@ func (m *Model) visiblePos() int {
 // listCols are the list's column widths at one width; zero drops the
 // reason or market column.
 type listCols struct {
-	width                          int
 	id, status, reason, market     int
 	maxID, maxStatus, maxShort, mx int
 }
 
 // columns lays out the list for width cells, from the longest text of
-// each column among the visible rows, recomputed only when the rows or
-// the width change.
+// each column among the visible rows. Only measuring the rows costs
+// anything, and longest keeps that.
 func (m *Model) columns(width int) listCols {
-	if m.colsOK && m.cols.width == width {
-		return m.cols
-	}
 	c := m.longest()
-	c.width = width
 	c.status = min(colStatusMax, max(colStatusMin, c.maxStatus))
 	if width >= listMarketFrom && c.mx > 0 {
 		c.market = min(colMarketMax, c.mx)
@@ -263,16 +257,17 @@ func (m *Model) columns(width int) listCols {
 		c.status = colStatusNarrow
 	}
 	c.fit(avail())
-	m.cols, m.colsOK = c, true
 	return c
 }
 
 // longest measures the longest ID, status, reason and market among the
 // visible rows, once per change to them.
 func (m *Model) longest() listCols {
-	if m.longOK {
-		return m.long
-	}
+	return m.long.get(m.visGen, m.measure)
+}
+
+// measure measures the visible rows for longest.
+func (m *Model) measure() listCols {
 	var c listCols
 	for _, i := range m.visible {
 		lc := m.rows[i].cached()
@@ -281,7 +276,6 @@ func (m *Model) longest() listCols {
 		c.maxShort = max(c.maxShort, cells(lc.short))
 		c.mx = max(c.mx, cells(lc.market))
 	}
-	m.long, m.longOK = c, true
 	return c
 }
 

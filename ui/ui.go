@@ -156,12 +156,9 @@ type Model struct {
 	// list's order; visGen counts its changes.
 	visible []int
 	visGen  uint64
-	// cols caches the list's column widths and long the longest text of
-	// each column; see columns.
-	cols     listCols
-	colsOK   bool
-	long     listCols
-	longOK   bool
+	// long caches the longest text of each column among the visible
+	// rows, by visGen; see longest.
+	long     paneCache[uint64, listCols]
 	listTop  int // first visible-list position drawn
 	listRows int // list rows on screen at the last render, for paging
 	focus    focusArea
