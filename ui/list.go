@@ -27,17 +27,20 @@ type lineCache struct {
 	outcome  engine.Outcome
 	start    time.Time
 	hasStart bool
-	// head is the columns before the age, tail the reason and market
-	// after it (styled), fitted to the columns fitCols.
-	head, tail, tailSel string
-	fitCols             listCols
-	fitOK               bool
+	// fitted is the row's text around its age, by the columns it was
+	// fitted to.
+	fitted paneCache[listCols, rowText]
 	// key is the lower-cased text the filter matches against, made
 	// when a filter first needs it.
 	key   string
 	keyOK bool
 	ok    bool
 }
+
+// rowText is a list row's text around its age: head the columns before
+// it, tail the reason and market after it (styled), and tailSel the same
+// unstyled, for the selected row.
+type rowText struct{ head, tail, tailSel string }
 
 // sortMode orders the list; s cycles through them.
 type sortMode int
@@ -367,23 +370,11 @@ func (m *Model) listRow(i int, cols listCols, width int) string {
 	if r.stale(now, m.interval) {
 		staleMark = GlyphWarn
 	}
-	if !c.fitOK || c.fitCols != cols {
-		c.head = " " + fit(c.id, cols.id) + " " + fit(c.status, cols.status) + " " + fit(c.fill, colFill) + " "
-		reason, market := "", ""
-		if cols.reason > 0 {
-			reason = " " + fit(c.short, cols.reason)
-		}
-		if cols.market > 0 {
-			market = " " + fit(c.market, cols.market)
-		}
-		c.tailSel = reason + market
-		c.tail = st.Mark(c.mark).Render(reason) + st.Muted.Render(market)
-		c.fitCols, c.fitOK = cols, true
-	}
+	t := c.fitted.get(cols, func() rowText { return m.fitRow(c, cols) })
 	glyph := c.mark.Glyph()
-	mid := c.head + fitLeft(ageText, colAge) + " "
+	mid := t.head + fitLeft(ageText, colAge) + " "
 	if i == m.selected {
-		text := fit(GlyphSelected+" "+glyph+mid+staleMark+c.tailSel, width)
+		text := fit(GlyphSelected+" "+glyph+mid+staleMark+t.tailSel, width)
 		if m.focus == focusList && m.mode == modeNormal {
 			return st.RowSelected.Render(text)
 		}
@@ -392,7 +383,24 @@ func (m *Model) listRow(i int, cols listCols, width int) string {
 	if staleMark != " " {
 		staleMark = st.Warn.Render(staleMark)
 	}
-	return fit("  "+st.Mark(c.mark).Render(glyph)+mid+staleMark+c.tail, width)
+	return fit("  "+st.Mark(c.mark).Render(glyph)+mid+staleMark+t.tail, width)
+}
+
+// fitRow fits a row's text around its age to cols.
+func (m *Model) fitRow(c *lineCache, cols listCols) rowText {
+	st := &m.styles
+	reason, market := "", ""
+	if cols.reason > 0 {
+		reason = " " + fit(c.short, cols.reason)
+	}
+	if cols.market > 0 {
+		market = " " + fit(c.market, cols.market)
+	}
+	return rowText{
+		head:    " " + fit(c.id, cols.id) + " " + fit(c.status, cols.status) + " " + fit(c.fill, colFill) + " ",
+		tail:    st.Mark(c.mark).Render(reason) + st.Muted.Render(market),
+		tailSel: reason + market,
+	}
 }
 
 // padLines pads lines with blank lines up to height.

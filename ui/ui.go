@@ -280,7 +280,7 @@ func (m *Model) setStyles(isDark bool) {
 	m.bar.EmptyColor = m.styles.Theme.BarEmpty
 	for _, r := range m.rows {
 		r.ev.reset()
-		r.line.fitOK = false // its reason and market carry colours
+		r.line.fitted.reset() // its reason and market carry colours
 	}
 	m.panes.reset()
 }
