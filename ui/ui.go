@@ -87,8 +87,8 @@ type engineAPI interface {
 	WatchAll(on bool)
 }
 
-// timerFunc starts a timer that delivers fn's message; tea.Tick and
-// tea.Every in production, an immediate fake in tests.
+// timerFunc starts a timer that delivers fn's message; tea.Every in
+// production, an immediate fake in tests.
 type timerFunc func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 
 // row is one watched order.
@@ -129,7 +129,6 @@ type Model struct {
 	// flight rather than leaving it to its timeout.
 	ctx      context.Context
 	engine   engineAPI
-	tick     timerFunc
 	every    timerFunc
 	interval time.Duration
 	loc      *time.Location
@@ -224,7 +223,6 @@ func New(opts Options) Model {
 	m := Model{
 		opts:     opts,
 		ctx:      context.Background(),
-		tick:     tea.Tick,
 		every:    tea.Every,
 		interval: opts.Interval,
 		loc:      opts.Location,
