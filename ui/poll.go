@@ -264,17 +264,6 @@ func (m *Model) rowIndex() func(engine.Target) *row {
 	}
 }
 
-// rowFor finds the row a snapshot or event belongs to. A bare ID the user
-// typed matches the kind the engine resolved it to.
-func (m *Model) rowFor(t engine.Target) *row {
-	for _, r := range m.rows {
-		if sameOrder(r.target, t) {
-			return r
-		}
-	}
-	return nil
-}
-
 // sameOrder reports whether a and b name the same watched order.
 func sameOrder(a, b engine.Target) bool {
 	if a == b {
