@@ -1,5 +1,7 @@
 package ui
 
+import "ordermon/internal/engine"
+
 // The screen is drawn as panes (the title bar, the list, the detail and
 // its event log, the footer), each kept with the inputs it was drawn
 // from, so a frame redraws only the panes whose inputs changed: a key
@@ -68,12 +70,12 @@ type listKey struct {
 	sec             int64
 }
 
-// detailKey is what the selected order's detail shows: that row's
-// snapshot (its gen), the width, the layout, and the second, since the
-// verdict, the timeline and the expiry count time.
+// detailKey is what the selected order's detail shows: that row and its
+// snapshot (nil before any), the width, the layout, and the second, since
+// the verdict, the timeline and the expiry count time.
 type detailKey struct {
 	row     *row
-	gen     uint64
+	snap    *engine.Snapshot
 	width   int
 	compact bool
 	sec     int64

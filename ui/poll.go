@@ -225,7 +225,6 @@ func (m *Model) applyRound(r engine.Round, fresh bool) (finished bool) {
 		}
 		row.snap = &s
 		row.line = lineCache{}
-		row.gen++
 	}
 	for _, e := range r.Events {
 		row := find(e.Target)

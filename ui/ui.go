@@ -96,13 +96,13 @@ type row struct {
 	// target is the order as given to the engine; Remove and Focus use it.
 	target engine.Target
 	// snap is the latest snapshot, nil until the first round that has it.
+	// Each round gives a row a new one, never changed after, so the
+	// pointer tells the caches a new snapshot.
 	snap *engine.Snapshot
 	// events is the order's history, oldest first. It holds at most half
 	// again eventCap; history() is the newest eventCap of it.
 	events []engine.Event
-	// gen counts the snapshots the row has had, to key the detail's
-	// cache; evSeq counts events ever appended, to key the event log's.
-	gen   uint64
+	// evSeq counts events ever appended, to key the event log's cache.
 	evSeq uint64
 	// line caches the row's static list text; see list.go.
 	line lineCache

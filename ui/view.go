@@ -264,7 +264,7 @@ func (m *Model) detailBox(w, h int) []string {
 	}
 	compact := m.height < wideHeight
 	prev := m.panes.detail.val.lines
-	dt := m.panes.detail.get(detailKey{row: r, gen: r.gen, width: inner - 1, compact: compact, sec: m.now().Unix()}, func() detailText {
+	dt := m.panes.detail.get(detailKey{row: r, snap: r.snap, width: inner - 1, compact: compact, sec: m.now().Unix()}, func() detailText {
 		lb := m.detailLines(r, inner-1, compact)
 		lines := indent(lb.lines)
 		if slices.Equal(lines, prev) {
