@@ -81,11 +81,11 @@ type detailKey struct {
 	sec     int64
 }
 
-// detailText is the detail's lines, indented off the border, and which
-// of them are headings.
+// detailText is the detail's lines, indented off the border, and the
+// indexes of those that are headings (see lineBuilder.heading).
 type detailText struct {
-	lines []string
-	lb    lineBuilder
+	lines    []string
+	headings []int
 }
 
 // sameLines reports whether a and b are the same slice, not merely equal:

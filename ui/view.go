@@ -272,7 +272,7 @@ func (m *Model) detailBox(w, h int) []string {
 			// the viewport so (see setContent).
 			lines = prev
 		}
-		return detailText{lines: lines, lb: lb}
+		return detailText{lines: lines, headings: lb.headings}
 	})
 	detail := dt.lines
 	events := m.cachedEvents(r, inner-1)
@@ -294,7 +294,7 @@ func (m *Model) detailBox(w, h int) []string {
 
 	lines := make([]string, 0, innerH)
 	shown := window(detail, m.detailVP.YOffset(), dh)
-	if last := m.detailVP.YOffset() + dh - 1; last < len(detail)-1 && dt.lb.isHeading(last) {
+	if last := m.detailVP.YOffset() + dh - 1; last < len(detail)-1 && slices.Contains(dt.headings, last) {
 		// A heading with nothing under it says nothing: the pane's
 		// title already says there is more below.
 		shown[dh-1] = ""
