@@ -166,11 +166,7 @@ func (m *Model) handleRound(msg roundMsg) tea.Cmd {
 		m.frameOK = false
 	}
 	m.inFlight = 0
-	var cmds []tea.Cmd
-	if m.applyCommit(msg.round) && m.opts.Bell {
-		cmds = append(cmds, tea.Raw("\a"))
-	}
-	cmds = append(cmds, m.followTop())
+	cmds := []tea.Cmd{m.applyCommit(msg.round)}
 	if m.queued {
 		m.queued = false
 		cmds = append(cmds, m.startPoll(m.queuedResume))
