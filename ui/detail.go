@@ -254,16 +254,7 @@ func (m *Model) diagnosisSection(b *lineBuilder, s *engine.Snapshot) {
 		indent = ""
 	}
 	for _, f := range sortedFindings(s.Diagnosis) {
-		ink := st.Info
-		switch {
-		case f.Code == engine.CodeNotFound:
-			ink = st.NotFound
-		case f.Severity >= engine.SevError:
-			ink = st.Bad
-		case f.Severity == engine.SevWarn:
-			ink = st.Warn
-		}
-		g := ink.Render(f.Glyph() + " " + textsafe.Clean(f.Code))
+		g := st.Finding(f).Render(f.Glyph() + " " + textsafe.Clean(f.Code))
 		b.wrap(indent+g+"  ", len(indent)+2, textsafe.Clean(s.FindingText(f)), st.Text)
 	}
 }

@@ -139,7 +139,7 @@ func checkMarks(t *testing.T, m *Model, view string) {
 		if i == m.selected {
 			sel = GlyphSelected
 		}
-		want := "┃" + sel + " " + markOf(m.rows[i].snap).Glyph() + m.rows[i].cached().head
+		want := "┃" + sel + " " + markOf(m.rows[i].snap).Glyph() + m.rows[i].cached().fitted.val.head
 		if !strings.HasPrefix(lines[3+k], want) {
 			t.Errorf("list row %d is %q, want it to start %q", k, lines[3+k], want)
 		}

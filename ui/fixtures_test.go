@@ -334,7 +334,6 @@ func newModelWith(fe *fakeEngine, opts Options) *Model {
 	m := New(opts)
 	mp := &m
 	mp.engine = fe
-	mp.tick = immediate
 	mp.every = immediate
 	for _, t := range fe.Targets() {
 		mp.rows = append(mp.rows, &row{target: t})

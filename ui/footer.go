@@ -66,33 +66,31 @@ func (m *Model) footerLines(w int) []string {
 	return append(lines, m.helpLines(w)...)
 }
 
-// helpKey says what the cached key help was rendered for.
+// helpKey says what the key help is drawn for. The palette is not in
+// it: a palette change resets every pane.
 type helpKey struct {
 	width  int
 	all    bool
 	prompt bool
-	isDark bool
 }
 
 // helpLines renders the key help, once per change: it only changes with
 // the width, the mode and the ? toggle.
 func (m *Model) helpLines(w int) []string {
-	k := helpKey{width: w, all: m.help.ShowAll, prompt: m.mode != modeNormal, isDark: m.isDark}
-	if m.helpOK && m.helpKey == k {
-		return m.helpCache
-	}
-	var v string
-	if k.prompt {
-		v = m.help.View(promptKeys{m.keys})
-	} else {
-		v = m.help.View(m.keys)
-	}
-	var lines []string
-	for _, l := range strings.Split(v, "\n") {
-		lines = append(lines, fit(l, w))
-	}
-	m.helpCache, m.helpKey, m.helpOK = lines, k, true
-	return lines
+	k := helpKey{width: w, all: m.help.ShowAll, prompt: m.mode != modeNormal}
+	return m.panes.help.get(k, func() []string {
+		var v string
+		if k.prompt {
+			v = m.help.View(promptKeys{m.keys})
+		} else {
+			v = m.help.View(m.keys)
+		}
+		var lines []string
+		for _, l := range strings.Split(v, "\n") {
+			lines = append(lines, fit(l, w))
+		}
+		return lines
+	})
 }
 
 // sourceText is one source's health: when it last answered, how fast, and

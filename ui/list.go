@@ -27,17 +27,20 @@ type lineCache struct {
 	outcome  engine.Outcome
 	start    time.Time
 	hasStart bool
-	// head is the columns before the age, tail the reason and market
-	// after it (styled), fitted to the columns fitCols.
-	head, tail, tailSel string
-	fitCols             listCols
-	fitOK               bool
+	// fitted is the row's text around its age, by the columns it was
+	// fitted to.
+	fitted paneCache[listCols, rowText]
 	// key is the lower-cased text the filter matches against, made
 	// when a filter first needs it.
 	key   string
 	keyOK bool
 	ok    bool
 }
+
+// rowText is a list row's text around its age: head the columns before
+// it, tail the reason and market after it (styled), and tailSel the same
+// unstyled, for the selected row.
+type rowText struct{ head, tail, tailSel string }
 
 // sortMode orders the list; s cycles through them.
 type sortMode int
@@ -164,7 +167,6 @@ func (m *Model) refilter() {
 		}
 	}
 	m.sortVisible()
-	m.colsOK, m.longOK = false, false
 	m.visGen++
 	if m.visiblePos() < 0 {
 		m.selected = -1
@@ -232,20 +234,15 @@ func (m *Model) visiblePos() int {
 // listCols are the list's column widths at one width; zero drops the
 // reason or market column.
 type listCols struct {
-	width                          int
 	id, status, reason, market     int
 	maxID, maxStatus, maxShort, mx int
 }
 
 // columns lays out the list for width cells, from the longest text of
-// each column among the visible rows, recomputed only when the rows or
-// the width change.
+// each column among the visible rows. Only measuring the rows costs
+// anything, and longest keeps that.
 func (m *Model) columns(width int) listCols {
-	if m.colsOK && m.cols.width == width {
-		return m.cols
-	}
 	c := m.longest()
-	c.width = width
 	c.status = min(colStatusMax, max(colStatusMin, c.maxStatus))
 	if width >= listMarketFrom && c.mx > 0 {
 		c.market = min(colMarketMax, c.mx)
@@ -263,16 +260,17 @@ func (m *Model) columns(width int) listCols {
 		c.status = colStatusNarrow
 	}
 	c.fit(avail())
-	m.cols, m.colsOK = c, true
 	return c
 }
 
 // longest measures the longest ID, status, reason and market among the
 // visible rows, once per change to them.
 func (m *Model) longest() listCols {
-	if m.longOK {
-		return m.long
-	}
+	return m.long.get(m.visGen, m.measure)
+}
+
+// measure measures the visible rows for longest.
+func (m *Model) measure() listCols {
 	var c listCols
 	for _, i := range m.visible {
 		lc := m.rows[i].cached()
@@ -281,7 +279,6 @@ func (m *Model) longest() listCols {
 		c.maxShort = max(c.maxShort, cells(lc.short))
 		c.mx = max(c.mx, cells(lc.market))
 	}
-	m.long, m.longOK = c, true
 	return c
 }
 
@@ -373,23 +370,11 @@ func (m *Model) listRow(i int, cols listCols, width int) string {
 	if r.stale(now, m.interval) {
 		staleMark = GlyphWarn
 	}
-	if !c.fitOK || c.fitCols != cols {
-		c.head = " " + fit(c.id, cols.id) + " " + fit(c.status, cols.status) + " " + fit(c.fill, colFill) + " "
-		reason, market := "", ""
-		if cols.reason > 0 {
-			reason = " " + fit(c.short, cols.reason)
-		}
-		if cols.market > 0 {
-			market = " " + fit(c.market, cols.market)
-		}
-		c.tailSel = reason + market
-		c.tail = st.Mark(c.mark).Render(reason) + st.Muted.Render(market)
-		c.fitCols, c.fitOK = cols, true
-	}
+	t := c.fitted.get(cols, func() rowText { return m.fitRow(c, cols) })
 	glyph := c.mark.Glyph()
-	mid := c.head + fitLeft(ageText, colAge) + " "
+	mid := t.head + fitLeft(ageText, colAge) + " "
 	if i == m.selected {
-		text := fit(GlyphSelected+" "+glyph+mid+staleMark+c.tailSel, width)
+		text := fit(GlyphSelected+" "+glyph+mid+staleMark+t.tailSel, width)
 		if m.focus == focusList && m.mode == modeNormal {
 			return st.RowSelected.Render(text)
 		}
@@ -398,7 +383,24 @@ func (m *Model) listRow(i int, cols listCols, width int) string {
 	if staleMark != " " {
 		staleMark = st.Warn.Render(staleMark)
 	}
-	return fit("  "+st.Mark(c.mark).Render(glyph)+mid+staleMark+c.tail, width)
+	return fit("  "+st.Mark(c.mark).Render(glyph)+mid+staleMark+t.tail, width)
+}
+
+// fitRow fits a row's text around its age to cols.
+func (m *Model) fitRow(c *lineCache, cols listCols) rowText {
+	st := &m.styles
+	reason, market := "", ""
+	if cols.reason > 0 {
+		reason = " " + fit(c.short, cols.reason)
+	}
+	if cols.market > 0 {
+		market = " " + fit(c.market, cols.market)
+	}
+	return rowText{
+		head:    " " + fit(c.id, cols.id) + " " + fit(c.status, cols.status) + " " + fit(c.fill, colFill) + " ",
+		tail:    st.Mark(c.mark).Render(reason) + st.Muted.Render(market),
+		tailSel: reason + market,
+	}
 }
 
 // padLines pads lines with blank lines up to height.
@@ -432,9 +434,11 @@ type summaryKey struct {
 func (m *Model) summary() summary {
 	now := m.now()
 	k := summaryKey{gen: m.rowsGen, sec: now.Unix()}
-	if m.sumOK && m.sumKey == k {
-		return m.sum
-	}
+	return m.sum.get(k, func() summary { return m.countRows(now) })
+}
+
+// countRows counts the rows for summary at now.
+func (m *Model) countRows(now time.Time) summary {
 	var s summary
 	for _, r := range m.rows {
 		s.total++
@@ -459,7 +463,6 @@ func (m *Model) summary() summary {
 			s.stale++
 		}
 	}
-	m.sum, m.sumKey, m.sumOK = s, k, true
 	return s
 }
 

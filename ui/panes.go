@@ -1,5 +1,7 @@
 package ui
 
+import "ordermon/internal/engine"
+
 // The screen is drawn as panes (the title bar, the list, the detail and
 // its event log, the footer), each kept with the inputs it was drawn
 // from, so a frame redraws only the panes whose inputs changed: a key
@@ -33,6 +35,7 @@ type panes struct {
 	title  paneCache[titleKey, string]
 	list   paneCache[listKey, []string]
 	detail paneCache[detailKey, detailText]
+	help   paneCache[helpKey, []string]
 	// bar is the last fill bar, by its filled cells and width: the
 	// progress bubble styles every cell of it.
 	bar paneCache[[2]int, string]
@@ -43,6 +46,7 @@ func (p *panes) reset() {
 	p.title.reset()
 	p.list.reset()
 	p.detail.reset()
+	p.help.reset()
 	p.bar.reset()
 }
 
@@ -66,22 +70,22 @@ type listKey struct {
 	sec             int64
 }
 
-// detailKey is what the selected order's detail shows: that row's
-// snapshot (its gen), the width, the layout, and the second, since the
-// verdict, the timeline and the expiry count time.
+// detailKey is what the selected order's detail shows: that row and its
+// snapshot (nil before any), the width, the layout, and the second, since
+// the verdict, the timeline and the expiry count time.
 type detailKey struct {
 	row     *row
-	gen     uint64
+	snap    *engine.Snapshot
 	width   int
 	compact bool
 	sec     int64
 }
 
-// detailText is the detail's lines, indented off the border, and which
-// of them are headings.
+// detailText is the detail's lines, indented off the border, and the
+// indexes of those that are headings (see lineBuilder.heading).
 type detailText struct {
-	lines []string
-	lb    lineBuilder
+	lines    []string
+	headings []int
 }
 
 // sameLines reports whether a and b are the same slice, not merely equal:

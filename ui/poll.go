@@ -166,11 +166,7 @@ func (m *Model) handleRound(msg roundMsg) tea.Cmd {
 		m.frameOK = false
 	}
 	m.inFlight = 0
-	var cmds []tea.Cmd
-	if m.applyCommit(msg.round) && m.opts.Bell {
-		cmds = append(cmds, tea.Raw("\a"))
-	}
-	cmds = append(cmds, m.followTop())
+	cmds := []tea.Cmd{m.applyCommit(msg.round)}
 	if m.queued {
 		m.queued = false
 		cmds = append(cmds, m.startPoll(m.queuedResume))
@@ -225,7 +221,6 @@ func (m *Model) applyRound(r engine.Round, fresh bool) (finished bool) {
 		}
 		row.snap = &s
 		row.line = lineCache{}
-		row.gen++
 	}
 	for _, e := range r.Events {
 		row := find(e.Target)
@@ -262,17 +257,6 @@ func (m *Model) rowIndex() func(engine.Target) *row {
 		}
 		return nil
 	}
-}
-
-// rowFor finds the row a snapshot or event belongs to. A bare ID the user
-// typed matches the kind the engine resolved it to.
-func (m *Model) rowFor(t engine.Target) *row {
-	for _, r := range m.rows {
-		if sameOrder(r.target, t) {
-			return r
-		}
-	}
-	return nil
 }
 
 // sameOrder reports whether a and b name the same watched order.

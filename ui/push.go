@@ -36,21 +36,23 @@ func (m *Model) awaitChange() tea.Cmd {
 // the next.
 func (m *Model) handleChanged(msg changedMsg) tea.Cmd {
 	m.waiting = false
-	var bell tea.Cmd
-	if m.applyCommit(msg.round) && m.opts.Bell {
-		bell = tea.Raw("\a")
-	}
-	return tea.Batch(bell, m.followTop(), m.awaitChange())
+	return tea.Batch(m.applyCommit(msg.round), m.awaitChange())
 }
 
 // applyCommit applies a Round from a poll or a commit: its snapshots and
 // health unless the screen already shows a newer one (polls and commits
 // may arrive out of order), and its events always, since the engine hands
-// each out once. It reports whether an order reached a final state.
-func (m *Model) applyCommit(r engine.Round) (finished bool) {
+// each out once. It returns what follows either: the bell when an order
+// reached a final state (Options.Bell), and the selection kept on the
+// list's first row until the user picks one (followTop).
+func (m *Model) applyCommit(r engine.Round) tea.Cmd {
 	fresh := r.Seq == 0 || r.Seq > m.lastSeq
 	m.lastSeq = max(m.lastSeq, r.Seq)
-	return m.applyRound(r, fresh)
+	var bell tea.Cmd
+	if m.applyRound(r, fresh) && m.opts.Bell {
+		bell = tea.Raw("\a")
+	}
+	return tea.Batch(bell, m.followTop())
 }
 
 // syncFound keeps the rows in step with the orders the engine found on

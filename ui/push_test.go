@@ -59,7 +59,7 @@ func TestPushedChangeShowsAtOnce(t *testing.T) {
 	}
 	selectTarget(m, tKalshi)
 	mustContain(t, m, "canceled: expired (ExpiryCancel)")
-	if r := m.rowFor(tKalshi); len(r.events) == 0 || r.events[len(r.events)-1].To != "canceled" {
+	if r := m.rowIndex()(tKalshi); len(r.events) == 0 || r.events[len(r.events)-1].To != "canceled" {
 		t.Errorf("the pushed event is not in the log: %v", r.events)
 	}
 
@@ -67,10 +67,10 @@ func TestPushedChangeShowsAtOnce(t *testing.T) {
 	late.Events = []engine.Event{ev(tKalshi, 2*time.Second, engine.EventFillCount, "2", "3", "filled 2 → 3 of 10")}
 	m.inFlight = 7
 	m.Update(roundMsg{tag: 7, round: late})
-	if s := m.rowFor(tKalshi).snap; s.Order.Status != kalshi.StatusCanceled {
+	if s := m.rowIndex()(tKalshi).snap; s.Order.Status != kalshi.StatusCanceled {
 		t.Errorf("a late poll put the older state back: %s", s.Order.Status)
 	}
-	if r := m.rowFor(tKalshi); r.events[len(r.events)-1].Kind != engine.EventFillCount {
+	if r := m.rowIndex()(tKalshi); r.events[len(r.events)-1].Kind != engine.EventFillCount {
 		t.Error("a late poll's events were dropped; the engine hands each out once")
 	}
 }
@@ -106,7 +106,7 @@ func TestAllAddsAndDropsFoundOrders(t *testing.T) {
 	r.Health.All = true
 	r.Snapshots = append(r.Snapshots, diagnosed(s))
 	applyTestRound(m, r)
-	if m.rowFor(found) == nil {
+	if m.rowIndex()(found) == nil {
 		t.Fatal("no row for an order the engine found")
 	}
 	mustContain(t, m, "found-1")
@@ -114,13 +114,13 @@ func TestAllAddsAndDropsFoundOrders(t *testing.T) {
 	r = fixtureRound(3)
 	r.Health.All = true
 	applyTestRound(m, r)
-	if m.rowFor(found) != nil || len(m.rows) != len(fixtureTargets()) {
+	if m.rowIndex()(found) != nil || len(m.rows) != len(fixtureTargets()) {
 		t.Fatalf("rows %d: a found order the engine let go stayed", len(m.rows))
 	}
 	selectTarget(m, tKalshi)
 	drain(t, send(m, "d"))
 	applyTestRound(m, fixtureRound(4)) // still lists it: the removal is on its way
-	if m.rowFor(tKalshi) != nil {
+	if m.rowIndex()(tKalshi) != nil {
 		t.Error("a round brought back an order the user removed")
 	}
 

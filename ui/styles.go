@@ -157,6 +157,20 @@ func (s *Styles) Mark(m engine.Mark) Ink {
 	return s.Muted
 }
 
+// Finding is the ink of a finding's glyph and code: its order's mark's
+// for an ID nobody knows, an error or a warning; blue for a note.
+func (s *Styles) Finding(f engine.Finding) Ink {
+	switch {
+	case f.Code == engine.CodeNotFound:
+		return s.NotFound
+	case f.Severity >= engine.SevError:
+		return s.Bad
+	case f.Severity == engine.SevWarn:
+		return s.Warn
+	}
+	return s.Info
+}
+
 // NewStyles builds the styles for a dark or a light background.
 func NewStyles(isDark bool) Styles {
 	t := NewTheme(isDark)

@@ -73,16 +73,11 @@ type stageMark struct {
 func (m *Model) currentMark(s *engine.Snapshot) stageMark {
 	st := &m.styles
 	cm := stageMark{glyph: GlyphCurrent, ink: st.Accent}
-	sev := func(f engine.Finding) {
-		cm.glyph, cm.ink = GlyphWarn, st.Warn
-		if f.Severity >= engine.SevError {
-			cm.glyph, cm.ink = GlyphFailed, st.Bad
-		}
-	}
+	// The stage takes the finding's glyph and ink: stuck and mismatch
+	// findings are warnings or errors, so ⚠ or ✗.
 	for _, f := range s.Diagnosis {
 		if _, ok := f.StuckStage(); ok {
-			sev(f)
-			cm.over = f.Limit
+			cm.glyph, cm.ink, cm.over = f.Glyph(), st.Finding(f), f.Limit
 			return cm
 		}
 	}
@@ -90,7 +85,7 @@ func (m *Model) currentMark(s *engine.Snapshot) stageMark {
 		cm.note = textsafe.Clean(string(ended)) + " on Kalshi"
 		for _, f := range s.Diagnosis {
 			if f.Code == engine.CodeSourceMismatch && f.Severity >= engine.SevWarn {
-				sev(f)
+				cm.glyph, cm.ink = f.Glyph(), st.Finding(f)
 				break
 			}
 		}

@@ -87,8 +87,8 @@ type engineAPI interface {
 	WatchAll(on bool)
 }
 
-// timerFunc starts a timer that delivers fn's message; tea.Tick and
-// tea.Every in production, an immediate fake in tests.
+// timerFunc starts a timer that delivers fn's message; tea.Every in
+// production, an immediate fake in tests.
 type timerFunc func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 
 // row is one watched order.
@@ -96,20 +96,18 @@ type row struct {
 	// target is the order as given to the engine; Remove and Focus use it.
 	target engine.Target
 	// snap is the latest snapshot, nil until the first round that has it.
+	// Each round gives a row a new one, never changed after, so the
+	// pointer tells the caches a new snapshot.
 	snap *engine.Snapshot
 	// events is the order's history, oldest first. It holds at most half
 	// again eventCap; history() is the newest eventCap of it.
 	events []engine.Event
-	// gen counts the snapshots the row has had, to key the detail's
-	// cache; evSeq counts events ever appended, to key the event log's.
-	gen   uint64
+	// evSeq counts events ever appended, to key the event log's cache.
 	evSeq uint64
 	// line caches the row's static list text; see list.go.
 	line lineCache
-	// evLines caches the rendered event log; see view.go.
-	evLines []string
-	evKey   eventsKey
-	evOK    bool
+	// ev caches the rendered event log; see cachedEvents.
+	ev paneCache[eventsKey, []string]
 	// found is set for an order the engine found on its own (--all, A),
 	// which leaves the list when the engine stops watching it.
 	found bool
@@ -131,7 +129,6 @@ type Model struct {
 	// flight rather than leaving it to its timeout.
 	ctx      context.Context
 	engine   engineAPI
-	tick     timerFunc
 	every    timerFunc
 	interval time.Duration
 	loc      *time.Location
@@ -158,12 +155,9 @@ type Model struct {
 	// list's order; visGen counts its changes.
 	visible []int
 	visGen  uint64
-	// cols caches the list's column widths and long the longest text of
-	// each column; see columns.
-	cols     listCols
-	colsOK   bool
-	long     listCols
-	longOK   bool
+	// long caches the longest text of each column among the visible
+	// rows, by visGen; see longest.
+	long     paneCache[uint64, listCols]
 	listTop  int // first visible-list position drawn
 	listRows int // list rows on screen at the last render, for paging
 	focus    focusArea
@@ -204,15 +198,10 @@ type Model struct {
 	flashErr   bool
 	flashUntil time.Time
 
-	// Caches for View; see summary and helpLines. rowsGen counts changes
-	// to the rows.
-	rowsGen   uint64
-	sum       summary
-	sumKey    summaryKey
-	sumOK     bool
-	helpCache []string
-	helpKey   helpKey
-	helpOK    bool
+	// rowsGen counts changes to the rows; sum caches their counts (see
+	// summary).
+	rowsGen uint64
+	sum     paneCache[summaryKey, summary]
 
 	// panes keeps each pane's last drawing (see panes.go).
 	panes panes
@@ -234,7 +223,6 @@ func New(opts Options) Model {
 	m := Model{
 		opts:     opts,
 		ctx:      context.Background(),
-		tick:     tea.Tick,
 		every:    tea.Every,
 		interval: opts.Interval,
 		loc:      opts.Location,
@@ -289,8 +277,8 @@ func (m *Model) setStyles(isDark bool) {
 	m.bar.FullColor = m.styles.Theme.Good
 	m.bar.EmptyColor = m.styles.Theme.BarEmpty
 	for _, r := range m.rows {
-		r.evOK = false
-		r.line.fitOK = false // its reason and market carry colours
+		r.ev.reset()
+		r.line.fitted.reset() // its reason and market carry colours
 	}
 	m.panes.reset()
 }

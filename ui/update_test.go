@@ -258,7 +258,7 @@ func TestRemoveSelected(t *testing.T) {
 	// A round that was in flight still carries the removed order; it must
 	// not come back.
 	applyTestRound(m, fixtureRound(2))
-	if len(m.rows) != 4 || m.rowFor(tStuck) != nil {
+	if len(m.rows) != 4 || m.rowIndex()(tStuck) != nil {
 		t.Fatal("a late round brought the removed order back")
 	}
 	// Removing the last order selects the one above.
@@ -513,8 +513,8 @@ func TestEventHistoryCapped(t *testing.T) {
 		r.Events = append(r.Events, ev(tKalshi, time.Duration(700-i)*time.Second, engine.EventQueueMoved, "2", "1", fmt.Sprintf("e%d", i)))
 	}
 	applyTestRound(m, r)
-	evs := m.rowFor(tKalshi).history()
-	if n := len(m.rowFor(tKalshi).events); n >= eventCap+eventCap/2 {
+	evs := m.rowIndex()(tKalshi).history()
+	if n := len(m.rowIndex()(tKalshi).events); n >= eventCap+eventCap/2 {
 		t.Fatalf("%d events stored", n)
 	}
 	mustNotContain(t, m, "Events 500") // another order is selected

@@ -264,7 +264,7 @@ func (m *Model) detailBox(w, h int) []string {
 	}
 	compact := m.height < wideHeight
 	prev := m.panes.detail.val.lines
-	dt := m.panes.detail.get(detailKey{row: r, gen: r.gen, width: inner - 1, compact: compact, sec: m.now().Unix()}, func() detailText {
+	dt := m.panes.detail.get(detailKey{row: r, snap: r.snap, width: inner - 1, compact: compact, sec: m.now().Unix()}, func() detailText {
 		lb := m.detailLines(r, inner-1, compact)
 		lines := indent(lb.lines)
 		if slices.Equal(lines, prev) {
@@ -272,7 +272,7 @@ func (m *Model) detailBox(w, h int) []string {
 			// the viewport so (see setContent).
 			lines = prev
 		}
-		return detailText{lines: lines, lb: lb}
+		return detailText{lines: lines, headings: lb.headings}
 	})
 	detail := dt.lines
 	events := m.cachedEvents(r, inner-1)
@@ -294,7 +294,7 @@ func (m *Model) detailBox(w, h int) []string {
 
 	lines := make([]string, 0, innerH)
 	shown := window(detail, m.detailVP.YOffset(), dh)
-	if last := m.detailVP.YOffset() + dh - 1; last < len(detail)-1 && dt.lb.isHeading(last) {
+	if last := m.detailVP.YOffset() + dh - 1; last < len(detail)-1 && slices.Contains(dt.headings, last) {
 		// A heading with nothing under it says nothing: the pane's
 		// title already says there is more below.
 		shown[dh-1] = ""
@@ -343,11 +343,6 @@ func scrollHint(atTop, atBottom bool) string {
 	return " · ↑↓ more"
 }
 
-// eventsKey is the key of the row's event log at width on day.
-func (r *row) eventsKey(width int, day int) eventsKey {
-	return eventsKey{seq: r.evSeq, width: width, day: day}
-}
-
 // eventsKey says what a cached event log was rendered from: the events
 // (by count appended), the width, and the day, since times from another
 // day show their date.
@@ -360,13 +355,8 @@ type eventsKey struct {
 // cachedEvents is the event log's lines, indented off the border,
 // rendered once per new event, width or day.
 func (m *Model) cachedEvents(r *row, width int) []string {
-	k := r.eventsKey(width, m.now().In(m.loc).YearDay())
-	if r.evOK && r.evKey == k {
-		return r.evLines
-	}
-	r.evLines = indent(m.eventLines(r, width))
-	r.evKey, r.evOK = k, true
-	return r.evLines
+	k := eventsKey{seq: r.evSeq, width: width, day: m.now().In(m.loc).YearDay()}
+	return r.ev.get(k, func() []string { return indent(m.eventLines(r, width)) })
 }
 
 // indent shifts every line one cell right, off the border.

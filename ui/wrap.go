@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -84,9 +83,6 @@ func (b *lineBuilder) heading(s string) {
 	b.headings = append(b.headings, len(b.lines))
 	b.add(s)
 }
-
-// isHeading reports whether line i is a heading.
-func (b *lineBuilder) isHeading(i int) bool { return slices.Contains(b.headings, i) }
 
 // blank adds an empty line between sections, never two in a row and
 // never in compact mode.
