@@ -283,8 +283,8 @@ func (w *marketIn) market() (Market, bool) {
 		YesSubTitle: c.str(w.YesSubTitle), NoSubTitle: c.str(w.NoSubTitle), Status: c.str(w.Status),
 		CloseTime: c.time(w.CloseTime),
 	}
-	r.YesBid, r.YesAsk, r.NoBid, r.NoAsk, r.LastPrice = w.marketQuoteIn.read(&c)
-	r.Shape = shapeFrom(w.marketQuoteIn.vocab())
+	r.YesBid, r.YesAsk, r.NoBid, r.NoAsk, r.LastPrice = w.read(&c)
+	r.Shape = shapeFrom(w.vocab())
 	return r, !c.bad
 }
 

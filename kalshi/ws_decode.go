@@ -292,7 +292,7 @@ func (w *tickerIn) ticker() (Ticker, bool) {
 		LastTradeSize: c.decimal(w.LastTradeSizeFP, true),
 		Time:          c.time(w.Time),
 	}
-	t.YesBid, t.YesAsk = w.bidAskIn.read(&c)
+	t.YesBid, t.YesAsk = w.read(&c)
 	t.DollarVolume, _ = c.integer(w.DollarVolume, maxLegacyInt)
 	t.DollarOpenInterest, _ = c.integer(w.DollarOpenInterest, maxLegacyInt)
 	if s, set := c.integer(w.Ts, 1<<40); set && s > 0 {
@@ -301,7 +301,7 @@ func (w *tickerIn) ticker() (Ticker, bool) {
 	if ms, set := c.millis(w.TsMs); set {
 		t.Time = ms
 	}
-	t.Shape = shapeFrom(w.bidAskIn.vocab(), vocab{cur: w.PriceDollars.set || w.VolumeFP.set, leg: w.Price.set || w.Volume.set})
+	t.Shape = shapeFrom(w.vocab(), vocab{cur: w.PriceDollars.set || w.VolumeFP.set, leg: w.Price.set || w.Volume.set})
 	return t, !c.bad
 }
 
