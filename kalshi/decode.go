@@ -59,6 +59,22 @@ func newObject(name string, b []byte) (*object, error) {
 	return o, nil
 }
 
+// decodeFields reads b, an object called name, into dst with read, field by
+// field: the error names the first field that is wrong, and dst is set only
+// when none is.
+func decodeFields[T any](dst *T, b []byte, name string, read func(*object) T) error {
+	ob, err := newObject(name, b)
+	if err != nil {
+		return err
+	}
+	r := read(ob)
+	if ob.err != nil {
+		return ob.err
+	}
+	*dst = r
+	return nil
+}
+
 func (o *object) fail(field, problem string) {
 	if o.err == nil {
 		o.err = &DecodeError{Object: o.name, Field: field, Problem: problem}
@@ -300,35 +316,24 @@ func (o *Order) UnmarshalJSON(b []byte) error {
 
 // decodeSlow reads an order field by field, naming the first field that
 // is wrong.
-func (o *Order) decodeSlow(b []byte) error {
-	ob, err := newObject("order", b)
-	if err != nil {
-		return err
-	}
+func (o *Order) decodeSlow(b []byte) error { return decodeFields(o, b, "order", readOrder) }
+
+// readOrder reads an order's fields from ob, in the order that decides
+// which bad field an error names.
+func readOrder(ob *object) Order {
 	var r Order
 	r.OrderID = ob.str("order_id")
 	r.UserID = ob.str("user_id")
 	r.ClientOrderID = ob.str("client_order_id")
 	r.Ticker = ob.str("ticker")
-	r.Side = ob.str("side")
-	r.Action = ob.str("action")
-	r.OutcomeSide, r.BookSide = sides(ob.str("outcome_side"), ob.str("book_side"), r.Side, r.Action)
+	r.Side, r.Action, r.OutcomeSide, r.BookSide = ob.sideGroup()
 	r.Type = ob.str("type")
 	r.Status = OrderStatus(ob.str("status"))
+	r.YesPrice, r.NoPrice = ob.prices()
+	r.FillCount, r.RemainingCount, r.InitialCount = ob.orderCounts()
+	r.TakerFees, r.MakerFees, r.TakerFillCost, r.MakerFillCost = ob.orderCosts()
 
-	r.YesPrice = ob.amount("yes_price_dollars", "yes_price", true, false)
-	r.NoPrice = ob.amount("no_price_dollars", "no_price", true, false)
-	r.FillCount = ob.amount("fill_count_fp", "fill_count", false, true)
-	r.RemainingCount = ob.amount("remaining_count_fp", "remaining_count", false, true)
-	r.InitialCount = ob.amount("initial_count_fp", "initial_count", false, true)
-	r.TakerFees = ob.amount("taker_fees_dollars", "taker_fees", true, false)
-	r.MakerFees = ob.amount("maker_fees_dollars", "maker_fees", true, false)
-	r.TakerFillCost = ob.amount("taker_fill_cost_dollars", "taker_fill_cost", true, false)
-	r.MakerFillCost = ob.amount("maker_fill_cost_dollars", "maker_fill_cost", true, false)
-
-	r.CreatedTime = ob.timestamp("created_time")
-	r.LastUpdateTime = ob.timestamp("last_update_time")
-	r.ExpirationTime = ob.timestamp("expiration_time")
+	r.CreatedTime, r.LastUpdateTime, r.ExpirationTime = ob.orderTimes()
 
 	r.SelfTradePreventionType = ob.str("self_trade_prevention_type")
 	r.OrderGroupID = ob.str("order_group_id")
@@ -340,11 +345,7 @@ func (o *Order) decodeSlow(b []byte) error {
 	r.LastUpdateReason = ob.str("last_update_reason")
 	// queue_position is deliberately not read: see the doc comment.
 	r.Shape = ob.shape(orderCurrentFields, orderLegacyFields)
-	if ob.err != nil {
-		return ob.err
-	}
-	*o = r
-	return nil
+	return r
 }
 
 // orderWire is today's shape, for MarshalJSON.
@@ -433,11 +434,11 @@ func (m *Market) UnmarshalJSON(b []byte) error {
 
 // decodeSlow reads a market field by field, naming the first field that
 // is wrong.
-func (m *Market) decodeSlow(b []byte) error {
-	ob, err := newObject("market", b)
-	if err != nil {
-		return err
-	}
+func (m *Market) decodeSlow(b []byte) error { return decodeFields(m, b, "market", readMarket) }
+
+// readMarket reads a market's fields from ob, as readOrder reads an
+// order's.
+func readMarket(ob *object) Market {
 	var r Market
 	r.Ticker = ob.str("ticker")
 	r.EventTicker = ob.str("event_ticker")
@@ -445,18 +446,10 @@ func (m *Market) decodeSlow(b []byte) error {
 	r.YesSubTitle = ob.str("yes_sub_title")
 	r.NoSubTitle = ob.str("no_sub_title")
 	r.Status = ob.str("status")
-	r.YesBid = ob.amount("yes_bid_dollars", "yes_bid", true, true)
-	r.YesAsk = ob.amount("yes_ask_dollars", "yes_ask", true, true)
-	r.NoBid = ob.amount("no_bid_dollars", "no_bid", true, true)
-	r.NoAsk = ob.amount("no_ask_dollars", "no_ask", true, true)
-	r.LastPrice = ob.amount("last_price_dollars", "last_price", true, true)
+	r.YesBid, r.YesAsk, r.NoBid, r.NoAsk, r.LastPrice = ob.marketQuote()
 	r.CloseTime = ob.timestamp("close_time")
 	r.Shape = ob.shape(marketCurrentFields, marketLegacyFields)
-	if ob.err != nil {
-		return ob.err
-	}
-	*m = r
-	return nil
+	return r
 }
 
 var (
@@ -474,11 +467,10 @@ func (f *Fill) UnmarshalJSON(b []byte) error {
 
 // decodeSlow reads a fill field by field, naming the first field that is
 // wrong.
-func (f *Fill) decodeSlow(b []byte) error {
-	ob, err := newObject("fill", b)
-	if err != nil {
-		return err
-	}
+func (f *Fill) decodeSlow(b []byte) error { return decodeFields(f, b, "fill", readFill) }
+
+// readFill reads a fill's fields from ob, as readOrder reads an order's.
+func readFill(ob *object) Fill {
 	var r Fill
 	r.TradeID = ob.str("trade_id")
 	r.FillID = ob.str("fill_id")
@@ -490,12 +482,9 @@ func (f *Fill) decodeSlow(b []byte) error {
 	if r.Ticker == "" {
 		r.Ticker = ob.str("market_ticker")
 	}
-	r.Side = ob.str("side")
-	r.Action = ob.str("action")
-	r.OutcomeSide, r.BookSide = sides(ob.str("outcome_side"), ob.str("book_side"), r.Side, r.Action)
+	r.Side, r.Action, r.OutcomeSide, r.BookSide = ob.sideGroup()
 	r.Count = ob.amount("count_fp", "count", false, true)
-	r.YesPrice = ob.amount("yes_price_dollars", "yes_price", true, false)
-	r.NoPrice = ob.amount("no_price_dollars", "no_price", true, false)
+	r.YesPrice, r.NoPrice = ob.prices()
 	r.IsTaker = ob.boolean("is_taker")
 	if ob.has("fee_cost") {
 		r.FeeCost, _ = ob.decimal("fee_cost", false)
@@ -507,11 +496,7 @@ func (f *Fill) decodeSlow(b []byte) error {
 		}
 	}
 	r.Shape = ob.shape(fillCurrentFields, fillLegacyFields)
-	if ob.err != nil {
-		return ob.err
-	}
-	*f = r
-	return nil
+	return r
 }
 
 func isNull(b []byte) bool { return string(bytes.TrimSpace(b)) == "null" }

@@ -212,44 +212,26 @@ func (c *conv) amount(fp wireDecimal, legacy wireInt, legacyCents, nonNegative b
 
 // orderIn is an order as Kalshi sends it, in either shape.
 type orderIn struct {
-	OrderID                 wireString  `json:"order_id"`
-	UserID                  wireString  `json:"user_id"`
-	ClientOrderID           wireString  `json:"client_order_id"`
-	Ticker                  wireString  `json:"ticker"`
-	Side                    wireString  `json:"side"`
-	Action                  wireString  `json:"action"`
-	OutcomeSide             wireString  `json:"outcome_side"`
-	BookSide                wireString  `json:"book_side"`
-	Type                    wireString  `json:"type"`
-	Status                  wireString  `json:"status"`
-	YesPriceDollars         wireDecimal `json:"yes_price_dollars"`
-	NoPriceDollars          wireDecimal `json:"no_price_dollars"`
-	FillCountFP             wireDecimal `json:"fill_count_fp"`
-	RemainingCountFP        wireDecimal `json:"remaining_count_fp"`
-	InitialCountFP          wireDecimal `json:"initial_count_fp"`
-	TakerFeesDollars        wireDecimal `json:"taker_fees_dollars"`
-	MakerFeesDollars        wireDecimal `json:"maker_fees_dollars"`
-	TakerFillCostDollars    wireDecimal `json:"taker_fill_cost_dollars"`
-	MakerFillCostDollars    wireDecimal `json:"maker_fill_cost_dollars"`
-	YesPrice                wireInt     `json:"yes_price"`
-	NoPrice                 wireInt     `json:"no_price"`
-	FillCount               wireInt     `json:"fill_count"`
-	RemainingCount          wireInt     `json:"remaining_count"`
-	InitialCount            wireInt     `json:"initial_count"`
-	TakerFees               wireInt     `json:"taker_fees"`
-	MakerFees               wireInt     `json:"maker_fees"`
-	TakerFillCost           wireInt     `json:"taker_fill_cost"`
-	MakerFillCost           wireInt     `json:"maker_fill_cost"`
-	QueuePosition           wireInt     `json:"queue_position"`
-	CreatedTime             wireTime    `json:"created_time"`
-	LastUpdateTime          wireTime    `json:"last_update_time"`
-	ExpirationTime          wireTime    `json:"expiration_time"`
-	SelfTradePreventionType wireString  `json:"self_trade_prevention_type"`
-	OrderGroupID            wireString  `json:"order_group_id"`
-	CancelOrderOnPause      wireBool    `json:"cancel_order_on_pause"`
-	SubaccountNumber        wireInt     `json:"subaccount_number"`
-	ExchangeIndex           wireInt     `json:"exchange_index"`
-	LastUpdateReason        wireString  `json:"last_update_reason"`
+	OrderID       wireString `json:"order_id"`
+	UserID        wireString `json:"user_id"`
+	ClientOrderID wireString `json:"client_order_id"`
+	Ticker        wireString `json:"ticker"`
+	sidesIn
+	Type   wireString `json:"type"`
+	Status wireString `json:"status"`
+	pricesIn
+	orderCountsIn
+	orderCostsIn
+	// QueuePosition is the deprecated inline queue position: it is not
+	// read, but marks the legacy shape.
+	QueuePosition wireInt `json:"queue_position"`
+	orderTimesIn
+	SelfTradePreventionType wireString `json:"self_trade_prevention_type"`
+	OrderGroupID            wireString `json:"order_group_id"`
+	CancelOrderOnPause      wireBool   `json:"cancel_order_on_pause"`
+	SubaccountNumber        wireInt    `json:"subaccount_number"`
+	ExchangeIndex           wireInt    `json:"exchange_index"`
+	LastUpdateReason        wireString `json:"last_update_reason"`
 }
 
 // order converts w by the rules of Order.UnmarshalJSON's slow path; false
@@ -258,25 +240,17 @@ func (w *orderIn) order() (Order, bool) {
 	var c conv
 	r := Order{
 		OrderID: c.str(w.OrderID), UserID: c.str(w.UserID), ClientOrderID: c.str(w.ClientOrderID),
-		Ticker: c.str(w.Ticker), Side: c.str(w.Side), Action: c.str(w.Action),
-		Type: c.str(w.Type), Status: OrderStatus(c.str(w.Status)),
-		YesPrice:       c.amount(w.YesPriceDollars, w.YesPrice, true, false),
-		NoPrice:        c.amount(w.NoPriceDollars, w.NoPrice, true, false),
-		FillCount:      c.amount(w.FillCountFP, w.FillCount, false, true),
-		RemainingCount: c.amount(w.RemainingCountFP, w.RemainingCount, false, true),
-		InitialCount:   c.amount(w.InitialCountFP, w.InitialCount, false, true),
-		TakerFees:      c.amount(w.TakerFeesDollars, w.TakerFees, true, false),
-		MakerFees:      c.amount(w.MakerFeesDollars, w.MakerFees, true, false),
-		TakerFillCost:  c.amount(w.TakerFillCostDollars, w.TakerFillCost, true, false),
-		MakerFillCost:  c.amount(w.MakerFillCostDollars, w.MakerFillCost, true, false),
-		CreatedTime:    c.time(w.CreatedTime), LastUpdateTime: c.time(w.LastUpdateTime),
-		ExpirationTime:          c.time(w.ExpirationTime),
+		Ticker: c.str(w.Ticker), Type: c.str(w.Type), Status: OrderStatus(c.str(w.Status)),
 		SelfTradePreventionType: c.str(w.SelfTradePreventionType),
 		OrderGroupID:            c.str(w.OrderGroupID),
 		CancelOrderOnPause:      c.boolean(w.CancelOrderOnPause),
 		LastUpdateReason:        c.str(w.LastUpdateReason),
 	}
-	r.OutcomeSide, r.BookSide = sides(c.str(w.OutcomeSide), c.str(w.BookSide), r.Side, r.Action)
+	r.Side, r.Action, r.OutcomeSide, r.BookSide = w.sidesIn.read(&c)
+	r.YesPrice, r.NoPrice = w.pricesIn.read(&c)
+	r.FillCount, r.RemainingCount, r.InitialCount = w.orderCountsIn.read(&c)
+	r.TakerFees, r.MakerFees, r.TakerFillCost, r.MakerFillCost = w.orderCostsIn.read(&c)
+	r.CreatedTime, r.LastUpdateTime, r.ExpirationTime = w.orderTimesIn.read(&c)
 	if n, ok := c.integer(w.SubaccountNumber, 1<<31-1); ok {
 		i := int(n)
 		r.SubaccountNumber = &i
@@ -284,34 +258,21 @@ func (w *orderIn) order() (Order, bool) {
 	if n, ok := c.integer(w.ExchangeIndex, 1<<31-1); ok {
 		r.ExchangeIndex = int(n)
 	}
-	r.Shape = shapeOf(
-		w.OutcomeSide.set || w.BookSide.set || w.YesPriceDollars.set || w.NoPriceDollars.set ||
-			w.FillCountFP.set || w.RemainingCountFP.set || w.InitialCountFP.set ||
-			w.TakerFeesDollars.set || w.MakerFeesDollars.set || w.TakerFillCostDollars.set || w.MakerFillCostDollars.set,
-		w.YesPrice.set || w.NoPrice.set || w.FillCount.set || w.RemainingCount.set || w.InitialCount.set ||
-			w.TakerFees.set || w.MakerFees.set || w.TakerFillCost.set || w.MakerFillCost.set || w.QueuePosition.set)
+	r.Shape = shapeFrom(w.sidesIn.vocab(), w.pricesIn.vocab(), w.orderCountsIn.vocab(), w.orderCostsIn.vocab(),
+		vocab{leg: w.QueuePosition.set})
 	return r, !c.bad
 }
 
 // marketIn is a market as Kalshi sends it, in either shape.
 type marketIn struct {
-	Ticker           wireString  `json:"ticker"`
-	EventTicker      wireString  `json:"event_ticker"`
-	Title            wireString  `json:"title"`
-	YesSubTitle      wireString  `json:"yes_sub_title"`
-	NoSubTitle       wireString  `json:"no_sub_title"`
-	Status           wireString  `json:"status"`
-	YesBidDollars    wireDecimal `json:"yes_bid_dollars"`
-	YesAskDollars    wireDecimal `json:"yes_ask_dollars"`
-	NoBidDollars     wireDecimal `json:"no_bid_dollars"`
-	NoAskDollars     wireDecimal `json:"no_ask_dollars"`
-	LastPriceDollars wireDecimal `json:"last_price_dollars"`
-	YesBid           wireInt     `json:"yes_bid"`
-	YesAsk           wireInt     `json:"yes_ask"`
-	NoBid            wireInt     `json:"no_bid"`
-	NoAsk            wireInt     `json:"no_ask"`
-	LastPrice        wireInt     `json:"last_price"`
-	CloseTime        wireTime    `json:"close_time"`
+	Ticker      wireString `json:"ticker"`
+	EventTicker wireString `json:"event_ticker"`
+	Title       wireString `json:"title"`
+	YesSubTitle wireString `json:"yes_sub_title"`
+	NoSubTitle  wireString `json:"no_sub_title"`
+	Status      wireString `json:"status"`
+	marketQuoteIn
+	CloseTime wireTime `json:"close_time"`
 }
 
 // market converts w by the rules of Market.UnmarshalJSON's slow path.
@@ -320,40 +281,28 @@ func (w *marketIn) market() (Market, bool) {
 	r := Market{
 		Ticker: c.str(w.Ticker), EventTicker: c.str(w.EventTicker), Title: c.str(w.Title),
 		YesSubTitle: c.str(w.YesSubTitle), NoSubTitle: c.str(w.NoSubTitle), Status: c.str(w.Status),
-		YesBid:    c.amount(w.YesBidDollars, w.YesBid, true, true),
-		YesAsk:    c.amount(w.YesAskDollars, w.YesAsk, true, true),
-		NoBid:     c.amount(w.NoBidDollars, w.NoBid, true, true),
-		NoAsk:     c.amount(w.NoAskDollars, w.NoAsk, true, true),
-		LastPrice: c.amount(w.LastPriceDollars, w.LastPrice, true, true),
 		CloseTime: c.time(w.CloseTime),
 	}
-	r.Shape = shapeOf(
-		w.YesBidDollars.set || w.YesAskDollars.set || w.NoBidDollars.set || w.NoAskDollars.set || w.LastPriceDollars.set,
-		w.YesBid.set || w.YesAsk.set || w.NoBid.set || w.NoAsk.set || w.LastPrice.set)
+	r.YesBid, r.YesAsk, r.NoBid, r.NoAsk, r.LastPrice = w.read(&c)
+	r.Shape = shapeFrom(w.vocab())
 	return r, !c.bad
 }
 
 // fillIn is a fill as Kalshi's REST API sends it, in either shape.
 type fillIn struct {
-	TradeID         wireString  `json:"trade_id"`
-	FillID          wireString  `json:"fill_id"`
-	OrderID         wireString  `json:"order_id"`
-	Ticker          wireString  `json:"ticker"`
-	MarketTicker    wireString  `json:"market_ticker"`
-	Side            wireString  `json:"side"`
-	Action          wireString  `json:"action"`
-	OutcomeSide     wireString  `json:"outcome_side"`
-	BookSide        wireString  `json:"book_side"`
-	CountFP         wireDecimal `json:"count_fp"`
-	YesPriceDollars wireDecimal `json:"yes_price_dollars"`
-	NoPriceDollars  wireDecimal `json:"no_price_dollars"`
-	Count           wireInt     `json:"count"`
-	YesPrice        wireInt     `json:"yes_price"`
-	NoPrice         wireInt     `json:"no_price"`
-	IsTaker         wireBool    `json:"is_taker"`
-	FeeCost         wireDecimal `json:"fee_cost"`
-	CreatedTime     wireTime    `json:"created_time"`
-	TS              wireInt     `json:"ts"`
+	TradeID      wireString `json:"trade_id"`
+	FillID       wireString `json:"fill_id"`
+	OrderID      wireString `json:"order_id"`
+	Ticker       wireString `json:"ticker"`
+	MarketTicker wireString `json:"market_ticker"`
+	sidesIn
+	CountFP wireDecimal `json:"count_fp"`
+	Count   wireInt     `json:"count"`
+	pricesIn
+	IsTaker     wireBool    `json:"is_taker"`
+	FeeCost     wireDecimal `json:"fee_cost"`
+	CreatedTime wireTime    `json:"created_time"`
+	TS          wireInt     `json:"ts"`
 }
 
 // fill converts w by the rules of Fill.UnmarshalJSON's slow path.
@@ -361,20 +310,19 @@ func (w *fillIn) fill() (Fill, bool) {
 	var c conv
 	r := Fill{
 		TradeID: c.str(w.TradeID), FillID: c.str(w.FillID), OrderID: c.str(w.OrderID),
-		Ticker: c.str(w.Ticker), Side: c.str(w.Side), Action: c.str(w.Action),
+		Ticker:      c.str(w.Ticker),
 		Count:       c.amount(w.CountFP, w.Count, false, true),
-		YesPrice:    c.amount(w.YesPriceDollars, w.YesPrice, true, false),
-		NoPrice:     c.amount(w.NoPriceDollars, w.NoPrice, true, false),
 		IsTaker:     c.boolean(w.IsTaker),
 		CreatedTime: c.time(w.CreatedTime),
 	}
+	r.Side, r.Action, r.OutcomeSide, r.BookSide = w.sidesIn.read(&c)
+	r.YesPrice, r.NoPrice = w.pricesIn.read(&c)
 	if r.FillID == "" {
 		r.FillID = r.TradeID
 	}
 	if r.Ticker == "" {
 		r.Ticker = c.str(w.MarketTicker)
 	}
-	r.OutcomeSide, r.BookSide = sides(c.str(w.OutcomeSide), c.str(w.BookSide), r.Side, r.Action)
 	if w.FeeCost.set {
 		r.FeeCost = c.decimal(w.FeeCost, false)
 	}
@@ -383,9 +331,7 @@ func (w *fillIn) fill() (Fill, bool) {
 			r.CreatedTime = time.Unix(ts, 0).UTC()
 		}
 	}
-	r.Shape = shapeOf(
-		w.OutcomeSide.set || w.BookSide.set || w.CountFP.set || w.YesPriceDollars.set || w.NoPriceDollars.set,
-		w.Count.set || w.YesPrice.set || w.NoPrice.set)
+	r.Shape = shapeFrom(w.sidesIn.vocab(), w.pricesIn.vocab(), vocab{cur: w.CountFP.set, leg: w.Count.set})
 	return r, !c.bad
 }
 

@@ -213,9 +213,7 @@ func (w *userOrderIn) order() (Order, bool) {
 			*t.dst = v
 		}
 	}
-	if !w.NoPriceDollars.set && !w.NoPrice.set && (w.YesPriceDollars.set || w.YesPrice.set) {
-		o.NoPrice = noPrice(o.YesPrice)
-	}
+	o.NoPrice = w.pushedNo(o.YesPrice, o.NoPrice)
 	return o, ok && !c.bad
 }
 
@@ -252,9 +250,7 @@ func (w *fillPushIn) fill() (Fill, bool) {
 		f.CreatedTime = t
 	}
 	c.str(w.PurchasedSide)
-	if !w.NoPriceDollars.set && !w.NoPrice.set && (w.YesPriceDollars.set || w.YesPrice.set) {
-		f.NoPrice = noPrice(f.YesPrice)
-	}
+	f.NoPrice = w.pushedNo(f.YesPrice, f.NoPrice)
 	return f, ok && !c.bad
 }
 
@@ -262,19 +258,16 @@ func (w *fillPushIn) fill() (Fill, bool) {
 // one (cents and whole contracts).
 type tickerIn struct {
 	pushIn
-	MarketID           wireString  `json:"market_id"`
-	MarketTicker       wireString  `json:"market_ticker"`
-	PriceDollars       wireDecimal `json:"price_dollars"`
-	YesBidDollars      wireDecimal `json:"yes_bid_dollars"`
-	YesAskDollars      wireDecimal `json:"yes_ask_dollars"`
+	MarketID     wireString  `json:"market_id"`
+	MarketTicker wireString  `json:"market_ticker"`
+	PriceDollars wireDecimal `json:"price_dollars"`
+	bidAskIn
 	VolumeFP           wireDecimal `json:"volume_fp"`
 	OpenInterestFP     wireDecimal `json:"open_interest_fp"`
 	YesBidSizeFP       wireDecimal `json:"yes_bid_size_fp"`
 	YesAskSizeFP       wireDecimal `json:"yes_ask_size_fp"`
 	LastTradeSizeFP    wireDecimal `json:"last_trade_size_fp"`
 	Price              wireInt     `json:"price"`
-	YesBid             wireInt     `json:"yes_bid"`
-	YesAsk             wireInt     `json:"yes_ask"`
 	Volume             wireInt     `json:"volume"`
 	OpenInterest       wireInt     `json:"open_interest"`
 	DollarVolume       wireInt     `json:"dollar_volume"`
@@ -292,8 +285,6 @@ func (w *tickerIn) ticker() (Ticker, bool) {
 		MarketTicker:  c.str(w.MarketTicker),
 		MarketID:      c.str(w.MarketID),
 		LastPrice:     c.amount(w.PriceDollars, w.Price, true, true),
-		YesBid:        c.amount(w.YesBidDollars, w.YesBid, true, true),
-		YesAsk:        c.amount(w.YesAskDollars, w.YesAsk, true, true),
 		Volume:        c.amount(w.VolumeFP, w.Volume, false, true),
 		OpenInterest:  c.amount(w.OpenInterestFP, w.OpenInterest, false, true),
 		YesBidSize:    c.decimal(w.YesBidSizeFP, true),
@@ -301,6 +292,7 @@ func (w *tickerIn) ticker() (Ticker, bool) {
 		LastTradeSize: c.decimal(w.LastTradeSizeFP, true),
 		Time:          c.time(w.Time),
 	}
+	t.YesBid, t.YesAsk = w.read(&c)
 	t.DollarVolume, _ = c.integer(w.DollarVolume, maxLegacyInt)
 	t.DollarOpenInterest, _ = c.integer(w.DollarOpenInterest, maxLegacyInt)
 	if s, set := c.integer(w.Ts, 1<<40); set && s > 0 {
@@ -309,8 +301,7 @@ func (w *tickerIn) ticker() (Ticker, bool) {
 	if ms, set := c.millis(w.TsMs); set {
 		t.Time = ms
 	}
-	t.Shape = shapeOf(w.PriceDollars.set || w.YesBidDollars.set || w.YesAskDollars.set || w.VolumeFP.set,
-		w.Price.set || w.YesBid.set || w.YesAsk.set || w.Volume.set)
+	t.Shape = shapeFrom(w.vocab(), vocab{cur: w.PriceDollars.set || w.VolumeFP.set, leg: w.Price.set || w.Volume.set})
 	return t, !c.bad
 }
 

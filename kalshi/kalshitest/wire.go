@@ -31,17 +31,32 @@ func (x *Exchange) shape() shape {
 // Embedded parts never share a JSON name: encoding/json would silently drop
 // both fields of a clash.
 
-// orderCommon holds the Order fields every shape carries.
-type orderCommon struct {
+// orderIdentity holds the fields that name an order and say where it
+// stands, which every REST shape and the WebSocket's user_order carry
+// alike.
+type orderIdentity struct {
 	OrderID       string `json:"order_id"`
 	UserID        string `json:"user_id"`
 	ClientOrderID string `json:"client_order_id"`
 	Ticker        string `json:"ticker"`
-	// Side and Action are deprecated but still sent by Kalshi.
-	Side                    string  `json:"side"`
+	// Side is deprecated but still sent by Kalshi.
+	Side   string `json:"side"`
+	Status string `json:"status"`
+}
+
+func encodeOrderIdentity(o OrderState) orderIdentity {
+	return orderIdentity{
+		OrderID: o.OrderID, UserID: o.UserID, ClientOrderID: o.ClientOrderID, Ticker: o.Ticker,
+		Side: legacySide(o.OutcomeSide, o.Action), Status: o.Status,
+	}
+}
+
+// orderCommon holds the Order fields every REST shape carries.
+type orderCommon struct {
+	orderIdentity
+	// Action is deprecated but still sent by Kalshi.
 	Action                  string  `json:"action"`
 	Type                    string  `json:"type"`
-	Status                  string  `json:"status"`
 	ExpirationTime          *string `json:"expiration_time"`
 	CreatedTime             *string `json:"created_time"`
 	LastUpdateTime          *string `json:"last_update_time,omitempty"`
@@ -129,14 +144,9 @@ type wireOrderMixed struct {
 // encodeOrder returns the JSON value of an order in shape s.
 func encodeOrder(o OrderState, s shape) any {
 	c := orderCommon{
-		OrderID:                 o.OrderID,
-		UserID:                  o.UserID,
-		ClientOrderID:           o.ClientOrderID,
-		Ticker:                  o.Ticker,
-		Side:                    legacySide(o.OutcomeSide, o.Action),
+		orderIdentity:           encodeOrderIdentity(o),
 		Action:                  o.Action,
 		Type:                    "limit",
-		Status:                  o.Status,
 		ExpirationTime:          timePtr(o.ExpirationTime),
 		CreatedTime:             timePtr(o.CreatedTime),
 		LastUpdateTime:          timePtr(o.LastUpdateTime),

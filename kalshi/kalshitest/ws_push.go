@@ -29,18 +29,13 @@ func wsErrorFrame(id, sid int64, code int, msg string) []byte {
 }
 
 // wsUserOrder is the msg of a user_order message (AsyncAPI
-// userOrderPayload): the REST order's fixed-point fields but no no_price,
-// type or action, and times in both RFC 3339 (deprecated) and Unix
-// milliseconds.
+// userOrderPayload): the REST order's identity and fixed-point fields but
+// no no_price, type or action, and times in both RFC 3339 (deprecated) and
+// Unix milliseconds.
 type wsUserOrder struct {
+	orderIdentity
 	orderFixedShared
-	OrderID                 string  `json:"order_id"`
-	UserID                  string  `json:"user_id"`
-	Ticker                  string  `json:"ticker"`
-	Status                  string  `json:"status"`
-	Side                    string  `json:"side"`
 	IsYes                   bool    `json:"is_yes"`
-	ClientOrderID           string  `json:"client_order_id"`
 	OrderGroupID            string  `json:"order_group_id,omitempty"`
 	SelfTradePreventionType string  `json:"self_trade_prevention_type,omitempty"`
 	CreatedTime             *string `json:"created_time"`
@@ -53,12 +48,10 @@ type wsUserOrder struct {
 }
 
 func encodeUserOrder(o OrderState) wsUserOrder {
-	side := legacySide(o.OutcomeSide, o.Action)
+	id := encodeOrderIdentity(o)
 	return wsUserOrder{
-		orderFixedShared: encodeOrderFixedShared(o),
-		OrderID:          o.OrderID, UserID: o.UserID, Ticker: o.Ticker,
-		Status: o.Status, Side: side, IsYes: side == "yes",
-		ClientOrderID: o.ClientOrderID, OrderGroupID: o.OrderGroupID,
+		orderIdentity: id, orderFixedShared: encodeOrderFixedShared(o),
+		IsYes: id.Side == "yes", OrderGroupID: o.OrderGroupID,
 		SelfTradePreventionType: o.SelfTradePreventionType,
 		CreatedTime:             timePtr(o.CreatedTime), CreatedTsMs: millisPtr(o.CreatedTime),
 		LastUpdateTime: timePtr(o.LastUpdateTime), LastUpdatedTsMs: millisPtr(o.LastUpdateTime),
