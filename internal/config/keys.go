@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"reflect"
 	"strings"
 	"time"
@@ -205,53 +204,27 @@ func loadLocation(name string) (*time.Location, error) {
 	return loc, nil
 }
 
-// checkURL checks a base URL and drops its trailing slash. Plain http is
-// refused unless the host is this machine, by the clients' own rule
-// (httpsafe.CheckBaseURL), so a URL the clients would refuse never gets
-// past the configuration.
-func checkURL(raw string) (string, error) {
-	norm, err := checkAnyURL(raw, "https", "http", "must start with https:// (or http:// for a local test server)")
-	if err == nil && norm != "" {
-		if _, why := httpsafe.CheckBaseURL(norm); why != "" {
-			return "", errors.New(why)
-		}
-	}
-	return norm, err
-}
+// checkURL checks a base URL by the clients' own rule
+// (httpsafe.CheckBaseURL: https, or http on this machine), so a URL the
+// clients would refuse never gets past the configuration, and drops its
+// trailing slash.
+func checkURL(raw string) (string, error) { return checkAnyURL(raw, "https", "http") }
 
-// checkWSURL checks the WebSocket URL: wss, or ws on this machine only,
-// as the clients demand of base URLs.
-func checkWSURL(raw string) (string, error) {
-	norm, err := checkAnyURL(raw, "wss", "ws", "must start with wss:// (or ws:// for a local test server)")
-	if u, _ := url.Parse(norm); err == nil && u.Scheme == "ws" && !httpsafe.IsLoopback(u.Hostname()) {
-		return "", errors.New("must use wss:// unless the host is this machine (localhost, 127.0.0.1 or ::1)")
-	}
-	return norm, err
-}
+// checkWSURL checks the WebSocket URL by the same rule: wss, or ws on this
+// machine.
+func checkWSURL(raw string) (string, error) { return checkAnyURL(raw, "wss", "ws") }
 
 // checkAnyURL's errors never quote the URL: one refused for carrying
 // credentials must not be echoed. An empty value means "not set".
-func checkAnyURL(raw, secure, plain, schemeMsg string) (string, error) {
+func checkAnyURL(raw, secure, plain string) (string, error) {
 	if raw == "" {
 		return "", nil
 	}
-	u, err := url.Parse(strings.TrimSpace(raw))
-	msg := ""
-	switch {
-	case err != nil:
-		msg = "not a valid URL"
-	case u.Scheme != secure && u.Scheme != plain:
-		msg = schemeMsg
-	case u.Host == "":
-		msg = "has no host name"
-	case u.User != nil:
-		msg = "must not contain a user name or password; put credentials in their own keys"
-	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		msg = "must not have a query (?...) or fragment (#...)"
-	default:
-		return strings.TrimRight(u.String(), "/"), nil
+	u, why := httpsafe.CheckURL(raw, secure, plain)
+	if why != "" {
+		return "", errors.New(why)
 	}
-	return "", errors.New(msg)
+	return strings.TrimRight(u.String(), "/"), nil
 }
 
 // checkWallet checks an Ethereum-style address: "0x" and 40 hex digits.
