@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"ordermon/internal/engine"
+	"ordermon/internal/timefmt"
 )
 
 // Flag is one command-line flag. The table of them is the one list: it
@@ -88,7 +89,7 @@ func (d *durationFlag) String() string { return time.Duration(*d).String() }
 
 // Set parses one occurrence of the flag.
 func (d *durationFlag) Set(s string) error {
-	v, err := ParseDuration(s)
+	v, err := timefmt.ParseDuration(s)
 	*d = durationFlag(v)
 	return err
 }

@@ -10,6 +10,7 @@ import (
 	"ordermon/internal/engine"
 	"ordermon/internal/httpsafe"
 	"ordermon/internal/textsafe"
+	"ordermon/internal/timefmt"
 	"ordermon/kalshi"
 	"ordermon/pipeline"
 )
@@ -104,7 +105,7 @@ func (k key) set(f *File, raw any) (err error) {
 		default:
 			return wrongType(`a duration in quotes, like "2s"`, raw)
 		}
-		d, err := ParseDuration(text)
+		d, err := timefmt.ParseDuration(text)
 		if err == nil && k.least != nil {
 			err = k.least(d)
 		}

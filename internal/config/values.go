@@ -1,13 +1,10 @@
 package config
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
-	"time"
 
 	"ordermon/internal/textsafe"
 )
@@ -59,27 +56,6 @@ func (e *ConfigError) Error() string {
 		prefix += e.Key + ": "
 	}
 	return prefix + e.Msg
-}
-
-// ParseDuration reads a non-negative duration: Go's syntax ("750ms",
-// "2s", "1h30m") or a bare number of seconds ("5", "1.5").
-func ParseDuration(s string) (time.Duration, error) {
-	const how = "use a number and a unit, like 500ms, 2s or 1m"
-	s = strings.TrimSpace(s)
-	text := s
-	if strings.Trim(s, "0123456789.") == "" && strings.Count(s, ".") <= 1 {
-		text += "s" // a bare number of seconds
-	}
-	d, err := time.ParseDuration(text)
-	switch {
-	case s == "":
-		return 0, errors.New("empty duration: " + how)
-	case err != nil:
-		return 0, fmt.Errorf("invalid duration %s: %s", textsafe.Quote(s, 64), how)
-	case d < 0:
-		return 0, fmt.Errorf("negative duration %s", textsafe.Quote(s, 64))
-	}
-	return d, nil
 }
 
 // Secret is a credential: a JWT or an API key. It prints as "[redacted]"
