@@ -82,7 +82,7 @@ func (o *Options) nothingConfigured() string {
 	}
 	return strings.Join([]string{
 		"nothing to watch with: neither Kalshi nor the intent service is configured.",
-		"  For Kalshi, set kalshi.api_key_id and kalshi.private_key_file in " + cleanMsg(where) + ",",
+		"  For Kalshi, set kalshi.api_key_id and kalshi.private_key_file in " + textsafe.Short(where, 200) + ",",
 		"    or the environment variables KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_FILE.",
 		"  For the intent service, set pipeline.base_url there, or ORDERMON_PIPELINE_URL,",
 		"    and pipeline.token, token_file or token_command if it wants a JWT.",
@@ -96,7 +96,7 @@ func (o *Options) nothingConfigured() string {
 func checkSecretFile(path, kind string, stderr io.Writer) error {
 	f, err := safefile.OpenRead(path)
 	if err != nil {
-		return fmt.Errorf("%s: %s", cleanMsg(path), safefile.Why(err))
+		return fmt.Errorf("%s: %s", textsafe.Short(path, 200), safefile.Why(err))
 	}
 	defer func() { _ = f.Close() }() // opened to read: nothing to lose
 	if st, err := f.Stat(); err == nil {
@@ -109,7 +109,7 @@ func checkSecretFile(path, kind string, stderr io.Writer) error {
 // read by group or others. Windows has no such mode bits.
 func warnIfShared(path string, mode fs.FileMode, kind, what string, stderr io.Writer) {
 	if perm := mode.Perm(); perm&0o077 != 0 && runtime.GOOS != "windows" {
-		fmt.Fprintf(stderr, "WARNING: %s %s %sis readable by others (mode %04o); chmod 600 it\n", kind, cleanMsg(path), what, perm)
+		fmt.Fprintf(stderr, "WARNING: %s %s %sis readable by others (mode %04o); chmod 600 it\n", kind, textsafe.Short(path, 200), what, perm)
 	}
 }
 

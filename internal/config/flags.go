@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"ordermon/internal/engine"
+	"ordermon/internal/textsafe"
 	"ordermon/internal/timefmt"
 )
 
@@ -126,10 +127,10 @@ func flagSet(o *Options) *flag.FlagSet {
 func flagErrorMsg(err error) string {
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-		return cleanMsg("unknown flag " + dashes(name))
+		return textsafe.Short("unknown flag "+dashes(name), 200)
 	}
 	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
-		return cleanMsg(dashes(name) + " needs a value")
+		return textsafe.Short(dashes(name)+" needs a value", 200)
 	}
 	// `invalid value "V" for flag -i: why`, `invalid boolean value "V" for -once: why`
 	rest, isBool := strings.CutPrefix(msg, "invalid boolean value ")
@@ -143,7 +144,7 @@ func flagErrorMsg(err error) string {
 		}
 		msg = "invalid value for " + dashes(name) + ": " + why
 	}
-	return cleanMsg(msg)
+	return textsafe.Short(msg, 200)
 }
 
 // dashes writes a flag's name with two dashes when it is a word.

@@ -12,6 +12,7 @@ import (
 
 	"ordermon/internal/engine"
 	"ordermon/internal/safefile"
+	"ordermon/internal/textsafe"
 	"ordermon/kalshi"
 )
 
@@ -203,11 +204,11 @@ func exportDir(dir string) (string, error) {
 	if err == nil {
 		var st os.FileInfo
 		if st, err = os.Stat(abs); err == nil && !st.IsDir() {
-			return "", &ConfigError{Key: "export_dir", Msg: cleanMsg(abs) + ": not a directory"}
+			return "", &ConfigError{Key: "export_dir", Msg: textsafe.Short(abs, 200) + ": not a directory"}
 		}
 	}
 	if err != nil {
-		return "", &ConfigError{Key: "export_dir", Msg: cleanMsg(abs) + ": " + safefile.Why(err)}
+		return "", &ConfigError{Key: "export_dir", Msg: textsafe.Short(abs, 200) + ": " + safefile.Why(err)}
 	}
 	return abs, nil
 }

@@ -88,8 +88,3 @@ func (s Secret) Format(f fmt.State, verb rune) {
 // MarshalText hides the secret from encoders (JSON, TOML) and so from
 // slog's handlers, which use them.
 func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
-
-// cleanMsg makes text from a parser or the file safe and short.
-func cleanMsg(s string) string {
-	return textsafe.Truncate(textsafe.Clean(s[:min(len(s), 1024)]), 200)
-}
