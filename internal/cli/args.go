@@ -1,19 +1,36 @@
-package config
+package cli
 
 import (
 	"flag"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 
+	"ordermon/internal/config"
 	"ordermon/internal/engine"
 	"ordermon/internal/textsafe"
 	"ordermon/internal/timefmt"
 )
 
+// ErrHelp is returned by Parse for --help, whose text the command
+// writes; the program should exit 0.
+var ErrHelp = flag.ErrHelp
+
+// UsageError is a mistake on the command line: an unknown flag, a bad flag
+// value or an invalid order ID. Nothing was sent; the program should print
+// it and exit 2.
+type UsageError struct {
+	// Msg is one line, already safe to print.
+	Msg string
+}
+
+// Error returns the message and where to find help.
+func (e *UsageError) Error() string { return e.Msg + "\nRun 'ordermon --help' for usage." }
+
 // Flag is one command-line flag. The table of them is the one list: it
-// drives parsing here, and the command's --help, completions and manual.
+// drives parsing, --help, the completions and the manual.
 type Flag struct {
 	// Long is the name after "--"; Short is the letter after "-", or "".
 	Long, Short string
@@ -35,7 +52,7 @@ type Flag struct {
 var flagTable = []Flag{
 	{Long: "interval", Short: "i", Arg: "DURATION", field: func(o *Options) any { return &o.Interval },
 		Help: "Refresh every DURATION, like 2s or 750ms; a bare number is seconds (default " +
-			engine.DefaultInterval.String() + ", minimum " + MinInterval.String() + ")"},
+			engine.DefaultInterval.String() + ", minimum " + config.MinInterval.String() + ")"},
 	{Long: "once", Help: "Print the current state once and exit", field: func(o *Options) any { return &o.Once }},
 	{Long: "json", Help: "Print newline-delimited JSON instead of text", field: func(o *Options) any { return &o.JSON }},
 	{Long: "exit-status", Help: "Make the exit code say how the orders ended (see EXIT CODES)",
@@ -56,29 +73,6 @@ var flagTable = []Flag{
 	{Long: "version", Help: "Print the version and exit", field: func(o *Options) any { return &o.Version }},
 	{Long: "man", Help: "Print the manual page (roff) and exit", field: func(o *Options) any { return &o.Man }},
 	{Long: "help", Short: "h", Help: "Show this help", field: func(o *Options) any { return &o.Help }},
-}
-
-// Flags returns the flag table, for the command's help, completions and
-// manual.
-func Flags() []Flag { return append([]Flag(nil), flagTable...) }
-
-// EnvVar is an environment variable that overrides a key of the file.
-type EnvVar struct {
-	// Name is the variable, Key the key: "KALSHI_API_KEY_ID",
-	// "kalshi.api_key_id".
-	Name, Key string
-}
-
-// EnvVars lists the environment variables that override keys, from the
-// key table, for the command's help and manual.
-func EnvVars() []EnvVar {
-	var vs []EnvVar
-	for _, k := range keys {
-		if k.env != "" {
-			vs = append(vs, EnvVar{k.env, k.name})
-		}
-	}
-	return vs
 }
 
 // durationFlag is a flag.Value for a duration that may be a bare number of
@@ -154,4 +148,52 @@ func dashes(name string) string {
 		return "--" + name
 	}
 	return "-" + name
+}
+
+// parseArgs parses flags and IDs. Flags may come before, between or after
+// IDs, as in most modern CLIs; "--" ends the flags.
+func parseArgs(args []string) (*Options, error) {
+	o := &Options{}
+	fs := flagSet(o)
+	var ids []string
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
+			return nil, &UsageError{Msg: flagErrorMsg(err)}
+		}
+		left := fs.Args()
+		if used := len(rest) - len(left); len(left) == 0 || used > 0 && rest[used-1] == "--" {
+			ids = append(ids, left...)
+			break
+		}
+		ids, rest = append(ids, left[0]), left[1:]
+	}
+	intervalGiven := false
+	fs.Visit(func(fl *flag.Flag) {
+		given := dashes(fl.Name)
+		if b, ok := fl.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+			given += "=" + fl.Value.String()
+		}
+		o.given = append(o.given, given)
+		intervalGiven = intervalGiven || fl.Name == "interval" || fl.Name == "i"
+	})
+	if o.Help || o.Version || o.Man {
+		return o, nil
+	}
+	if intervalGiven && o.Interval < config.MinInterval {
+		return nil, &UsageError{Msg: fmt.Sprintf("--interval %s is shorter than the minimum of %s", o.Interval, config.MinInterval)}
+	}
+	if _, err := config.CheckEnv(o.Env); o.Env != "" && err != nil {
+		return nil, &UsageError{Msg: "--env: " + err.Error()}
+	}
+	for _, id := range ids {
+		t, err := engine.ParseTarget(id)
+		if err != nil {
+			return nil, &UsageError{Msg: err.Error()}
+		}
+		o.Targets = append(o.Targets, t)
+	}
+	if o.Once && len(o.Targets) == 0 && !o.Demo && !o.All {
+		return nil, &UsageError{Msg: "--once needs at least one order ID, like ordermon --once intent:123 (or --all)"}
+	}
+	return o, nil
 }

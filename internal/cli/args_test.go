@@ -1,13 +1,14 @@
-package config
+package cli
 
 import (
 	"errors"
 	"io"
-	"ordermon/internal/engine"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"ordermon/internal/engine"
 )
 
 // usageErr asserts err is a *UsageError and returns it.
