@@ -51,6 +51,7 @@ func checkTier(tier string) (string, error) {
 	return norm, nil
 }
 
+// checkTimezone checks a time zone key by loading the zone.
 func checkTimezone(name string) (string, error) {
 	_, err := loadLocation(name)
 	return name, err
@@ -70,10 +71,9 @@ func loadLocation(name string) (*time.Location, error) {
 	return loc, nil
 }
 
-// checkURL checks a base URL by the clients' own rule
-// (httpsafe.CheckBaseURL: https, or http on this machine), so a URL the
-// clients would refuse never gets past the configuration, and drops its
-// trailing slash.
+// checkURL checks a base URL by the clients' own rule (httpsafe.CheckURL:
+// https, or http on this machine), so a URL the clients would refuse never
+// gets past the configuration, and drops its trailing slash.
 func checkURL(raw string) (string, error) { return checkAnyURL(raw, "https", "http") }
 
 // checkWSURL checks the WebSocket URL by the same rule: wss, or ws on this
