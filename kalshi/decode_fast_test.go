@@ -133,12 +133,14 @@ func TestEscapedNumberIsReadBySlowPath(t *testing.T) {
 	}
 }
 
-// knownOrderKeys are the JSON names orderIn reads.
+// knownOrderKeys are the JSON names orderIn reads, those of the field
+// groups it embeds included (encoding/json reads them as its own).
 var knownOrderKeys = func() []string {
 	var out []string
-	t := reflect.TypeFor[orderIn]()
-	for i := range t.NumField() {
-		out = append(out, t.Field(i).Tag.Get("json"))
+	for _, f := range reflect.VisibleFields(reflect.TypeFor[orderIn]()) {
+		if tag := f.Tag.Get("json"); tag != "" && !f.Anonymous {
+			out = append(out, tag)
+		}
 	}
 	return out
 }()

@@ -17,7 +17,6 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/xo/terminfo"
 
-	"ordermon/internal/config"
 	"ordermon/internal/demo"
 	"ordermon/internal/engine"
 	"ordermon/internal/headless"
@@ -96,7 +95,7 @@ func run(args []string, env func(string) string, stdout, stderr io.Writer) (code
 }
 
 // runScreen runs the live screen until the user quits.
-func runScreen(ctx context.Context, eng *engine.Engine, opts *config.Options, title string, stderr io.Writer) int {
+func runScreen(ctx context.Context, eng *engine.Engine, opts *Options, title string, stderr io.Writer) int {
 	err := ui.Run(ctx, ui.Options{
 		Engine: eng, Interval: opts.Interval, Location: opts.Location,
 		Bell: opts.File.Bell, Demo: opts.Demo, Version: title, Stuck: opts.Thresholds,
@@ -117,7 +116,7 @@ func runScreen(ctx context.Context, eng *engine.Engine, opts *config.Options, ti
 // configuration, and does what needs neither an engine nor the network:
 // --help, --version, --man and `completion`. done says the run is over,
 // with code.
-func prepare(args []string, env func(string) string, stdout, stderr io.Writer) (opts *config.Options, code int, done bool) {
+func prepare(args []string, env func(string) string, stdout, stderr io.Writer) (opts *Options, code int, done bool) {
 	if stdoutClosed(stdout) {
 		fmt.Fprintln(stderr, "ordermon: standard output is closed, so nothing printed could be seen; "+
 			"to discard it, redirect it with >/dev/null")
@@ -125,15 +124,15 @@ func prepare(args []string, env func(string) string, stdout, stderr io.Writer) (
 	}
 	if len(args) > 0 && args[0] == completionCommand {
 		if len(args) != 2 || !slices.Contains(completionShells, args[1]) {
-			err := &config.UsageError{Msg: "use: ordermon completion " + strings.Join(completionShells, "|")}
+			err := &UsageError{Msg: "use: ordermon completion " + strings.Join(completionShells, "|")}
 			fmt.Fprintln(stderr, "ordermon:", err)
 			return nil, headless.ExitUsage, true
 		}
 		return nil, writeOut(stdout, stderr, completionScript(args[1])), true
 	}
-	opts, err := config.Parse(args, env, stderr)
+	opts, err := Parse(args, env, stderr)
 	switch {
-	case errors.Is(err, config.ErrHelp):
+	case errors.Is(err, ErrHelp):
 		return nil, writeOut(stdout, stderr, usage()), true
 	case err != nil:
 		fmt.Fprintln(stderr, "ordermon:", err)
@@ -147,7 +146,7 @@ func prepare(args []string, env func(string) string, stdout, stderr io.Writer) (
 
 // printOnly returns what --version or --man print, and whether one of
 // them was asked for.
-func printOnly(opts *config.Options) (string, bool) {
+func printOnly(opts *Options) (string, bool) {
 	full, _ := version()
 	switch {
 	case opts.Version:
@@ -170,7 +169,7 @@ func writeOut(stdout, stderr io.Writer, text string) int {
 }
 
 // mode picks the headless mode from the flags.
-func mode(opts *config.Options) headless.Mode {
+func mode(opts *Options) headless.Mode {
 	m := headless.Plain
 	if opts.Once {
 		m |= headless.Once
@@ -184,7 +183,7 @@ func mode(opts *config.Options) headless.Mode {
 // start makes the engine from the demo or the configuration and adds the
 // targets; on failure it has said why and returns a nil engine with the
 // exit code.
-func start(ctx context.Context, opts *config.Options, logger *slog.Logger, stderr io.Writer) (*engine.Engine, []engine.Target, func(), int) {
+func start(ctx context.Context, opts *Options, logger *slog.Logger, stderr io.Writer) (*engine.Engine, []engine.Target, func(), int) {
 	var src sources
 	targets := opts.Targets
 	cleanup := func() {}
@@ -229,7 +228,7 @@ func start(ctx context.Context, opts *config.Options, logger *slog.Logger, stder
 }
 
 // configSources reads the credentials the configuration names.
-func configSources(opts *config.Options) (sources, error) {
+func configSources(opts *Options) (sources, error) {
 	var s sources
 	if opts.KalshiEnabled() {
 		key, err := kalshi.LoadPrivateKey(opts.File.Kalshi.PrivateKeyFile)
@@ -259,7 +258,7 @@ func demoSources(w *demo.World) sources {
 
 // newEngine builds the two clients, Kalshi's push, and the engine that
 // reads them.
-func newEngine(opts *config.Options, s sources, logger *slog.Logger) (*engine.Engine, error) {
+func newEngine(opts *Options, s sources, logger *slog.Logger) (*engine.Engine, error) {
 	cfg := engine.Config{Interval: opts.Interval, Thresholds: opts.Thresholds, ReadBudget: opts.KalshiReadRate(),
 		TierOverride: opts.KalshiTier, Logger: logger, Location: opts.Location,
 		ReconcileInterval: opts.ReconcileInterval, All: opts.All, KeepFinished: opts.KeepFinished,

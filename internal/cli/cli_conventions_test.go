@@ -68,7 +68,7 @@ func TestVersionFromReleaseTag(t *testing.T) {
 // flagNames lists every flag as a user types it.
 func flagNames() []string {
 	var names []string
-	for _, f := range config.Flags() {
+	for _, f := range flagTable {
 		names = append(names, "--"+f.Long)
 		if f.Short != "" {
 			names = append(names, "-"+f.Short)

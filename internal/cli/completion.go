@@ -3,8 +3,6 @@ package cli
 import (
 	"fmt"
 	"strings"
-
-	"ordermon/internal/config"
 )
 
 // completionCommand is the subcommand that prints a shell completion
@@ -32,14 +30,14 @@ func completionScript(shell string) string {
 
 // shortHelp is a flag's help up to its first semicolon, for completion
 // menus.
-func shortHelp(f config.Flag) string {
+func shortHelp(f Flag) string {
 	h, _, _ := strings.Cut(f.Help, ";")
 	return h
 }
 
 func bashCompletion(b *strings.Builder) {
 	var words, files, values []string
-	for _, f := range config.Flags() {
+	for _, f := range flagTable {
 		names := []string{"--" + f.Long}
 		if f.Short != "" {
 			names = append(names, "-"+f.Short)
@@ -81,7 +79,7 @@ func zshCompletion(b *strings.Builder) {
 	fmt.Fprintf(b, "#compdef ordermon\n# zsh completion for ordermon. Load it with: source <(ordermon completion zsh)\n")
 	fmt.Fprintf(b, "_ordermon() {\n  if (( CURRENT == 3 )) && [[ $words[2] == %s ]]; then\n    compadd %s; return\n  fi\n  _arguments -s \\\n",
 		completionCommand, strings.Join(completionShells, " "))
-	for _, f := range config.Flags() {
+	for _, f := range flagTable {
 		spec := "--" + f.Long
 		if f.Short != "" {
 			spec = fmt.Sprintf("(-%s --%s)'{-%s,--%s}'", f.Short, f.Long, f.Short, f.Long)
@@ -108,7 +106,7 @@ func fishCompletion(b *strings.Builder) {
 	fmt.Fprintf(b, "complete -c ordermon -n '__fish_use_subcommand' -a %s -d 'Print a shell completion script'\n", completionCommand)
 	fmt.Fprintf(b, "complete -c ordermon -n '__fish_seen_subcommand_from %s' -a '%s'\n",
 		completionCommand, strings.Join(completionShells, " "))
-	for _, f := range config.Flags() {
+	for _, f := range flagTable {
 		line := "complete -c ordermon"
 		if f.Short != "" {
 			line += " -s " + f.Short

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"ordermon/internal/config"
 	"ordermon/internal/headless"
 )
 
@@ -17,7 +16,7 @@ import (
 // crash report, instead of a stack dump over the user's terminal. The live
 // screen catches its own panics (restoring the terminal first) and returns
 // them as ui.PanicError.
-func crashGuard(code *int, stderr io.Writer, opts *config.Options) {
+func crashGuard(code *int, stderr io.Writer, opts *Options) {
 	if r := recover(); r != nil {
 		*code = crashed(stderr, r, debug.Stack(), opts)
 	}
@@ -25,7 +24,7 @@ func crashGuard(code *int, stderr io.Writer, opts *config.Options) {
 
 // crashed writes a crash report with every configured secret removed and
 // tells the user where it is.
-func crashed(stderr io.Writer, value any, stack []byte, opts *config.Options) int {
+func crashed(stderr io.Writer, value any, stack []byte, opts *Options) int {
 	full, _ := version()
 	report := fmt.Sprintf("ordermon %s crashed at %s\n\npanic: %v\n\n%s\nconfiguration:\n%s\n",
 		full, time.Now().UTC().Format(time.RFC3339), value, stack, opts.Redacted())
@@ -48,7 +47,7 @@ func crashed(stderr io.Writer, value any, stack []byte, opts *config.Options) in
 
 // redact removes every secret the configuration holds from s, in case a
 // panic value carried one.
-func redact(s string, opts *config.Options) string {
+func redact(s string, opts *Options) string {
 	for _, secret := range []string{opts.File.Pipeline.Token.Reveal(), opts.File.Pipeline.APIKey.Reveal()} {
 		if len(secret) >= 4 {
 			s = strings.ReplaceAll(s, secret, "[redacted]")

@@ -6,8 +6,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"ordermon/internal/config"
 )
 
 // TestCrashReport: a panic becomes one line on stderr naming a crash report
@@ -24,7 +22,7 @@ func TestCrashReport(t *testing.T) {
 		"XDG_CONFIG_HOME":           t.TempDir(),
 		"HOME":                      t.TempDir(),
 	}
-	opts, err := config.Parse([]string{"intent:1"}, func(k string) string { return env[k] }, &bytes.Buffer{})
+	opts, err := Parse([]string{"intent:1"}, func(k string) string { return env[k] }, &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
 	}

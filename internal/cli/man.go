@@ -13,7 +13,7 @@ func manPage(version string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, ".TH ORDERMON 1 \"\" %s \"User Commands\"\n", roffQuote("ordermon "+version))
 	b.WriteString(manHead)
-	for _, f := range config.Flags() {
+	for _, f := range flagTable {
 		b.WriteString(".TP\n")
 		names := []string{`\fB\-\-` + roffEscape(f.Long) + `\fR`}
 		if f.Short != "" {

@@ -92,7 +92,7 @@ var exitCodes = []exitCode{
 func usage() string {
 	var b strings.Builder
 	b.WriteString(usageHead)
-	for _, f := range config.Flags() {
+	for _, f := range flagTable {
 		name := "      --" + f.Long
 		if f.Short != "" {
 			name = "  -" + f.Short + ", --" + f.Long

@@ -1,102 +1,115 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"runtime"
-	"strconv"
 	"strings"
+	"time"
 
-	"ordermon/internal/engine"
+	"ordermon/internal/httpsafe"
 	"ordermon/internal/safefile"
 	"ordermon/internal/textsafe"
+	"ordermon/kalshi"
 )
 
-// checkSources checks that the configured sources are complete and usable
-// and that each target can be looked up in one of them, before anything
-// is sent.
-func (o *Options) checkSources(env func(string) string, stderr io.Writer) error {
-	k, p := o.File.Kalshi, o.File.Pipeline
-	switch {
-	case k.APIKeyID != "" && k.PrivateKeyFile == "":
-		return o.errAt("kalshi.api_key_id", env,
-			"is set, so the private key is needed too: set kalshi.private_key_file or KALSHI_PRIVATE_KEY_FILE")
-	case k.APIKeyID == "" && k.PrivateKeyFile != "":
-		return o.errAt("kalshi.private_key_file", env,
-			"is set, so the key's ID is needed too: set kalshi.api_key_id or KALSHI_API_KEY_ID")
-	case o.KalshiEnabled():
-		if err := checkSecretFile(k.PrivateKeyFile, "private key file", stderr); err != nil {
-			return o.errAt("kalshi.private_key_file", env, err.Error())
-		}
-	}
-
-	creds := p.Token != "" || p.TokenFile != "" || p.TokenCommand != "" || p.APIKey != ""
-	switch {
-	case creds && !o.PipelineEnabled():
-		return &ConfigError{Key: "pipeline.base_url",
-			Msg: "a token or API key for the intent service is set, but not where the service is: set pipeline.base_url or ORDERMON_PIPELINE_URL"}
-	case p.TokenFile != "":
-		if err := checkSecretFile(p.TokenFile, "token file", stderr); err != nil {
-			return o.errAt("pipeline.token_file", env, err.Error())
-		}
-	}
-
-	if !o.KalshiEnabled() && !o.PipelineEnabled() {
-		return &ConfigError{Msg: o.nothingConfigured()}
-	}
-	for _, t := range o.Targets {
-		switch {
-		case t.Kind == engine.KindIntent && !o.PipelineEnabled():
-			return &ConfigError{Msg: t.String() + " is an intent, but the intent service is not configured: set pipeline.base_url or ORDERMON_PIPELINE_URL"}
-		case t.Kind == engine.KindKalshi && !o.KalshiEnabled():
-			return &ConfigError{Msg: t.String() + " is a Kalshi order, but Kalshi is not configured: set kalshi.api_key_id and kalshi.private_key_file, or KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_FILE"}
-		}
+// atLeastMin refuses an interval shorter than MinInterval. Like every check
+// here, its error is the whole message and never quotes a secret.
+func atLeastMin(d time.Duration) error {
+	if d < MinInterval {
+		return fmt.Errorf("%s is shorter than the minimum of %s", d, MinInterval)
 	}
 	return nil
 }
 
-// errAt builds an error about a setting, naming the environment variable
-// when that is where the value came from and the file otherwise.
-func (o *Options) errAt(name string, env func(string) string, msg string) error {
-	for _, k := range keys {
-		if k.name == name && k.env != "" && strings.TrimSpace(env(k.env)) != "" {
-			return &ConfigError{Key: k.env, Msg: msg}
-		}
+// positive refuses a stuck threshold of zero.
+func positive(d time.Duration) error {
+	if d <= 0 {
+		return errors.New("must be longer than zero")
 	}
-	if o.ConfigFound {
-		return &ConfigError{Path: o.ConfigPath, Key: name, Msg: msg}
-	}
-	return &ConfigError{Key: name, Msg: msg}
+	return nil
 }
 
-// nothingConfigured says exactly what to set when no source is.
-func (o *Options) nothingConfigured() string {
-	where := "the configuration file"
-	if o.ConfigPath != "" {
-		where = o.ConfigPath
-		if !o.ConfigFound {
-			where += " (which does not exist yet)"
-		}
+// CheckEnv checks a Kalshi environment name, of the file or of the
+// command line's --env, and returns it.
+func CheckEnv(env string) (string, error) {
+	if env != "prod" && env != "demo" {
+		return "", fmt.Errorf("unknown environment %s; use prod or demo", textsafe.Quote(env, 64))
 	}
-	return strings.Join([]string{
-		"nothing to watch with: neither Kalshi nor the intent service is configured.",
-		"  For Kalshi, set kalshi.api_key_id and kalshi.private_key_file in " + cleanMsg(where) + ",",
-		"    or the environment variables KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_FILE.",
-		"  For the intent service, set pipeline.base_url there, or ORDERMON_PIPELINE_URL,",
-		"    and pipeline.token, token_file or token_command if it wants a JWT.",
-		"  To look around without either, run: ordermon --demo",
-	}, "\n")
+	return env, nil
 }
 
-// checkSecretFile makes sure a file holding a secret is a regular file
-// that can be opened, and warns when others can read it. kind names the
-// file in the warning.
-func checkSecretFile(path, kind string, stderr io.Writer) error {
+// checkTier checks a usage tier against Kalshi's budget table.
+func checkTier(tier string) (string, error) {
+	norm := strings.ToLower(strings.TrimSpace(tier))
+	if _, err := kalshi.TierBudget(norm); err != nil && norm != "" {
+		return "", fmt.Errorf("unknown tier %s; use one of %s, or leave it empty to use the budget Kalshi reports",
+			textsafe.Quote(tier, 64), strings.Join(kalshi.Tiers(), ", "))
+	}
+	return norm, nil
+}
+
+// checkTimezone checks a time zone key by loading the zone.
+func checkTimezone(name string) (string, error) {
+	_, err := loadLocation(name)
+	return name, err
+}
+
+// loadLocation resolves a timezone setting, with an error that says what
+// is accepted.
+func loadLocation(name string) (*time.Location, error) {
+	const accepted = `use "Local", "UTC" or an IANA zone like "America/New_York"`
+	if strings.TrimSpace(name) == "" {
+		return nil, errors.New("empty; " + accepted)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("unknown time zone %s; %s", textsafe.Quote(name, 64), accepted)
+	}
+	return loc, nil
+}
+
+// checkURL checks a base URL by the clients' own rule (httpsafe.CheckURL:
+// https, or http on this machine), so a URL the clients would refuse never
+// gets past the configuration, and drops its trailing slash.
+func checkURL(raw string) (string, error) { return checkAnyURL(raw, "https", "http") }
+
+// checkWSURL checks the WebSocket URL by the same rule: wss, or ws on this
+// machine.
+func checkWSURL(raw string) (string, error) { return checkAnyURL(raw, "wss", "ws") }
+
+// checkAnyURL's errors never quote the URL: one refused for carrying
+// credentials must not be echoed. An empty value means "not set".
+func checkAnyURL(raw, secure, plain string) (string, error) {
+	if raw == "" {
+		return "", nil
+	}
+	u, why := httpsafe.CheckURL(raw, secure, plain)
+	if why != "" {
+		return "", errors.New(why)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// checkWallet checks an Ethereum-style address: "0x" and 40 hex digits.
+func checkWallet(addr string) (string, error) {
+	a := strings.TrimSpace(addr)
+	hex := strings.TrimPrefix(strings.TrimPrefix(a, "0x"), "0X")
+	if a != "" && (len(a) != 42 || len(hex) != 40 || strings.Trim(hex, "0123456789abcdefABCDEF") != "") {
+		return "", fmt.Errorf("%s is not a wallet address; want 0x and 40 hex digits", textsafe.Quote(addr, 64))
+	}
+	return a, nil
+}
+
+// CheckSecretFile makes sure a file holding a secret (the private key,
+// the token file) is a regular file that can be opened, and warns on
+// stderr when others can read it. kind names the file in the warning.
+func CheckSecretFile(path, kind string, stderr io.Writer) error {
 	f, err := safefile.OpenRead(path)
 	if err != nil {
-		return fmt.Errorf("%s: %s", cleanMsg(path), safefile.Why(err))
+		return fmt.Errorf("%s: %s", textsafe.Short(path, 200), safefile.Why(err))
 	}
 	defer func() { _ = f.Close() }() // opened to read: nothing to lose
 	if st, err := f.Stat(); err == nil {
@@ -109,48 +122,6 @@ func checkSecretFile(path, kind string, stderr io.Writer) error {
 // read by group or others. Windows has no such mode bits.
 func warnIfShared(path string, mode fs.FileMode, kind, what string, stderr io.Writer) {
 	if perm := mode.Perm(); perm&0o077 != 0 && runtime.GOOS != "windows" {
-		fmt.Fprintf(stderr, "WARNING: %s %s %sis readable by others (mode %04o); chmod 600 it\n", kind, cleanMsg(path), what, perm)
+		fmt.Fprintf(stderr, "WARNING: %s %s %sis readable by others (mode %04o); chmod 600 it\n", kind, textsafe.Short(path, 200), what, perm)
 	}
 }
-
-// settings lists the configuration in force from the key table, secrets
-// as "[redacted]" (or "" when not set, so that "is it set?" can still be
-// answered). The private key file's path is shown; this package never
-// reads its contents.
-func (o *Options) settings() []slog.Attr {
-	cfg := o.ConfigPath
-	if cfg != "" && !o.ConfigFound {
-		cfg += " (not found)"
-	}
-	ss := []slog.Attr{slog.String("config", cfg)}
-	for _, k := range keys {
-		ss = append(ss, slog.String(k.name, k.show(&o.File)))
-	}
-	targets := make([]string, len(o.Targets))
-	for i, t := range o.Targets {
-		targets[i] = t.String()
-	}
-	ss = append(ss, slog.String("targets", strings.Join(targets, " ")), slog.String("flags", strings.Join(o.given, " ")))
-	for i := range ss {
-		ss[i].Value = slog.StringValue(textsafe.Clean(ss[i].Value.String()))
-	}
-	return ss
-}
-
-// Redacted returns the configuration in force, one "key = value" line per
-// setting, with the token and API key shown as "[redacted]", for a debug
-// log or a support ticket. Values are sanitized for a terminal.
-func (o *Options) Redacted() string {
-	var b strings.Builder
-	for _, s := range o.settings() {
-		b.WriteString(s.Key + " = " + strconv.Quote(s.Value.String()) + "\n")
-	}
-	return b.String()
-}
-
-// LogValue makes slog log the redacted configuration as a group.
-func (o *Options) LogValue() slog.Value { return slog.GroupValue(o.settings()...) }
-
-// String returns Redacted, so printing Options with fmt cannot leak a
-// secret either.
-func (o *Options) String() string { return o.Redacted() }

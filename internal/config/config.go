@@ -1,78 +1,16 @@
-// Package config turns ordermon's command line, environment and
-// configuration file into checked, resolved Options, from which the
-// program builds its clients.
-//
-// Precedence is file < environment < flags. Every error Parse returns,
-// other than ErrHelp, is a *UsageError or a *ConfigError: nothing has been
-// sent anywhere yet, and the program should exit 2.
+// Package config reads ordermon's configuration file, and the environment
+// variables that override its keys, into a checked File.
 package config
 
 import (
-	"context"
+	"log/slog"
 	"reflect"
+	"strconv"
 	"time"
 
 	"ordermon/internal/engine"
-	"ordermon/kalshi"
-	"ordermon/pipeline"
+	"ordermon/internal/textsafe"
 )
-
-// Options is the resolved configuration of one run.
-type Options struct {
-	// File is the configuration file with the environment and flags
-	// applied: File.Interval is the interval in force, File.Timezone is
-	// "UTC" under --utc, File.Kalshi's URLs are the ones that will be used,
-	// and file paths are absolute or relative to the working directory.
-	File File
-	// ConfigPath is the configuration file: --config, else
-	// $ORDERMON_CONFIG, else the default location, which may be missing
-	// (ConfigFound is then false). It is "" when no home directory is
-	// known.
-	ConfigPath  string
-	ConfigFound bool
-	// Targets are the orders named on the command line, in order.
-	Targets []engine.Target
-
-	// The switches as given: --once, --json, --exit-status, --demo,
-	// --all, --utc and --no-push. Under --version, --man or --help
-	// (ErrHelp) Parse checks nothing else.
-	Once, JSON, ExitStatus, Demo, All, UTC, NoPush bool
-	Version, Man, Help                             bool
-	// Env is --env ("prod" or "demo") or "", and LogFile is --log, where
-	// to write a debug log, or "".
-	Env, LogFile string
-	// Timeout is --timeout: stop after this long; zero means never.
-	Timeout time.Duration
-
-	// Interval is how often every order is refreshed: --interval, else
-	// the file's.
-	Interval time.Duration
-	// Location is the time zone every time is shown in.
-	Location *time.Location
-	// KalshiBaseURL is the Kalshi API root, including /trade-api/v2.
-	KalshiBaseURL string
-	// KalshiWSURL is Kalshi's WebSocket: kalshi.ws_url, else derived from
-	// a loopback base URL (ws://host:port/trade-api/ws/v2), else the
-	// environment's.
-	KalshiWSURL string
-	// KalshiTier is the usage tier kalshi.tier names, or "" when the
-	// budget should be read from Kalshi's /account/limits.
-	KalshiTier string
-	// Push uses Kalshi's WebSocket: kalshi.push, and not --no-push.
-	Push bool
-	// ReconcileInterval is how often orders are read over REST while push
-	// is up; at least Interval.
-	ReconcileInterval time.Duration
-	// KeepFinished is how long an order found by --all stays listed after
-	// it finishes.
-	KeepFinished time.Duration
-	// ExportDir is the absolute directory the screen's export writes to.
-	ExportDir string
-	// Thresholds say when an order counts as stuck, from [stuck].
-	Thresholds engine.Thresholds
-
-	given []string // the flags as given, for the redacted view
-}
 
 // File is the configuration file after decoding. Each field is the key of
 // the same name in snake_case (Kalshi.APIKeyID is kalshi.api_key_id), and
@@ -87,6 +25,23 @@ type File struct {
 	Kalshi       KalshiFile
 	Pipeline     PipelineFile
 	Stuck        engine.Thresholds
+}
+
+// Location returns the time zone Timezone names: "Local", "UTC" or an
+// IANA zone, which decoding has checked.
+func (f *File) Location() (*time.Location, error) { return loadLocation(f.Timezone) }
+
+// Settings lists every key and its value in f, in the table's order, for
+// a redacted view of the configuration: a Secret shows as "[redacted]", or
+// as "" when it is not set, so that "is it set?" can still be answered.
+// The private key file's path is shown; this package never reads its
+// contents.
+func (f *File) Settings() []slog.Attr {
+	ss := make([]slog.Attr, len(keys))
+	for i, k := range keys {
+		ss[i] = slog.String(k.name, k.show(f))
+	}
+	return ss
 }
 
 // KalshiFile is the [kalshi] table: where Kalshi is and how to sign in.
@@ -124,36 +79,56 @@ func DefaultFile() File {
 	return f
 }
 
-// KalshiEnabled reports whether Kalshi credentials are configured.
-func (o *Options) KalshiEnabled() bool {
-	return o.File.Kalshi.APIKeyID != "" && o.File.Kalshi.PrivateKeyFile != ""
+// EnvVar is an environment variable that overrides a key of the file.
+type EnvVar struct {
+	// Name is the variable, Key the key: "KALSHI_API_KEY_ID",
+	// "kalshi.api_key_id".
+	Name, Key string
 }
 
-// PipelineEnabled reports whether the intent service is configured.
-func (o *Options) PipelineEnabled() bool { return o.File.Pipeline.BaseURL != "" }
-
-// KalshiReadRate returns the read tokens per second of the configured
-// usage tier, or of the lowest tier when none is set (Basic: 200). A
-// GetOrder costs 2 tokens and most other reads 10, so a rate limiter
-// should spend this budget, not a request count.
-func (o *Options) KalshiReadRate() int {
-	r, _ := kalshi.TierBudget(o.KalshiTierOrLowest())
-	return r
-}
-
-// KalshiTierOrLowest returns KalshiTier, or the lowest tier when it is not
-// set, for a rate limiter built before Kalshi says which tier applies.
-func (o *Options) KalshiTierOrLowest() string {
-	if o.KalshiTier != "" {
-		return o.KalshiTier
+// EnvVars lists the environment variables that override keys, from the
+// key table, for the command's help and manual and for naming the
+// variable a value came from.
+func EnvVars() []EnvVar {
+	var vs []EnvVar
+	for _, k := range keys {
+		if k.env != "" {
+			vs = append(vs, EnvVar{k.env, k.name})
+		}
 	}
-	return kalshi.Tiers()[0]
+	return vs
 }
 
-// TokenFetcher returns how to get the intent service's JWT from whichever
-// source is configured, or nil when none is (see
-// pipeline.TokenSource.Fetcher).
-func (o *Options) TokenFetcher() func(context.Context) (string, error) {
-	p := o.File.Pipeline
-	return pipeline.TokenSource{Token: p.Token.Reveal(), File: p.TokenFile, Command: p.TokenCommand}.Fetcher()
+// ConfigError is a problem with the configuration file, the environment
+// or the combination of settings. Nothing has been sent yet; the program
+// should print it and exit 2.
+type ConfigError struct {
+	// Path is the configuration file, or "" when the problem is not in it.
+	// It is as the user gave it; Error sanitizes it.
+	Path string
+	// Line is the line in Path, or 0 when unknown.
+	Line int
+	// Key is the setting at fault: a TOML key such as "stuck.pending", an
+	// environment variable, or "".
+	Key string
+	// Msg says what is wrong and, where it helps, how to fix it. It is
+	// safe to print and never contains a secret.
+	Msg string
+}
+
+// Error returns "path:line: key: message", leaving out what is unknown,
+// as compilers do so editors can jump to the line.
+func (e *ConfigError) Error() string {
+	prefix := ""
+	if e.Path != "" {
+		prefix = textsafe.Clean(e.Path)
+		if e.Line > 0 {
+			prefix += ":" + strconv.Itoa(e.Line)
+		}
+		prefix += ": "
+	}
+	if e.Key != "" {
+		prefix += e.Key + ": "
+	}
+	return prefix + e.Msg
 }

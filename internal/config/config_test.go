@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"ordermon/kalshi"
 )
 
 // configErr asserts err is a *ConfigError and returns it.
@@ -23,50 +21,15 @@ func configErr(t *testing.T, err error) *ConfigError {
 	return ce
 }
 
-func TestConfigDefaults(t *testing.T) {
-	r := runParse(t, testEnv(t, withKalshi(t)))
-	if r.err != nil {
-		t.Fatal(r.err)
-	}
-	o := r.opts
-	if o.ConfigFound {
-		t.Error("ConfigFound with no file")
-	}
-	if o.Interval != 2*time.Second {
-		t.Errorf("Interval = %v, want 2s", o.Interval)
-	}
-	if o.Location != time.Local {
-		t.Errorf("Location = %v, want Local", o.Location)
-	}
-	if o.KalshiBaseURL != kalshi.ProdBaseURL {
-		t.Errorf("KalshiBaseURL = %q", o.KalshiBaseURL)
-	}
-	if o.KalshiReadRate() != 200 {
-		t.Errorf("KalshiReadRate = %d, want 200 (basic)", o.KalshiReadRate())
-	}
-	if o.Thresholds.Placed != 15*time.Minute || o.Thresholds.Pending != time.Minute {
-		t.Errorf("Thresholds = %+v", o.Thresholds)
-	}
-	if o.PipelineEnabled() || !o.KalshiEnabled() {
-		t.Errorf("PipelineEnabled = %v, KalshiEnabled = %v", o.PipelineEnabled(), o.KalshiEnabled())
-	}
-	if o.TokenFetcher() != nil {
-		t.Error("TokenFetcher is not nil with no token configured")
-	}
-	if r.stderr != "" {
-		t.Errorf("stderr = %q", r.stderr)
-	}
-}
-
 func TestConfigMissingDefaultFileIsFine(t *testing.T) {
 	env := testEnv(t, withKalshi(t))
-	r := runParse(t, env)
+	r := runLoad(t, env)
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
 	want := filepath.Join(env["XDG_CONFIG_HOME"], "ordermon", "config.toml")
-	if r.opts.ConfigPath != want || r.opts.ConfigFound {
-		t.Errorf("ConfigPath = %q, found %v; want %q, not found", r.opts.ConfigPath, r.opts.ConfigFound, want)
+	if r.src.Path != want || r.src.Found {
+		t.Errorf("ConfigPath = %q, found %v; want %q, not found", r.src.Path, r.src.Found, want)
 	}
 }
 
@@ -79,233 +42,25 @@ func TestConfigDefaultLocationIsRead(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(`interval = "7s"`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r := runParse(t, env)
+	r := runLoad(t, env)
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	if !r.opts.ConfigFound || r.opts.Interval != 7*time.Second {
-		t.Errorf("found %v, interval %v; want the default file read", r.opts.ConfigFound, r.opts.Interval)
-	}
-}
-
-func TestConfigExplicitMissingFileIsAnError(t *testing.T) {
-	missing := filepath.Join(t.TempDir(), "nope.toml")
-	for _, tc := range []struct {
-		name    string
-		env     map[string]string
-		args    []string
-		namedBy string
-	}{
-		{"flag", nil, []string{"--config", missing}, "--config"},
-		{"environment", map[string]string{"ORDERMON_CONFIG": missing}, nil, "ORDERMON_CONFIG"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			vars := withKalshi(t)
-			for k, v := range tc.env {
-				vars[k] = v
-			}
-			r := runParse(t, testEnv(t, vars), tc.args...)
-			ce := configErr(t, r.err)
-			if ce.Path != missing || !strings.Contains(ce.Msg, "no such file") || !strings.Contains(ce.Msg, tc.namedBy) {
-				t.Errorf("error = %v; want it to name %s, say no such file and name %s", r.err, missing, tc.namedBy)
-			}
-		})
-	}
-}
-
-func TestConfigFlagBeatsEnvironmentForPath(t *testing.T) {
-	a := writeFile(t, "a.toml", `interval = "3s"`, 0o600)
-	b := writeFile(t, "b.toml", `interval = "4s"`, 0o600)
-	vars := withKalshi(t)
-	vars["ORDERMON_CONFIG"] = a
-	r := runParse(t, testEnv(t, vars), "--config", b)
-	if r.err != nil {
-		t.Fatal(r.err)
-	}
-	if r.opts.ConfigPath != b || r.opts.Interval != 4*time.Second {
-		t.Errorf("read %s (interval %v), want %s", r.opts.ConfigPath, r.opts.Interval, b)
-	}
-}
-
-// TestConfigPrecedence checks file < environment < flags for every key
-// that can be overridden.
-func TestConfigPrecedence(t *testing.T) {
-	keyA, keyB := keyFile(t), keyFile(t)
-	tokFile := writeFile(t, "tok", "file-token\n", 0o600)
-	tests := []struct {
-		name  string
-		file  string
-		env   map[string]string
-		args  []string
-		check func(t *testing.T, o *Options)
-	}{
-		{
-			name: "interval from file",
-			file: `interval = "3s"`,
-			check: func(t *testing.T, o *Options) {
-				if o.Interval != 3*time.Second || o.File.Interval != 3*time.Second {
-					t.Errorf("Interval = %v", o.Interval)
-				}
-			},
-		},
-		{
-			name: "interval flag beats file",
-			file: `interval = "3s"`,
-			args: []string{"-i", "4"},
-			check: func(t *testing.T, o *Options) {
-				if o.Interval != 4*time.Second || o.File.Interval != 4*time.Second {
-					t.Errorf("Interval = %v, File.Interval = %v", o.Interval, o.File.Interval)
-				}
-			},
-		},
-		{
-			name: "timezone from file",
-			file: `timezone = "America/New_York"`,
-			check: func(t *testing.T, o *Options) {
-				if o.Location.String() != "America/New_York" {
-					t.Errorf("Location = %v", o.Location)
-				}
-			},
-		},
-		{
-			name: "--utc beats timezone",
-			file: `timezone = "America/New_York"`,
-			args: []string{"--utc"},
-			check: func(t *testing.T, o *Options) {
-				if o.Location != time.UTC || o.File.Timezone != "UTC" || !o.UTC {
-					t.Errorf("Location = %v, Timezone = %q", o.Location, o.File.Timezone)
-				}
-			},
-		},
-		{
-			name: "kalshi.env from file",
-			file: "[kalshi]\nenv = \"demo\"",
-			check: func(t *testing.T, o *Options) {
-				if o.KalshiBaseURL != kalshi.DemoBaseURL || o.File.Kalshi.Env != "demo" {
-					t.Errorf("KalshiBaseURL = %q", o.KalshiBaseURL)
-				}
-			},
-		},
-		{
-			name: "kalshi.base_url beats kalshi.env",
-			file: "[kalshi]\nenv = \"demo\"\nbase_url = \"https://proxy.example/trade-api/v2/\"",
-			check: func(t *testing.T, o *Options) {
-				if o.KalshiBaseURL != "https://proxy.example/trade-api/v2" {
-					t.Errorf("KalshiBaseURL = %q", o.KalshiBaseURL)
-				}
-			},
-		},
-		{
-			name: "--env beats kalshi.env and kalshi.base_url",
-			file: "[kalshi]\nenv = \"demo\"\nbase_url = \"https://proxy.example/trade-api/v2\"",
-			args: []string{"--env", "prod"},
-			check: func(t *testing.T, o *Options) {
-				if o.KalshiBaseURL != kalshi.ProdBaseURL || o.File.Kalshi.Env != "prod" || o.Env != "prod" {
-					t.Errorf("KalshiBaseURL = %q, env %q", o.KalshiBaseURL, o.File.Kalshi.Env)
-				}
-			},
-		},
-		{
-			name: "kalshi.api_key_id and private_key_file from file",
-			file: "[kalshi]\napi_key_id = \"from-file\"\nprivate_key_file = " + quoteTOML(keyA),
-			env:  map[string]string{"KALSHI_API_KEY_ID": "", "KALSHI_PRIVATE_KEY_FILE": ""},
-			check: func(t *testing.T, o *Options) {
-				if o.File.Kalshi.APIKeyID != "from-file" || o.File.Kalshi.PrivateKeyFile != keyA {
-					t.Errorf("Kalshi = %+v", o.File.Kalshi)
-				}
-			},
-		},
-		{
-			name: "KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_FILE beat the file",
-			file: "[kalshi]\napi_key_id = \"from-file\"\nprivate_key_file = " + quoteTOML(keyA),
-			env:  map[string]string{"KALSHI_API_KEY_ID": "from-env", "KALSHI_PRIVATE_KEY_FILE": keyB},
-			check: func(t *testing.T, o *Options) {
-				if o.File.Kalshi.APIKeyID != "from-env" || o.File.Kalshi.PrivateKeyFile != keyB {
-					t.Errorf("Kalshi = %+v", o.File.Kalshi)
-				}
-			},
-		},
-		{
-			name: "pipeline from file",
-			file: "[pipeline]\nbase_url = \"https://file.example\"\ntoken = \"file-token\"\napi_key = \"file-key\"",
-			check: func(t *testing.T, o *Options) {
-				p := o.File.Pipeline
-				if p.BaseURL != "https://file.example" || p.Token.Reveal() != "file-token" || p.APIKey.Reveal() != "file-key" {
-					t.Errorf("Pipeline = %+v", p)
-				}
-				if tok, err := o.TokenFetcher()(t.Context()); tok != "file-token" || err != nil {
-					t.Errorf("token = %q, %v", tok, err)
-				}
-			},
-		},
-		{
-			name: "ORDERMON_PIPELINE_* beat the file",
-			file: "[pipeline]\nbase_url = \"https://file.example\"\ntoken = \"file-token\"\napi_key = \"file-key\"",
-			env: map[string]string{
-				"ORDERMON_PIPELINE_URL":     "https://env.example",
-				"ORDERMON_PIPELINE_TOKEN":   "env-token",
-				"ORDERMON_PIPELINE_API_KEY": "env-key",
-			},
-			check: func(t *testing.T, o *Options) {
-				p := o.File.Pipeline
-				if p.BaseURL != "https://env.example" || p.Token.Reveal() != "env-token" || p.APIKey.Reveal() != "env-key" {
-					t.Errorf("Pipeline = %+v", p)
-				}
-				if tok, err := o.TokenFetcher()(t.Context()); tok != "env-token" || err != nil {
-					t.Errorf("token = %q, %v", tok, err)
-				}
-			},
-		},
-		{
-			name: "ORDERMON_PIPELINE_TOKEN replaces token_file",
-			file: "[pipeline]\nbase_url = \"https://file.example\"\ntoken_file = " + quoteTOML(tokFile),
-			env:  map[string]string{"ORDERMON_PIPELINE_TOKEN": "env-token"},
-			check: func(t *testing.T, o *Options) {
-				if o.File.Pipeline.TokenFile != "" {
-					t.Errorf("TokenFile = %q, want it cleared", o.File.Pipeline.TokenFile)
-				}
-				if tok, err := o.TokenFetcher()(t.Context()); tok != "env-token" || err != nil {
-					t.Errorf("token = %q, %v", tok, err)
-				}
-			},
-		},
-		{
-			name: "ORDERMON_PIPELINE_TOKEN replaces token_command",
-			file: "[pipeline]\nbase_url = \"https://file.example\"\ntoken_command = \"echo cmd-token\"",
-			env:  map[string]string{"ORDERMON_PIPELINE_TOKEN": "env-token"},
-			check: func(t *testing.T, o *Options) {
-				if tok, err := o.TokenFetcher()(t.Context()); tok != "env-token" || err != nil {
-					t.Errorf("token = %q, %v", tok, err)
-				}
-			},
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			vars := map[string]string{"KALSHI_API_KEY_ID": "id", "KALSHI_PRIVATE_KEY_FILE": keyA}
-			for k, v := range tt.env {
-				vars[k] = v
-			}
-			vars["ORDERMON_CONFIG"] = writeFile(t, "config.toml", tt.file, 0o600)
-			r := runParse(t, testEnv(t, vars), tt.args...)
-			if r.err != nil {
-				t.Fatal(r.err)
-			}
-			tt.check(t, r.opts)
-		})
+	if !r.src.Found || r.file.Interval != 7*time.Second {
+		t.Errorf("found %v, interval %v; want the default file read", r.src.Found, r.file.Interval)
 	}
 }
 
 // quoteTOML writes s as a TOML literal string.
 func quoteTOML(s string) string { return "'" + s + "'" }
 
-// parseFile parses a configuration file with Kalshi configured through the
-// environment, so only the file can fail.
-func parseFile(t *testing.T, content string, args ...string) result {
+// parseFile loads a configuration file with Kalshi configured through the
+// environment, as the command's tests do, so only the file can fail.
+func parseFile(t *testing.T, content string) result {
 	t.Helper()
 	vars := withKalshi(t)
 	vars["ORDERMON_CONFIG"] = writeFile(t, "config.toml", content, 0o600)
-	return runParse(t, testEnv(t, vars), args...)
+	return runLoad(t, testEnv(t, vars))
 }
 
 func TestConfigFileErrors(t *testing.T) {
@@ -492,16 +247,6 @@ func TestConfigFileErrors(t *testing.T) {
 	}
 }
 
-func TestConfigTierSetsRate(t *testing.T) {
-	r := parseFile(t, "[kalshi]\ntier = \"Premier\"\n")
-	if r.err != nil {
-		t.Fatal(r.err)
-	}
-	if r.opts.File.Kalshi.Tier != "premier" || r.opts.KalshiReadRate() != 1000 {
-		t.Errorf("tier %q, rate %d", r.opts.File.Kalshi.Tier, r.opts.KalshiReadRate())
-	}
-}
-
 func TestConfigTooLarge(t *testing.T) {
 	r := parseFile(t, "# "+strings.Repeat("x", maxFileSize)+"\n")
 	if ce := configErr(t, r.err); !strings.Contains(ce.Msg, "larger than 1 MiB") {
@@ -512,7 +257,7 @@ func TestConfigTooLarge(t *testing.T) {
 func TestConfigDirectoryIsAnError(t *testing.T) {
 	vars := withKalshi(t)
 	vars["ORDERMON_CONFIG"] = t.TempDir()
-	r := runParse(t, testEnv(t, vars))
+	r := runLoad(t, testEnv(t, vars))
 	if ce := configErr(t, r.err); !strings.Contains(ce.Msg, "not a regular file") {
 		t.Errorf("error = %v", r.err)
 	}
@@ -573,12 +318,12 @@ func TestConfigRelativePathsAreRelativeToTheFile(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r := runParse(t, testEnv(t, map[string]string{"ORDERMON_CONFIG": cfg}))
+	r := runLoad(t, testEnv(t, map[string]string{"ORDERMON_CONFIG": cfg}))
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	if r.opts.File.Kalshi.PrivateKeyFile != key {
-		t.Errorf("PrivateKeyFile = %q, want %q", r.opts.File.Kalshi.PrivateKeyFile, key)
+	if r.file.Kalshi.PrivateKeyFile != key {
+		t.Errorf("PrivateKeyFile = %q, want %q", r.file.Kalshi.PrivateKeyFile, key)
 	}
 }
 
@@ -588,115 +333,24 @@ func TestConfigHomeIsExpanded(t *testing.T) {
 	if err := os.WriteFile(key, []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r := runParse(t, env)
+	r := runLoad(t, env)
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	if r.opts.File.Kalshi.PrivateKeyFile != key {
-		t.Errorf("PrivateKeyFile = %q, want %q", r.opts.File.Kalshi.PrivateKeyFile, key)
-	}
-}
-
-func TestConfigKeyPermissionWarning(t *testing.T) {
-	for _, tc := range []struct {
-		mode os.FileMode
-		warn bool
-	}{{0o644, true}, {0o640, true}, {0o604, true}, {0o600, false}, {0o400, false}} {
-		key := writeFile(t, "kalshi.pem", "x", tc.mode)
-		r := runParse(t, testEnv(t, map[string]string{"KALSHI_API_KEY_ID": "id", "KALSHI_PRIVATE_KEY_FILE": key}))
-		if r.err != nil {
-			t.Fatalf("mode %04o: %v (a readable key must still work)", tc.mode, r.err)
-		}
-		want := "WARNING: private key file " + key + fmt.Sprintf(" is readable by others (mode %04o); chmod 600 it\n", tc.mode)
-		if tc.warn && r.stderr != want {
-			t.Errorf("mode %04o: stderr = %q, want %q", tc.mode, r.stderr, want)
-		}
-		if !tc.warn && r.stderr != "" {
-			t.Errorf("mode %04o: stderr = %q, want nothing", tc.mode, r.stderr)
-		}
+	if r.file.Kalshi.PrivateKeyFile != key {
+		t.Errorf("PrivateKeyFile = %q, want %q", r.file.Kalshi.PrivateKeyFile, key)
 	}
 }
 
 func TestConfigSharedConfigWithSecretWarns(t *testing.T) {
 	vars := withKalshi(t)
 	vars["ORDERMON_CONFIG"] = writeFile(t, "config.toml", "[pipeline]\nbase_url = \"https://x.example\"\napi_key = \"k\"\n", 0o644)
-	r := runParse(t, testEnv(t, vars))
+	r := runLoad(t, testEnv(t, vars))
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
 	if !strings.Contains(r.stderr, "WARNING: configuration file "+vars["ORDERMON_CONFIG"]+" holds a secret and is readable by others (mode 0644); chmod 600 it") {
 		t.Errorf("stderr = %q", r.stderr)
-	}
-}
-
-func TestConfigMissingKeyFile(t *testing.T) {
-	missing := filepath.Join(t.TempDir(), "gone.pem")
-	r := runParse(t, testEnv(t, map[string]string{"KALSHI_API_KEY_ID": "id", "KALSHI_PRIVATE_KEY_FILE": missing}))
-	ce := configErr(t, r.err)
-	if ce.Key != "KALSHI_PRIVATE_KEY_FILE" || !strings.Contains(ce.Msg, missing) || !strings.Contains(ce.Msg, "no such file") {
-		t.Errorf("error = %v", r.err)
-	}
-
-	// From the file this time, so the error names the file and key.
-	vars := map[string]string{"ORDERMON_CONFIG": writeFile(t, "config.toml", "[kalshi]\napi_key_id = \"id\"\nprivate_key_file = "+quoteTOML(missing)+"\n", 0o600)}
-	r = runParse(t, testEnv(t, vars))
-	ce = configErr(t, r.err)
-	if ce.Key != "kalshi.private_key_file" || ce.Path != vars["ORDERMON_CONFIG"] {
-		t.Errorf("error = %v; want it to name the file and key", r.err)
-	}
-}
-
-func TestConfigHalfKalshiCredentials(t *testing.T) {
-	r := runParse(t, testEnv(t, map[string]string{"KALSHI_API_KEY_ID": "id"}))
-	if ce := configErr(t, r.err); ce.Key != "KALSHI_API_KEY_ID" || !strings.Contains(ce.Msg, "KALSHI_PRIVATE_KEY_FILE") {
-		t.Errorf("error = %v", r.err)
-	}
-	r = runParse(t, testEnv(t, map[string]string{"KALSHI_PRIVATE_KEY_FILE": keyFile(t)}))
-	if ce := configErr(t, r.err); ce.Key != "KALSHI_PRIVATE_KEY_FILE" || !strings.Contains(ce.Msg, "KALSHI_API_KEY_ID") {
-		t.Errorf("error = %v", r.err)
-	}
-}
-
-func TestConfigTokenWithoutURL(t *testing.T) {
-	r := runParse(t, testEnv(t, map[string]string{"ORDERMON_PIPELINE_TOKEN": "t", "KALSHI_API_KEY_ID": "id", "KALSHI_PRIVATE_KEY_FILE": keyFile(t)}))
-	if ce := configErr(t, r.err); !strings.Contains(ce.Msg, "ORDERMON_PIPELINE_URL") {
-		t.Errorf("error = %v", r.err)
-	}
-}
-
-func TestConfigNoCredentials(t *testing.T) {
-	env := testEnv(t, nil)
-	r := runParse(t, env, "intent:1")
-	ce := configErr(t, r.err)
-	path := filepath.Join(env["XDG_CONFIG_HOME"], "ordermon", "config.toml")
-	for _, want := range []string{
-		"kalshi.api_key_id", "kalshi.private_key_file", "KALSHI_API_KEY_ID", "KALSHI_PRIVATE_KEY_FILE",
-		"pipeline.base_url", "ORDERMON_PIPELINE_URL", "ordermon --demo", path, "does not exist yet",
-	} {
-		if !strings.Contains(ce.Msg, want) {
-			t.Errorf("message does not mention %q:\n%s", want, ce.Msg)
-		}
-	}
-
-	r = runParse(t, env, "--demo")
-	if r.err != nil {
-		t.Errorf("--demo without credentials: %v", r.err)
-	}
-}
-
-func TestConfigTargetNeedsItsSource(t *testing.T) {
-	r := runParse(t, testEnv(t, withKalshi(t)), "kalshi:a", "intent:42")
-	if ce := configErr(t, r.err); !strings.Contains(ce.Msg, "intent:42") || !strings.Contains(ce.Msg, "pipeline.base_url") {
-		t.Errorf("error = %v", r.err)
-	}
-	r = runParse(t, testEnv(t, map[string]string{"ORDERMON_PIPELINE_URL": "https://x.example"}), "kalshi:ORD-1")
-	if ce := configErr(t, r.err); !strings.Contains(ce.Msg, "kalshi:ORD-1") || !strings.Contains(ce.Msg, "KALSHI_API_KEY_ID") {
-		t.Errorf("error = %v", r.err)
-	}
-	// A bare ID can be looked up in whichever source there is.
-	r = runParse(t, testEnv(t, map[string]string{"ORDERMON_PIPELINE_URL": "https://x.example"}), "ORD-1")
-	if r.err != nil {
-		t.Error(r.err)
 	}
 }
 
@@ -710,7 +364,7 @@ func TestConfigBadEnvironmentValues(t *testing.T) {
 		vars := withKalshi(t)
 		vars["ORDERMON_PIPELINE_URL"] = "https://x.example"
 		vars[tc.name] = tc.val
-		r := runParse(t, testEnv(t, vars))
+		r := runLoad(t, testEnv(t, vars))
 		ce := configErr(t, r.err)
 		if ce.Key != tc.name || !strings.Contains(ce.Msg, tc.msg) {
 			t.Errorf("%s=%q: error = %v", tc.name, tc.val, r.err)
@@ -729,7 +383,7 @@ func TestConfigPlainHTTPRefused(t *testing.T) {
 	vars := withKalshi(t)
 	vars["ORDERMON_PIPELINE_URL"] = "http://swap.example"
 	vars["ORDERMON_PIPELINE_TOKEN"] = "t"
-	r := runParse(t, testEnv(t, vars))
+	r := runLoad(t, testEnv(t, vars))
 	var ce *ConfigError
 	if !errors.As(r.err, &ce) || ce.Key != "ORDERMON_PIPELINE_URL" || !strings.Contains(ce.Msg, "must use https") || !strings.Contains(ce.Msg, "loopback") {
 		t.Errorf("http to another host: err %v", r.err)
@@ -738,7 +392,7 @@ func TestConfigPlainHTTPRefused(t *testing.T) {
 		t.Errorf("the error repeats the URL: %v", r.err)
 	}
 	vars["ORDERMON_PIPELINE_URL"] = "http://127.0.0.1:8080"
-	if r := runParse(t, testEnv(t, vars)); r.err != nil || r.stderr != "" {
+	if r := runLoad(t, testEnv(t, vars)); r.err != nil || r.stderr != "" {
 		t.Errorf("loopback: err %v, stderr %q", r.err, r.stderr)
 	}
 	r = parseFile(t, "[kalshi]\nbase_url = \"http://10.0.0.5/trade-api/v2\"\n")
@@ -752,8 +406,8 @@ func TestConfigDurationsMayBeNumbers(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	if r.opts.Interval != 3*time.Second || r.opts.Thresholds.Placed != 1500*time.Millisecond {
-		t.Errorf("Interval %v, Placed %v; want 3s and 1.5s", r.opts.Interval, r.opts.Thresholds.Placed)
+	if r.file.Interval != 3*time.Second || r.file.Stuck.Placed != 1500*time.Millisecond {
+		t.Errorf("Interval %v, Placed %v; want 3s and 1.5s", r.file.Interval, r.file.Stuck.Placed)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"ordermon/internal/safefile"
+	"ordermon/internal/textsafe"
 	"ordermon/internal/tomlguard"
 )
 
@@ -95,7 +96,7 @@ func parseDoc(path string, data []byte) (*doc, error) {
 	md, err := toml.Decode(string(data), &d.top)
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
-		msg := cleanMsg(pe.Message)
+		msg := textsafe.Short(pe.Message, 200)
 		leaf := strings.Trim(pe.LastKey[strings.LastIndexByte(pe.LastKey, '.')+1:], `"'`)
 		if slices.ContainsFunc(keys, func(k key) bool { return k.secret() && k.leaf() == leaf }) {
 			// The parser quotes bits of the line, which sets a secret.
@@ -109,7 +110,7 @@ func parseDoc(path string, data []byte) (*doc, error) {
 		return nil, &ConfigError{Path: path, Line: line, Msg: fmt.Sprintf("column %d: %s", col, msg)}
 	}
 	if err != nil {
-		return nil, &ConfigError{Path: path, Msg: cleanMsg(err.Error())}
+		return nil, &ConfigError{Path: path, Msg: textsafe.Short(err.Error(), 200)}
 	}
 	d.md = md
 	return d, nil
@@ -160,7 +161,7 @@ func (d *doc) errorAt(name string, err error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &pe):
-		return &ConfigError{Path: d.path, Line: pe.Position.Line, Key: name, Msg: cleanMsg(pe.Message)}
+		return &ConfigError{Path: d.path, Line: pe.Position.Line, Key: name, Msg: textsafe.Short(pe.Message, 200)}
 	}
 	return &ConfigError{Path: d.path, Key: name, Msg: "invalid value"}
 }
@@ -207,7 +208,7 @@ func (d *doc) unknownKeys() error {
 	}
 	var parts []string
 	for _, k := range found {
-		name, notes := cleanMsg(k.String()), []string{"line " + strconv.Itoa(d.line(k))}
+		name, notes := textsafe.Short(k.String(), 200), []string{"line " + strconv.Itoa(d.line(k))}
 		if leaf := k[len(k)-1]; strings.HasPrefix(leaf, "eyJ") || len(leaf) > 40 {
 			// A token pasted where a key goes (a JWT, or longer than any
 			// key) must not be echoed.

@@ -7,9 +7,10 @@ import (
 	"testing"
 )
 
-// result is what one parse produced.
+// result is what one Load produced.
 type result struct {
-	opts   *Options
+	file   File
+	src    Source
 	err    error
 	stderr string
 }
@@ -30,14 +31,6 @@ func testEnv(t *testing.T, vars map[string]string) map[string]string {
 	return env
 }
 
-// runParse parses args with env as the whole environment.
-func runParse(t *testing.T, env map[string]string, args ...string) result {
-	t.Helper()
-	var stderr bytes.Buffer
-	o, err := Parse(args, func(k string) string { return env[k] }, &stderr)
-	return result{o, err, stderr.String()}
-}
-
 // writeFile writes content to a new file in a temporary directory with the
 // given mode and returns its path.
 func writeFile(t *testing.T, name, content string, mode os.FileMode) string {
@@ -53,11 +46,20 @@ func writeFile(t *testing.T, name, content string, mode os.FileMode) string {
 	return path
 }
 
-// keyFile returns a private key file with mode 0600. Parse only looks at
-// its mode, so its contents need not be a key.
+// keyFile returns a private key file with mode 0600. Nothing here reads
+// it, so its contents need not be a key.
 func keyFile(t *testing.T) string {
 	t.Helper()
 	return writeFile(t, "kalshi.pem", "-----BEGIN PRIVATE KEY-----\n", 0o600)
+}
+
+// runLoad loads the configuration with env as the whole environment and
+// no file named on the command line.
+func runLoad(t *testing.T, env map[string]string) result {
+	t.Helper()
+	var stderr bytes.Buffer
+	f, src, err := Load("", func(k string) string { return env[k] }, &stderr)
+	return result{f, src, err, stderr.String()}
 }
 
 // withKalshi returns variables that configure Kalshi.

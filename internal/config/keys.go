@@ -3,15 +3,12 @@ package config
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"reflect"
 	"strings"
 	"time"
 
 	"ordermon/internal/engine"
-	"ordermon/internal/httpsafe"
-	"ordermon/internal/textsafe"
-	"ordermon/kalshi"
+	"ordermon/internal/timefmt"
 	"ordermon/pipeline"
 )
 
@@ -43,7 +40,7 @@ var keys = []key{
 	{name: "export_dir", field: func(f *File) any { return &f.ExportDir }, path: true},
 	{name: "keep_finished", field: func(f *File) any { return &f.KeepFinished }, def: 10 * time.Minute},
 
-	{name: "kalshi.env", field: func(f *File) any { return &f.Kalshi.Env }, check: checkEnv, def: "prod"},
+	{name: "kalshi.env", field: func(f *File) any { return &f.Kalshi.Env }, check: CheckEnv, def: "prod"},
 	{name: "kalshi.base_url", field: func(f *File) any { return &f.Kalshi.BaseURL }, check: checkURL},
 	{name: "kalshi.ws_url", field: func(f *File) any { return &f.Kalshi.WSURL }, check: checkWSURL},
 	{name: "kalshi.api_key_id", env: "KALSHI_API_KEY_ID", field: func(f *File) any { return &f.Kalshi.APIKeyID }},
@@ -105,7 +102,7 @@ func (k key) set(f *File, raw any) (err error) {
 		default:
 			return wrongType(`a duration in quotes, like "2s"`, raw)
 		}
-		d, err := ParseDuration(text)
+		d, err := timefmt.ParseDuration(text)
 		if err == nil && k.least != nil {
 			err = k.least(d)
 		}
@@ -152,114 +149,4 @@ func wrongType(want string, raw any) error {
 		found = "an array"
 	}
 	return errors.New("want " + want + ", found " + found)
-}
-
-func atLeastMin(d time.Duration) error {
-	if d < MinInterval {
-		return fmt.Errorf("%s is shorter than the minimum of %s", d, MinInterval)
-	}
-	return nil
-}
-
-func positive(d time.Duration) error {
-	if d <= 0 {
-		return errors.New("must be longer than zero")
-	}
-	return nil
-}
-
-// checkEnv checks a Kalshi environment name, of the file or --env.
-func checkEnv(env string) (string, error) {
-	if env != "prod" && env != "demo" {
-		return "", fmt.Errorf("unknown environment %s; use prod or demo", textsafe.Quote(env, 64))
-	}
-	return env, nil
-}
-
-// checkTier checks a usage tier against Kalshi's budget table.
-func checkTier(tier string) (string, error) {
-	norm := strings.ToLower(strings.TrimSpace(tier))
-	if _, err := kalshi.TierBudget(norm); err != nil && norm != "" {
-		return "", fmt.Errorf("unknown tier %s; use one of %s, or leave it empty to use the budget Kalshi reports",
-			textsafe.Quote(tier, 64), strings.Join(kalshi.Tiers(), ", "))
-	}
-	return norm, nil
-}
-
-func checkTimezone(name string) (string, error) {
-	_, err := loadLocation(name)
-	return name, err
-}
-
-// loadLocation resolves a timezone setting, with an error that says what
-// is accepted.
-func loadLocation(name string) (*time.Location, error) {
-	const accepted = `use "Local", "UTC" or an IANA zone like "America/New_York"`
-	if strings.TrimSpace(name) == "" {
-		return nil, errors.New("empty; " + accepted)
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, fmt.Errorf("unknown time zone %s; %s", textsafe.Quote(name, 64), accepted)
-	}
-	return loc, nil
-}
-
-// checkURL checks a base URL and drops its trailing slash. Plain http is
-// refused unless the host is this machine, by the clients' own rule
-// (httpsafe.CheckBaseURL), so a URL the clients would refuse never gets
-// past the configuration.
-func checkURL(raw string) (string, error) {
-	norm, err := checkAnyURL(raw, "https", "http", "must start with https:// (or http:// for a local test server)")
-	if err == nil && norm != "" {
-		if _, why := httpsafe.CheckBaseURL(norm); why != "" {
-			return "", errors.New(why)
-		}
-	}
-	return norm, err
-}
-
-// checkWSURL checks the WebSocket URL: wss, or ws on this machine only,
-// as the clients demand of base URLs.
-func checkWSURL(raw string) (string, error) {
-	norm, err := checkAnyURL(raw, "wss", "ws", "must start with wss:// (or ws:// for a local test server)")
-	if u, _ := url.Parse(norm); err == nil && u.Scheme == "ws" && !httpsafe.IsLoopback(u.Hostname()) {
-		return "", errors.New("must use wss:// unless the host is this machine (localhost, 127.0.0.1 or ::1)")
-	}
-	return norm, err
-}
-
-// checkAnyURL's errors never quote the URL: one refused for carrying
-// credentials must not be echoed. An empty value means "not set".
-func checkAnyURL(raw, secure, plain, schemeMsg string) (string, error) {
-	if raw == "" {
-		return "", nil
-	}
-	u, err := url.Parse(strings.TrimSpace(raw))
-	msg := ""
-	switch {
-	case err != nil:
-		msg = "not a valid URL"
-	case u.Scheme != secure && u.Scheme != plain:
-		msg = schemeMsg
-	case u.Host == "":
-		msg = "has no host name"
-	case u.User != nil:
-		msg = "must not contain a user name or password; put credentials in their own keys"
-	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		msg = "must not have a query (?...) or fragment (#...)"
-	default:
-		return strings.TrimRight(u.String(), "/"), nil
-	}
-	return "", errors.New(msg)
-}
-
-// checkWallet checks an Ethereum-style address: "0x" and 40 hex digits.
-func checkWallet(addr string) (string, error) {
-	a := strings.TrimSpace(addr)
-	hex := strings.TrimPrefix(strings.TrimPrefix(a, "0x"), "0X")
-	if a != "" && (len(a) != 42 || len(hex) != 40 || strings.Trim(hex, "0123456789abcdefABCDEF") != "") {
-		return "", fmt.Errorf("%s is not a wallet address; want 0x and 40 hex digits", textsafe.Quote(addr, 64))
-	}
-	return a, nil
 }

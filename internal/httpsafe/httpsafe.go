@@ -33,13 +33,15 @@ func IsLoopback(host string) bool {
 // CheckBaseURL parses raw as an API root: an absolute URL with a host, no
 // user name or password, no query or fragment, and the https scheme, or
 // http when IsLoopback(host). The problem it returns is a phrase to follow
-// the setting's name ("has no host") and never repeats raw, which may hold a
-// password; it is empty when raw is fine.
+// the setting's name ("has no host name") and never repeats raw, which may
+// hold a password; it is empty when raw is fine.
 func CheckBaseURL(raw string) (*url.URL, string) { return CheckURL(raw, "https", "http") }
 
 // CheckURL is CheckBaseURL for any pair of schemes: secure anywhere, plain
 // (its unencrypted twin, "ws" for "wss") only when IsLoopback(host). It is
-// the one rule for every URL a client is given.
+// the one rule for every URL a client or the configuration is given, and
+// its problems are worded for the person who typed the URL: the scheme is
+// checked first, so "swap-api.example" is told to start with https://.
 func CheckURL(raw, secure, plain string) (*url.URL, string) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
@@ -48,17 +50,17 @@ func CheckURL(raw, secure, plain string) (*url.URL, string) {
 	u, err := url.Parse(raw)
 	switch {
 	case err != nil:
-		return nil, "does not parse as a URL"
-	case u.User != nil:
-		return nil, "must not contain credentials (a user name or password)"
-	case u.Opaque != "" || u.Host == "":
-		return nil, "has no host"
-	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		return nil, "must not have a query or fragment"
-	case u.Scheme == plain && !IsLoopback(u.Hostname()):
-		return nil, "must use " + secure + " (plain " + plain + " is allowed only on loopback: localhost, 127.0.0.0/8, ::1)"
+		return nil, "is not a valid URL"
 	case u.Scheme != secure && u.Scheme != plain:
-		return nil, "must use " + secure
+		return nil, "must start with " + secure + ":// (or " + plain + ":// for a local test server)"
+	case u.Opaque != "" || u.Host == "":
+		return nil, "has no host name"
+	case u.User != nil:
+		return nil, "must not contain a user name or password; put credentials in their own keys"
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return nil, "must not have a query (?...) or fragment (#...)"
+	case u.Scheme == plain && !IsLoopback(u.Hostname()):
+		return nil, "must use " + secure + ":// unless the host is this machine (a loopback address: localhost, 127.0.0.0/8 or ::1)"
 	}
 	return u, ""
 }

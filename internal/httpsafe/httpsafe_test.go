@@ -67,20 +67,20 @@ func TestCheckBaseURL(t *testing.T) {
 	bad := map[string]string{
 		"":                                 "is empty",
 		"   ":                              "is empty",
-		"https://a b/%zz":                  "does not parse",
-		"swap-api.flux.fun":                "no host",
-		"mailto:x@example.com":             "no host",
+		"https://a b/%zz":                  "not a valid URL",
+		"swap-api.flux.fun":                "must start with https://",
+		"mailto:x@example.com":             "must start with https://",
 		"https://":                         "no host",
-		"/trade-api/v2":                    "no host",
+		"/trade-api/v2":                    "must start with https://",
 		"https://user:hunter2@example.com": "credentials",
 		"https://host/?q=1":                "query",
 		"https://host/?":                   "query",
 		"https://host/#f":                  "fragment",
-		"http://swap-api.flux.fun":         "must use https (plain http",
-		"http://localhost.evil.com":        "must use https (plain http",
-		"http://10.0.0.1":                  "must use https (plain http",
-		"ftp://localhost":                  "must use https",
-		"ws://localhost":                   "must use https",
+		"http://swap-api.flux.fun":         "must use https:// unless the host is this machine",
+		"http://localhost.evil.com":        "must use https:// unless the host is this machine",
+		"http://10.0.0.1":                  "must use https:// unless the host is this machine",
+		"ftp://localhost":                  "must start with https://",
+		"ws://localhost":                   "must start with https://",
 	}
 	for raw, want := range bad {
 		u, problem := CheckBaseURL(raw)
@@ -215,8 +215,8 @@ func TestCheckURLWebSocket(t *testing.T) {
 	for raw, want := range map[string]string{
 		"wss://external-api-ws.kalshi.com/trade-api/ws/v2": "",
 		"ws://127.0.0.1:8080/trade-api/ws/v2":              "",
-		"ws://example.com/trade-api/ws/v2":                 "must use wss (plain ws is allowed only on loopback",
-		"https://example.com/":                             "must use wss",
+		"ws://example.com/trade-api/ws/v2":                 "must use wss:// unless the host is this machine",
+		"https://example.com/":                             "must start with wss://",
 		"wss://u:p@example.com/":                           "credentials",
 	} {
 		_, problem := CheckURL(raw, "wss", "ws")

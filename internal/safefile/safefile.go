@@ -110,5 +110,5 @@ func Why(err error) string {
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
-	return textsafe.Truncate(textsafe.Clean(err.Error()), 200)
+	return textsafe.Short(err.Error(), 200)
 }

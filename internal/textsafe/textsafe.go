@@ -87,18 +87,22 @@ func Excerpt(body []byte, n int) string {
 
 // Quote makes untrusted text (an argument, a value from a file, an ID a
 // server sent) safe to quote in a message, the one way every package does
-// it: cut first to a few bytes a rune, so cleaning a huge input stays
-// cheap; escape sequences and controls removed (Clean); cut to n runes
-// with "…"; and Go-quoted, so leading or trailing spaces and odd
+// it: Short, then Go-quoted, so leading or trailing spaces and odd
 // characters are visible.
-func Quote(s string, n int) string {
+func Quote(s string, n int) string { return strconv.Quote(Short(s, n)) }
+
+// Short makes untrusted text safe and short enough for one line of a
+// message: cut first to a few bytes a rune, so cleaning a huge input stays
+// cheap; escape sequences and controls removed (Clean); cut to n runes
+// with "…".
+func Short(s string, n int) string {
 	if max := 4*n + 64; len(s) > max {
 		for max > 0 && !utf8.RuneStart(s[max]) {
 			max--
 		}
 		s = s[:max]
 	}
-	return strconv.Quote(Truncate(Clean(s), n))
+	return Truncate(Clean(s), n)
 }
 
 // Truncate cuts s to at most n runes, ending with "…" when it cut.

@@ -112,3 +112,22 @@ func TestQuote(t *testing.T) {
 		t.Errorf("Quote of 4 MB of escapes = %s", got)
 	}
 }
+
+// TestShort: a message part is cleaned to one line and cut to n runes,
+// without quotes.
+func TestShort(t *testing.T) {
+	cases := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"unknown key colour", 200, "unknown key colour"},
+		{"line one\nline\x1b[31m two", 200, "line one line two"},
+		{strings.Repeat("x", 5000), 200, strings.Repeat("x", 199) + "…"},
+	}
+	for _, c := range cases {
+		if got := Short(c.in, c.n); got != c.want {
+			t.Errorf("Short(%.40q, %d) = %q, want %q", c.in, c.n, got, c.want)
+		}
+	}
+}

@@ -1,10 +1,15 @@
 // Package timefmt writes durations and times of day the one way every
-// ordermon front end shows them.
+// ordermon front end shows them, and reads the durations a user gives.
 package timefmt
 
 import (
+	"errors"
+	"fmt"
 	"strconv"
+	"strings"
 	"time"
+
+	"ordermon/internal/textsafe"
 )
 
 // Duration renders d in whole seconds with at most two units: "0s", "45s",
@@ -60,4 +65,26 @@ func Clock(t time.Time, loc *time.Location, now time.Time) string {
 		return t.Format("2 Jan 15:04:05 MST")
 	}
 	return t.Format("15:04:05 MST")
+}
+
+// ParseDuration reads a non-negative duration a user gives, to a flag or
+// a configuration key alike: Go's syntax ("750ms", "2s", "1h30m") or a
+// bare number of seconds ("5", "1.5").
+func ParseDuration(s string) (time.Duration, error) {
+	const how = "use a number and a unit, like 500ms, 2s or 1m"
+	s = strings.TrimSpace(s)
+	text := s
+	if strings.Trim(s, "0123456789.") == "" && strings.Count(s, ".") <= 1 {
+		text += "s" // a bare number of seconds
+	}
+	d, err := time.ParseDuration(text)
+	switch {
+	case s == "":
+		return 0, errors.New("empty duration: " + how)
+	case err != nil:
+		return 0, fmt.Errorf("invalid duration %s: %s", textsafe.Quote(s, 64), how)
+	case d < 0:
+		return 0, fmt.Errorf("negative duration %s", textsafe.Quote(s, 64))
+	}
+	return d, nil
 }

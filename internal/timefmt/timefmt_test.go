@@ -47,3 +47,32 @@ func TestClock(t *testing.T) {
 		}
 	}
 }
+
+func TestParseDuration(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"2s", 2 * time.Second, true},
+		{" 750ms ", 750 * time.Millisecond, true},
+		{"1h30m", 90 * time.Minute, true},
+		{"5", 5 * time.Second, true},
+		{"1.5", 1500 * time.Millisecond, true},
+		{"0", 0, true},
+		{"", 0, false},
+		{"1.2.3", 0, false},
+		{".", 0, false},
+		{"1e3", 0, false},
+		{"NaN", 0, false},
+		{"Inf", 0, false},
+		{"-1s", 0, false},
+		{"5 s", 0, false},
+		{"99999999999999999999", 0, false},
+	} {
+		got, err := ParseDuration(tc.in)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("ParseDuration(%q) = %v, %v; want %v, ok %v", tc.in, got, err, tc.want, tc.ok)
+		}
+	}
+}

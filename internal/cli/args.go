@@ -1,17 +1,36 @@
-package config
+package cli
 
 import (
 	"flag"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 
+	"ordermon/internal/config"
 	"ordermon/internal/engine"
+	"ordermon/internal/textsafe"
+	"ordermon/internal/timefmt"
 )
 
+// ErrHelp is returned by Parse for --help, whose text the command
+// writes; the program should exit 0.
+var ErrHelp = flag.ErrHelp
+
+// UsageError is a mistake on the command line: an unknown flag, a bad flag
+// value or an invalid order ID. Nothing was sent; the program should print
+// it and exit 2.
+type UsageError struct {
+	// Msg is one line, already safe to print.
+	Msg string
+}
+
+// Error returns the message and where to find help.
+func (e *UsageError) Error() string { return e.Msg + "\nRun 'ordermon --help' for usage." }
+
 // Flag is one command-line flag. The table of them is the one list: it
-// drives parsing here, and the command's --help, completions and manual.
+// drives parsing, --help, the completions and the manual.
 type Flag struct {
 	// Long is the name after "--"; Short is the letter after "-", or "".
 	Long, Short string
@@ -33,7 +52,7 @@ type Flag struct {
 var flagTable = []Flag{
 	{Long: "interval", Short: "i", Arg: "DURATION", field: func(o *Options) any { return &o.Interval },
 		Help: "Refresh every DURATION, like 2s or 750ms; a bare number is seconds (default " +
-			engine.DefaultInterval.String() + ", minimum " + MinInterval.String() + ")"},
+			engine.DefaultInterval.String() + ", minimum " + config.MinInterval.String() + ")"},
 	{Long: "once", Help: "Print the current state once and exit", field: func(o *Options) any { return &o.Once }},
 	{Long: "json", Help: "Print newline-delimited JSON instead of text", field: func(o *Options) any { return &o.JSON }},
 	{Long: "exit-status", Help: "Make the exit code say how the orders ended (see EXIT CODES)",
@@ -56,29 +75,6 @@ var flagTable = []Flag{
 	{Long: "help", Short: "h", Help: "Show this help", field: func(o *Options) any { return &o.Help }},
 }
 
-// Flags returns the flag table, for the command's help, completions and
-// manual.
-func Flags() []Flag { return append([]Flag(nil), flagTable...) }
-
-// EnvVar is an environment variable that overrides a key of the file.
-type EnvVar struct {
-	// Name is the variable, Key the key: "KALSHI_API_KEY_ID",
-	// "kalshi.api_key_id".
-	Name, Key string
-}
-
-// EnvVars lists the environment variables that override keys, from the
-// key table, for the command's help and manual.
-func EnvVars() []EnvVar {
-	var vs []EnvVar
-	for _, k := range keys {
-		if k.env != "" {
-			vs = append(vs, EnvVar{k.env, k.name})
-		}
-	}
-	return vs
-}
-
 // durationFlag is a flag.Value for a duration that may be a bare number of
 // seconds ("-i 5").
 type durationFlag time.Duration
@@ -88,7 +84,7 @@ func (d *durationFlag) String() string { return time.Duration(*d).String() }
 
 // Set parses one occurrence of the flag.
 func (d *durationFlag) Set(s string) error {
-	v, err := ParseDuration(s)
+	v, err := timefmt.ParseDuration(s)
 	*d = durationFlag(v)
 	return err
 }
@@ -125,10 +121,10 @@ func flagSet(o *Options) *flag.FlagSet {
 func flagErrorMsg(err error) string {
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-		return cleanMsg("unknown flag " + dashes(name))
+		return textsafe.Short("unknown flag "+dashes(name), 200)
 	}
 	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
-		return cleanMsg(dashes(name) + " needs a value")
+		return textsafe.Short(dashes(name)+" needs a value", 200)
 	}
 	// `invalid value "V" for flag -i: why`, `invalid boolean value "V" for -once: why`
 	rest, isBool := strings.CutPrefix(msg, "invalid boolean value ")
@@ -142,7 +138,7 @@ func flagErrorMsg(err error) string {
 		}
 		msg = "invalid value for " + dashes(name) + ": " + why
 	}
-	return cleanMsg(msg)
+	return textsafe.Short(msg, 200)
 }
 
 // dashes writes a flag's name with two dashes when it is a word.
@@ -152,4 +148,52 @@ func dashes(name string) string {
 		return "--" + name
 	}
 	return "-" + name
+}
+
+// parseArgs parses flags and IDs. Flags may come before, between or after
+// IDs, as in most modern CLIs; "--" ends the flags.
+func parseArgs(args []string) (*Options, error) {
+	o := &Options{}
+	fs := flagSet(o)
+	var ids []string
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
+			return nil, &UsageError{Msg: flagErrorMsg(err)}
+		}
+		left := fs.Args()
+		if used := len(rest) - len(left); len(left) == 0 || used > 0 && rest[used-1] == "--" {
+			ids = append(ids, left...)
+			break
+		}
+		ids, rest = append(ids, left[0]), left[1:]
+	}
+	intervalGiven := false
+	fs.Visit(func(fl *flag.Flag) {
+		given := dashes(fl.Name)
+		if b, ok := fl.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+			given += "=" + fl.Value.String()
+		}
+		o.given = append(o.given, given)
+		intervalGiven = intervalGiven || fl.Name == "interval" || fl.Name == "i"
+	})
+	if o.Help || o.Version || o.Man {
+		return o, nil
+	}
+	if intervalGiven && o.Interval < config.MinInterval {
+		return nil, &UsageError{Msg: fmt.Sprintf("--interval %s is shorter than the minimum of %s", o.Interval, config.MinInterval)}
+	}
+	if _, err := config.CheckEnv(o.Env); o.Env != "" && err != nil {
+		return nil, &UsageError{Msg: "--env: " + err.Error()}
+	}
+	for _, id := range ids {
+		t, err := engine.ParseTarget(id)
+		if err != nil {
+			return nil, &UsageError{Msg: err.Error()}
+		}
+		o.Targets = append(o.Targets, t)
+	}
+	if o.Once && len(o.Targets) == 0 && !o.Demo && !o.All {
+		return nil, &UsageError{Msg: "--once needs at least one order ID, like ordermon --once intent:123 (or --all)"}
+	}
+	return o, nil
 }

@@ -1,4 +1,4 @@
-package config
+package cli
 
 import (
 	"bytes"
@@ -17,12 +17,12 @@ const (
 	envAPIKey  = "ENV-API-KEY-0e5b"
 )
 
-var secrets = []string{fileToken, envToken, fileAPIKey, envAPIKey}
+var configSecrets = []string{fileToken, envToken, fileAPIKey, envAPIKey}
 
-// assertNoSecret fails if any test secret appears in s.
-func assertNoSecret(t *testing.T, what, s string) {
+// assertNoConfigSecret fails if any test secret appears in s.
+func assertNoConfigSecret(t *testing.T, what, s string) {
 	t.Helper()
-	for _, sec := range secrets {
+	for _, sec := range configSecrets {
 		if strings.Contains(s, sec) {
 			// Name the secret by position, not by value, in the failure.
 			t.Errorf("%s contains a secret (%d bytes of output)", what, len(s))
@@ -40,14 +40,14 @@ func secretOptions(t *testing.T) *Options {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	assertNoSecret(t, "stderr", r.stderr)
+	assertNoConfigSecret(t, "stderr", r.stderr)
 	return r.opts
 }
 
 func TestRedacted(t *testing.T) {
 	o := secretOptions(t)
 	red := o.Redacted()
-	assertNoSecret(t, "Redacted()", red)
+	assertNoConfigSecret(t, "Redacted()", red)
 	for _, want := range []string{
 		`pipeline.token = "[redacted]"`,
 		`pipeline.api_key = "[redacted]"`,
@@ -73,25 +73,25 @@ func TestSecretsNeverPrinted(t *testing.T) {
 
 	var logged bytes.Buffer
 	slog.New(slog.NewJSONHandler(&logged, nil)).Info("config", "options", o, "file", o.File, "token", o.File.Pipeline.Token)
-	assertNoSecret(t, "slog JSON", logged.String())
+	assertNoConfigSecret(t, "slog JSON", logged.String())
 	if !strings.Contains(logged.String(), `"pipeline.token":"[redacted]"`) {
 		t.Errorf("slog output lacks the redacted token: %s", logged.String())
 	}
 	logged.Reset()
 	slog.New(slog.NewTextHandler(&logged, nil)).Info("config", "options", o, "file", o.File)
-	assertNoSecret(t, "slog text", logged.String())
+	assertNoConfigSecret(t, "slog text", logged.String())
 
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d"} {
-		assertNoSecret(t, "fmt "+verb+" of *Options", fmt.Sprintf(verb, o))
-		assertNoSecret(t, "fmt "+verb+" of Options", fmt.Sprintf(verb, *o))
-		assertNoSecret(t, "fmt "+verb+" of File", fmt.Sprintf(verb, o.File))
-		assertNoSecret(t, "fmt "+verb+" of Secret", fmt.Sprintf(verb, o.File.Pipeline.Token))
+		assertNoConfigSecret(t, "fmt "+verb+" of *Options", fmt.Sprintf(verb, o))
+		assertNoConfigSecret(t, "fmt "+verb+" of Options", fmt.Sprintf(verb, *o))
+		assertNoConfigSecret(t, "fmt "+verb+" of File", fmt.Sprintf(verb, o.File))
+		assertNoConfigSecret(t, "fmt "+verb+" of Secret", fmt.Sprintf(verb, o.File.Pipeline.Token))
 	}
 	js, err := json.Marshal(o.File)
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertNoSecret(t, "JSON of File", string(js))
+	assertNoConfigSecret(t, "JSON of File", string(js))
 
 	// Reveal is the way to the secret.
 	if o.File.Pipeline.Token.Reveal() != fileToken || o.File.Pipeline.APIKey.Reveal() != fileAPIKey {
@@ -125,8 +125,8 @@ func TestSecretsNeverInErrors(t *testing.T) {
 			t.Errorf("%s: no error", name)
 			continue
 		}
-		assertNoSecret(t, name+": error", r.err.Error())
-		assertNoSecret(t, name+": stderr", r.stderr)
+		assertNoConfigSecret(t, name+": error", r.err.Error())
+		assertNoConfigSecret(t, name+": stderr", r.stderr)
 	}
 
 	envCases := []map[string]string{
@@ -141,6 +141,6 @@ func TestSecretsNeverInErrors(t *testing.T) {
 			t.Errorf("env case %d: no error", i)
 			continue
 		}
-		assertNoSecret(t, fmt.Sprintf("env case %d: error", i), r.err.Error())
+		assertNoConfigSecret(t, fmt.Sprintf("env case %d: error", i), r.err.Error())
 	}
 }
