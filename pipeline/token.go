@@ -39,7 +39,9 @@ type TokenSource struct {
 }
 
 // Fetcher returns a function that gets the JWT from the source, or nil
-// when no source is set, which IntentConfig.Token reads as "send none".
+// when no source is set, which IntentConfig.Token reads as "send none";
+// and a function that stops it for good, which the program must call
+// before it exits.
 //
 // The file is read and the command run on every call; CachingToken wraps
 // the function so that happens only when the token is due. The function
@@ -48,18 +50,25 @@ type TokenSource struct {
 // failureReuse after it ended, so one need never runs the command twice.
 // Errors never contain the token, nor anything the command printed on
 // standard output.
-func (s TokenSource) Fetcher() func(context.Context) (string, error) {
+//
+// The command runs on a goroutine of its own, which a caller that gives up
+// does not wait for, and os.Exit waits for no goroutine: only stop makes
+// sure no child of the command outlives ordermon. It kills the command in
+// flight, process group and all, returns once it has ended (stopWait at
+// most), and makes every later call fail without running the command.
+func (s TokenSource) Fetcher() (fetch func(context.Context) (string, error), stop func()) {
 	switch {
 	case s.Token != "":
-		return func(context.Context) (string, error) { return s.Token, nil }
+		return func(context.Context) (string, error) { return s.Token, nil }, func() {}
 	case s.File != "":
-		return func(context.Context) (string, error) { return readTokenFile(s.File) }
+		return func(context.Context) (string, error) { return readTokenFile(s.File) }, func() {}
 	case s.Command != "":
-		return (&sharedRun{run: func(ctx context.Context) (string, error) {
+		r := &sharedRun{run: func(ctx context.Context) (string, error) {
 			return runTokenCommand(ctx, s.Command, TokenCommandTimeout)
-		}, now: time.Now}).get
+		}, now: time.Now}
+		return r.get, func() { r.stop(stopWait) }
 	}
-	return nil
+	return nil, func() {}
 }
 
 // CheckToken says what is wrong with a JWT or API key, or returns "": it
@@ -200,6 +209,17 @@ func runGrouped(cmd *exec.Cmd, stdout, stderr io.Writer) error {
 // tries again.
 const failureReuse = time.Second
 
+// stopWait bounds how long stop waits for a killed command to end. Once
+// its group is killed the command ends in milliseconds; runGrouped may
+// then wait a second for a child that left the group and holds the
+// output open. The rest is slack for a loaded machine: the wait ends
+// early in every case but a process the kernel cannot kill (stuck on a
+// dead network file system), which must not hang ordermon's exit.
+const stopWait = 3 * time.Second
+
+// errStopped is what a fetch returns once the fetcher is stopped.
+var errStopped = errors.New("pipeline.token_command: not run, ordermon is stopping")
+
 // sharedRun runs a fetch at most once at a time: callers that arrive while
 // it runs wait for its result (or their own context), and a failure is
 // handed out again for failureReuse after the run ended.
@@ -208,7 +228,9 @@ type sharedRun struct {
 	now func() time.Time
 
 	mu      sync.Mutex
-	running chan struct{} // closed when the run in flight ends; nil when none
+	running chan struct{}      // closed when the run in flight ends; nil when none
+	cancel  context.CancelFunc // cancels the run in flight
+	stopped bool               // stop was called: run nothing more
 	tok     string
 	err     error
 	failed  time.Time // when the last run failed
@@ -216,6 +238,10 @@ type sharedRun struct {
 
 func (s *sharedRun) get(ctx context.Context) (string, error) {
 	s.mu.Lock()
+	if s.stopped {
+		s.mu.Unlock()
+		return "", errStopped
+	}
 	if s.running == nil && s.err != nil && s.now().Sub(s.failed) < failureReuse {
 		err := s.err
 		s.mu.Unlock()
@@ -224,8 +250,11 @@ func (s *sharedRun) get(ctx context.Context) (string, error) {
 	done := s.running
 	if done == nil {
 		done = make(chan struct{})
-		s.running = done
-		go s.fetch(ctx, done)
+		// The run has the context of the caller that started it (so its
+		// Ctrl+C kills the command at once), and one of its own for stop.
+		runCtx, cancel := context.WithCancel(ctx)
+		s.running, s.cancel = done, cancel
+		go s.fetch(runCtx, cancel, done)
 	}
 	s.mu.Unlock()
 	select {
@@ -238,12 +267,12 @@ func (s *sharedRun) get(ctx context.Context) (string, error) {
 	return s.tok, s.err
 }
 
-// fetch runs the command with the context of the caller that started it
-// (so its Ctrl+C kills the command at once) and publishes the result.
-func (s *sharedRun) fetch(ctx context.Context, done chan struct{}) {
+// fetch runs the command and publishes the result; cancel releases the
+// run's context.
+func (s *sharedRun) fetch(ctx context.Context, cancel context.CancelFunc, done chan struct{}) {
 	tok, err := s.run(ctx)
 	s.mu.Lock()
-	s.tok, s.err, s.running = tok, err, nil
+	s.tok, s.err, s.running, s.cancel = tok, err, nil, nil
 	s.failed = time.Time{}
 	if err != nil && ctx.Err() == nil {
 		// A run its caller canceled is not a failure the next caller
@@ -251,7 +280,31 @@ func (s *sharedRun) fetch(ctx context.Context, done chan struct{}) {
 		s.failed = s.now()
 	}
 	s.mu.Unlock()
+	cancel()
 	close(done)
+}
+
+// stop refuses every later run, cancels the run in flight (which kills
+// the command's process group: see ownGroup) and waits up to wait for it
+// to end, so that when stop returns the group has been killed and the
+// command reaped.
+func (s *sharedRun) stop(wait time.Duration) {
+	s.mu.Lock()
+	s.stopped = true
+	done := s.running
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.mu.Unlock()
+	if done == nil {
+		return
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+	}
 }
 
 // redacted replaces a token found in a command's standard error.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -157,7 +158,8 @@ func (s *sharedRun) waiting() int {
 // TestTokenCommandCancelIsImmediate: a caller's cancel ends its wait at
 // once, even while the command hangs.
 func TestTokenCommandCancelIsImmediate(t *testing.T) {
-	fetch := TokenSource{Command: "sleep 30"}.Fetcher()
+	fetch, stop := TokenSource{Command: "sleep 30"}.Fetcher()
+	defer stop()
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	start := time.Now()
@@ -168,5 +170,67 @@ func TestTokenCommandCancelIsImmediate(t *testing.T) {
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("cancel took %v", d)
+	}
+}
+
+// TestTokenFetcherStopKillsTheGroup: a caller that gives up on a hanging
+// command returns at once, without waiting for the command to die, and
+// the round that asked may be abandoned altogether (a screen that quits
+// does not wait for its commands); os.Exit would then leave the command's
+// children running. stop is what ordermon calls before it exits: when it
+// returns, the command has been reaped (so its group was killed, the
+// signal that ended it went to every member) and its child dies, and no
+// later fetch runs the command again.
+func TestTokenFetcherStopKillsTheGroup(t *testing.T) {
+	for _, gaveUp := range []bool{true, false} {
+		t.Run(map[bool]string{true: "caller gave up", false: "caller still waiting"}[gaveUp], func(t *testing.T) {
+			dir := t.TempDir()
+			pids, runs := filepath.Join(dir, "pids"), filepath.Join(dir, "runs")
+			fetch, stop := TokenSource{Command: "echo run >> " + runs + "; sleep 31 & echo $$ $! > " + pids + ".new && mv " +
+				pids + ".new " + pids + "; wait"}.Fetcher()
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			done := make(chan error, 1)
+			go func() { _, err := fetch(ctx); done <- err }()
+			waitFile(t, pids)
+			if gaveUp {
+				cancel()
+				if err := <-done; err == nil {
+					t.Error("the canceled fetch has no error")
+				}
+			}
+			stop()
+			ps := childPIDs(t, pids)
+			if err := syscall.Kill(ps[0], 0); err != syscall.ESRCH {
+				t.Errorf("the command (pid %d) was not reaped when stop returned: kill 0 says %v", ps[0], err)
+			}
+			waitGone(t, ps[1:])
+			if !gaveUp {
+				if err := <-done; err == nil {
+					t.Error("the fetch stop cut short has no error")
+				}
+			}
+			if _, err := fetch(t.Context()); err == nil || !strings.Contains(err.Error(), "stopping") {
+				t.Errorf("a fetch after stop: err = %v", err)
+			}
+			if b, _ := os.ReadFile(runs); string(b) != "run\n" {
+				t.Errorf("the command ran %d times, want once", bytes.Count(b, []byte("\n")))
+			}
+		})
+	}
+}
+
+// waitFile waits until path exists, failing after a few seconds.
+func waitFile(t *testing.T, path string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not appear", path)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

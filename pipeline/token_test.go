@@ -20,8 +20,17 @@ func writeFile(t *testing.T, name, content string, mode os.FileMode) string {
 	return path
 }
 
+// fetchOnce gets a token from s the way ordermon does, stopping the
+// fetcher after.
+func fetchOnce(ctx context.Context, s TokenSource) (string, error) {
+	fetch, stop := s.Fetcher()
+	defer stop()
+	return fetch(ctx)
+}
+
 func TestTokenStatic(t *testing.T) {
-	fetch := TokenSource{Token: "eyJ.static.sig"}.Fetcher()
+	fetch, stop := TokenSource{Token: "eyJ.static.sig"}.Fetcher()
+	defer stop()
 	if tok, err := fetch(t.Context()); tok != "eyJ.static.sig" || err != nil {
 		t.Errorf("token = %q, %v", tok, err)
 	}
@@ -29,7 +38,8 @@ func TestTokenStatic(t *testing.T) {
 
 func TestTokenFileIsReadAtFetchTime(t *testing.T) {
 	path := writeFile(t, "jwt", "  eyJ.first.sig\n\n", 0o600)
-	fetch := TokenSource{File: path}.Fetcher()
+	fetch, stop := TokenSource{File: path}.Fetcher()
+	defer stop()
 	if tok, err := fetch(t.Context()); tok != "eyJ.first.sig" || err != nil {
 		t.Fatalf("token = %q, %v", tok, err)
 	}
@@ -50,7 +60,7 @@ func TestTokenFileErrors(t *testing.T) {
 		{"huge", strings.Repeat("SECRET", maxTokenSize), "larger than 64 KiB"},
 	} {
 		path := writeFile(t, "jwt", tc.content, 0o600)
-		_, err := TokenSource{File: path}.Fetcher()(t.Context())
+		_, err := fetchOnce(t.Context(), TokenSource{File: path})
 		if err == nil || !strings.Contains(err.Error(), tc.msg) || !strings.Contains(err.Error(), path) {
 			t.Errorf("%s: err = %v; want it to name %s and say %q", tc.name, err, path, tc.msg)
 		}
@@ -59,14 +69,15 @@ func TestTokenFileErrors(t *testing.T) {
 		}
 	}
 	missing := filepath.Join(t.TempDir(), "gone")
-	_, err := TokenSource{File: missing}.Fetcher()(t.Context())
+	_, err := fetchOnce(t.Context(), TokenSource{File: missing})
 	if err == nil || !strings.Contains(err.Error(), "no such file") {
 		t.Errorf("missing file: err = %v", err)
 	}
 }
 
 func TestTokenCommand(t *testing.T) {
-	fetch := TokenSource{Command: "printf '%s\\n' eyJ.cmd.sig; echo noise >&2"}.Fetcher()
+	fetch, stop := TokenSource{Command: "printf '%s\\n' eyJ.cmd.sig; echo noise >&2"}.Fetcher()
+	defer stop()
 	if tok, err := fetch(t.Context()); tok != "eyJ.cmd.sig" || err != nil {
 		t.Errorf("token = %q, %v", tok, err)
 	}
@@ -109,7 +120,7 @@ func TestTokenCommandErrorsNeverShowStdout(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := TokenSource{Command: tc.command}.Fetcher()(t.Context())
+			_, err := fetchOnce(t.Context(), TokenSource{Command: tc.command})
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -172,7 +183,7 @@ func TestTokenCommandStderrTokenRedacted(t *testing.T) {
 		"cut short":      "echo 'partial " + jwt[:30] + "' >&2; exit 1",
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := TokenSource{Command: command}.Fetcher()(t.Context())
+			_, err := fetchOnce(t.Context(), TokenSource{Command: command})
 			if err == nil {
 				t.Fatal("no error")
 			}

@@ -42,7 +42,10 @@ type sources struct {
 	wsURL       string
 	pipelineURL string
 	token       func(context.Context) (string, error)
-	apiKey      string
+	// stopToken kills a token_command in flight and waits for it; the run
+	// calls it before exiting.
+	stopToken func()
+	apiKey    string
 }
 
 func run(args []string, env func(string) string, stdout, stderr io.Writer) (code int) {
@@ -209,6 +212,10 @@ func start(ctx context.Context, opts *Options, logger *slog.Logger, stderr io.Wr
 			return nil, nil, nil, headless.ExitUsage
 		}
 	}
+	stopToken := func() {}
+	if src.stopToken != nil {
+		stopToken = src.stopToken
+	}
 	eng, err := newEngine(opts, src, logger)
 	if err != nil {
 		cleanup()
@@ -219,10 +226,15 @@ func start(ctx context.Context, opts *Options, logger *slog.Logger, stderr io.Wr
 		eng.Add(t)
 	}
 	// Push runs until the run ends; cleanup stops it before the fakes.
+	// A token_command in flight is killed first, before anything that
+	// could delay the exit: the round that started it may have given up
+	// on it without waiting, and ordermon must not exit before its
+	// process group is dead.
 	pctx, stopPush := context.WithCancel(ctx)
 	pushDone := eng.Start(pctx)
 	closeWorld := cleanup
 	cleanup = func() {
+		stopToken()
 		stopPush()
 		pushDone()
 		closeWorld()
@@ -242,9 +254,11 @@ func configSources(opts *Options) (sources, error) {
 	}
 	if opts.PipelineEnabled() {
 		s.pipelineURL = opts.File.Pipeline.BaseURL
-		if fetch := opts.TokenFetcher(); fetch != nil {
+		fetch, stop := opts.TokenFetcher()
+		if fetch != nil {
 			s.token = pipeline.CachingToken(fetch, time.Now)
 		}
+		s.stopToken = stop
 		s.apiKey = opts.File.Pipeline.APIKey.Reveal()
 	}
 	return s, nil

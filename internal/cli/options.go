@@ -201,9 +201,10 @@ func (o *Options) KalshiTierOrLowest() string {
 }
 
 // TokenFetcher returns how to get the intent service's JWT from whichever
-// source is configured, or nil when none is (see
+// source is configured, or nil when none is, and the function to call
+// before exiting so no token_command outlives ordermon (see
 // pipeline.TokenSource.Fetcher).
-func (o *Options) TokenFetcher() func(context.Context) (string, error) {
+func (o *Options) TokenFetcher() (fetch func(context.Context) (string, error), stop func()) {
 	p := o.File.Pipeline
 	return pipeline.TokenSource{Token: p.Token.Reveal(), File: p.TokenFile, Command: p.TokenCommand}.Fetcher()
 }

@@ -121,7 +121,7 @@ func TestConfigDefaults(t *testing.T) {
 	if o.PipelineEnabled() || !o.KalshiEnabled() {
 		t.Errorf("PipelineEnabled = %v, KalshiEnabled = %v", o.PipelineEnabled(), o.KalshiEnabled())
 	}
-	if o.TokenFetcher() != nil {
+	if fetch, _ := o.TokenFetcher(); fetch != nil {
 		t.Error("TokenFetcher is not nil with no token configured")
 	}
 	if r.stderr != "" {
@@ -274,7 +274,7 @@ func TestConfigPrecedence(t *testing.T) {
 				if p.BaseURL != "https://file.example" || p.Token.Reveal() != "file-token" || p.APIKey.Reveal() != "file-key" {
 					t.Errorf("Pipeline = %+v", p)
 				}
-				if tok, err := o.TokenFetcher()(t.Context()); tok != "file-token" || err != nil {
+				if tok, err := fetchToken(t, o); tok != "file-token" || err != nil {
 					t.Errorf("token = %q, %v", tok, err)
 				}
 			},
@@ -292,7 +292,7 @@ func TestConfigPrecedence(t *testing.T) {
 				if p.BaseURL != "https://env.example" || p.Token.Reveal() != "env-token" || p.APIKey.Reveal() != "env-key" {
 					t.Errorf("Pipeline = %+v", p)
 				}
-				if tok, err := o.TokenFetcher()(t.Context()); tok != "env-token" || err != nil {
+				if tok, err := fetchToken(t, o); tok != "env-token" || err != nil {
 					t.Errorf("token = %q, %v", tok, err)
 				}
 			},
@@ -305,7 +305,7 @@ func TestConfigPrecedence(t *testing.T) {
 				if o.File.Pipeline.TokenFile != "" {
 					t.Errorf("TokenFile = %q, want it cleared", o.File.Pipeline.TokenFile)
 				}
-				if tok, err := o.TokenFetcher()(t.Context()); tok != "env-token" || err != nil {
+				if tok, err := fetchToken(t, o); tok != "env-token" || err != nil {
 					t.Errorf("token = %q, %v", tok, err)
 				}
 			},
@@ -315,7 +315,7 @@ func TestConfigPrecedence(t *testing.T) {
 			file: "[pipeline]\nbase_url = \"https://file.example\"\ntoken_command = \"echo cmd-token\"",
 			env:  map[string]string{"ORDERMON_PIPELINE_TOKEN": "env-token"},
 			check: func(t *testing.T, o *Options) {
-				if tok, err := o.TokenFetcher()(t.Context()); tok != "env-token" || err != nil {
+				if tok, err := fetchToken(t, o); tok != "env-token" || err != nil {
 					t.Errorf("token = %q, %v", tok, err)
 				}
 			},
@@ -561,4 +561,12 @@ func TestConfigExportDir(t *testing.T) {
 			t.Errorf("export_dir %s: error %v", bad, r.err)
 		}
 	}
+}
+
+// fetchToken gets the JWT the way the run does, stopping the fetcher
+// after.
+func fetchToken(t *testing.T, o *Options) (string, error) {
+	fetch, stop := o.TokenFetcher()
+	defer stop()
+	return fetch(t.Context())
 }
