@@ -54,9 +54,6 @@ func run(args []string, env func(string) string, stdout, stderr io.Writer) (code
 		return code
 	}
 	screen := !opts.Once && !opts.JSON && isTerminal(stdout)
-	if !opts.Once {
-		tuneGC(env)
-	}
 	logger, closeLog, err := openLog(opts.LogFile)
 	if err != nil {
 		fmt.Fprintln(stderr, "ordermon:", err)
