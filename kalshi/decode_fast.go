@@ -342,6 +342,7 @@ type replyIn struct {
 	Orders  []*orderIn  `json:"orders"`
 	Fills   []*fillIn   `json:"fills"`
 	Markets []*marketIn `json:"markets"`
+	Queue   []*queueIn  `json:"queue_positions"`
 	Cursor  wireString  `json:"cursor"`
 }
 
@@ -423,6 +424,31 @@ func decodeOrdersReply(b []byte) (OrdersPage, error) {
 func decodeFillsReply(b []byte) ([]Fill, string, error) {
 	return decodeReply[Fill](b, "fills reply", "fills", true,
 		func(w *replyIn) []*fillIn { return w.Fills }, (*fillIn).fill)
+}
+
+// queueIn is one entry of GetQueuePositions' reply.
+type queueIn struct {
+	OrderID         wireString  `json:"order_id"`
+	MarketTicker    wireString  `json:"market_ticker"`
+	QueuePositionFP wireDecimal `json:"queue_position_fp"`
+}
+
+// queue converts w by the rules of QueuePosition.UnmarshalJSON: all three
+// fields are required, so one that is missing or null goes to that slow
+// path for its error.
+func (w *queueIn) queue() (QueuePosition, bool) {
+	var c conv
+	q := QueuePosition{OrderID: c.str(w.OrderID), MarketTicker: c.str(w.MarketTicker), Ahead: c.decimal(w.QueuePositionFP, true)}
+	return q, !c.bad && w.OrderID.set && w.MarketTicker.set && w.QueuePositionFP.set
+}
+
+// decodeQueueReply reads a GetQueuePositions reply ({queue_positions}).
+// Watching a market's resting orders reads one every round, so it takes
+// the one-pass path the other lists take.
+func decodeQueueReply(b []byte) ([]QueuePosition, error) {
+	queue, _, err := decodeReply[QueuePosition](b, "queue positions reply", "queue_positions", false,
+		func(w *replyIn) []*queueIn { return w.Queue }, (*queueIn).queue)
+	return queue, err
 }
 
 // decodeMarketsReply reads a GetMarkets reply ({markets}); its cursor is

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -203,4 +204,53 @@ func FuzzDecodeFastSlow(f *testing.F) {
 			t.Fatalf("fast path refused a good order: %s", b)
 		}
 	})
+}
+
+// slowQueue decodes a queue positions reply by the field-by-field path
+// alone, as GetQueuePositionsIn did before it had a one-pass path.
+func slowQueue(b []byte) ([]QueuePosition, error) {
+	ob, err := newObject("queue positions reply", b)
+	if err != nil {
+		return nil, err
+	}
+	out := decodeList[QueuePosition](ob, "queue_positions")
+	return out, ob.err
+}
+
+// TestQueueReplyFastMatchesSlow checks that the queue positions reply
+// read in one pass gives what the field-by-field path gives, the same
+// error included, and that a good reply takes the one-pass path.
+func TestQueueReplyFastMatchesSlow(t *testing.T) {
+	bodies := []string{
+		string(readFixture(t, "queue_positions.json")),
+		`{"queue_positions":[]}`,
+		`{"queue_positions":null}`,
+		`{}`,
+		`{"queue_positions":[{"order_id":"a","market_ticker":"M","queue_position_fp":"0.00"}]}`,
+		`{"queue_positions":[{"order_id":"a","market_ticker":"M","queue_position_fp":12}]}`,
+		`{"queue_positions":[{"order_id":"a","market_ticker":"M","queue_position_fp":"-1.00"}]}`,
+		`{"queue_positions":[{"order_id":"a","market_ticker":"M","queue_position_fp":null}]}`,
+		`{"queue_positions":[{"order_id":"a","market_ticker":"M","queue_position":3}]}`,
+		`{"queue_positions":[{"order_id":null,"market_ticker":"M","queue_position_fp":"1.00"}]}`,
+		`{"queue_positions":[{"market_ticker":"M","queue_position_fp":"1.00"}]}`,
+		`{"queue_positions":[{"order_id":7,"market_ticker":"M","queue_position_fp":"1.00"}]}`,
+		`{"queue_positions":[{"order_id":"a","market_ticker":"M","queue_position_fp":"1e3"}]}`,
+		`{"queue_positions":[null]}`,
+		`{"queue_positions":{"order_id":"a"}}`,
+		`{"queue_positions":[{"order_id":"a","market_ticker":"M","queue_position_fp":"1.00"}],"queue_positions":[]}`,
+	}
+	for _, b := range bodies {
+		fast, fastErr := decodeQueueReply([]byte(b))
+		slow, slowErr := slowQueue([]byte(b))
+		if fmt.Sprint(fastErr) != fmt.Sprint(slowErr) || !reflect.DeepEqual(fast, slow) {
+			t.Errorf("%s:\n one pass   %+v, %v\n field-wise %+v, %v", b, fast, fastErr, slow, slowErr)
+		}
+	}
+	var w replyIn
+	if err := json.Unmarshal(readFixture(t, "queue_positions.json"), &w); err != nil {
+		t.Fatal(err)
+	}
+	if q, ok := convertAll(w.Queue, (*queueIn).queue); !ok || len(q) == 0 {
+		t.Errorf("the one-pass path refused the good fixture: %+v", q)
+	}
 }

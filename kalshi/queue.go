@@ -42,13 +42,9 @@ func (c *Client) GetQueuePositionsIn(ctx context.Context, q QueueQuery) ([]Queue
 	}
 	ep := endpoint{op: OpGetQueuePositions, path: "/portfolio/orders/queue_positions", query: v}
 	var out []QueuePosition
-	err := c.do(ctx, ep, func(b []byte) error {
-		ob, err := newObject("queue positions reply", b)
-		if err != nil {
-			return err
-		}
-		out = decodeList[QueuePosition](ob, "queue_positions")
-		return ob.err
+	err := c.do(ctx, ep, func(b []byte) (err error) {
+		out, err = decodeQueueReply(b)
+		return err
 	})
 	if err != nil {
 		return nil, err

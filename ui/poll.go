@@ -209,17 +209,20 @@ func (m *Model) applyRound(r engine.Round, fresh bool) (finished bool) {
 		r.Snapshots = nil
 	}
 	find := m.rowIndex()
+	// A Round's snapshots are the engine's copies, made for this hand-out
+	// and never written again, so a row points into them rather than
+	// copying each one to the heap every round.
 	for i := range r.Snapshots {
-		s := r.Snapshots[i]
+		s := &r.Snapshots[i]
 		row := find(s.Target)
 		if row == nil {
 			// Removed while the poll ran.
 			continue
 		}
-		if row.snap != nil && !terminal(row.snap) && terminal(&s) {
+		if row.snap != nil && !terminal(row.snap) && terminal(s) {
 			finished = true
 		}
-		row.snap = &s
+		row.snap = s
 		row.line = lineCache{}
 	}
 	for _, e := range r.Events {

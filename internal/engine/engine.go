@@ -105,7 +105,8 @@ type Round struct {
 	Started  time.Time
 	Finished time.Time
 	// Snapshots has one entry per watched order, in the order they were
-	// added.
+	// added. Each Round has its own copies, which the engine never writes
+	// again, so a front end may keep pointers into them.
 	Snapshots []Snapshot
 	// Events are the changes committed since the previous Round handed
 	// out (by Poll or Latest), oldest first.

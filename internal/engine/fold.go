@@ -160,7 +160,11 @@ func foldFigures(s *Snapshot, prev Snapshot, r result, now time.Time) {
 	if r.queue.tried && resting && s.Figures.Queue.note(r.queue.err, now) && r.queue.val != nil {
 		s.PrevQueueAhead, s.QueueAhead = prev.QueueAhead, r.queue.val
 	}
-	if r.market.tried && s.Figures.Market.note(r.market.err, now) && r.market.val != nil {
+	// A market read sent before push last moved the prices answers with
+	// the older ones: it must not put them back, as an older order read
+	// must not (olderOrder). Prices pushed since are the newer truth.
+	pushedSince := !r.pushed && prev.Figures.Market.At.After(r.market.at)
+	if r.market.tried && !pushedSince && s.Figures.Market.note(r.market.err, now) && r.market.val != nil {
 		s.Market = r.market.val
 	}
 }

@@ -46,6 +46,39 @@ func TestFoldKeepsTheNewerOrder(t *testing.T) {
 	}
 }
 
+// TestFoldKeepsTheNewerPrices: a market read sent before a pushed price
+// arrived does not put the older prices back; one sent after it does.
+func TestFoldKeepsTheNewerPrices(t *testing.T) {
+	target := Target{Kind: KindKalshi, ID: "o1"}
+	env := foldEnv{now: at(10 * sec), kalshi: true}
+	market := func(bid string) *kalshi.Market {
+		return &kalshi.Market{Ticker: "KXT-1", Status: "active", YesBid: fixed.MustParse(bid)}
+	}
+	prev := Snapshot{Target: target, Order: pushedOrder(kalshi.StatusResting, 0, at(sec))}
+	prev.Market = market("0.40")
+	prev.Figures.Market.At = at(8 * sec) // pushed at 8s
+	cases := []struct {
+		name   string
+		sentAt time.Time
+		want   string
+	}{
+		{"read sent before the push", at(7 * sec), "0.40"},
+		{"read sent after the push", at(9 * sec), "0.35"},
+	}
+	for _, c := range cases {
+		r := result{target: target, orderID: "o1", market: read[*kalshi.Market]{tried: true, at: c.sentAt, val: market("0.35")}}
+		s, _ := fold(item{target: target, prev: prev}, r, env)
+		if got := s.Market.YesBid.String(); got != c.want {
+			t.Errorf("%s: yes bid %s, want %s", c.name, got, c.want)
+		}
+	}
+	// A pushed price is never older than the last one held.
+	push := result{target: target, orderID: "o1", pushed: true, market: read[*kalshi.Market]{tried: true, at: at(7 * sec), val: market("0.38")}}
+	if s, _ := fold(item{target: target, prev: prev}, push, env); s.Market.YesBid.String() != "0.38" || !s.Figures.Market.At.Equal(env.now) {
+		t.Errorf("push: yes bid %s at %v", s.Market.YesBid, s.Figures.Market.At)
+	}
+}
+
 // TestPushedFillsSettleWhatIsDue: a pushed order whose fill count moved
 // makes its fills due; the pushed fill that completes them settles that
 // and marks every fill up to it known, so no REST fills read follows; a
