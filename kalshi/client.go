@@ -33,10 +33,11 @@ const (
 )
 
 // BaseURLFor returns the API root of a Kalshi environment: "prod" or
-// "demo". Credentials are not shared between the two.
+// "demo", exactly; it is the one rule for environment names, which the
+// configuration checks by. Credentials are not shared between the two.
 func BaseURLFor(env string) (string, error) {
-	switch strings.ToLower(strings.TrimSpace(env)) {
-	case "prod", "production":
+	switch env {
+	case "prod":
 		return ProdBaseURL, nil
 	case "demo":
 		return DemoBaseURL, nil

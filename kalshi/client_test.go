@@ -81,8 +81,13 @@ func TestBaseURLFor(t *testing.T) {
 	if u, err := BaseURLFor("demo"); err != nil || u != DemoBaseURL {
 		t.Errorf("demo: %q %v", u, err)
 	}
-	if _, err := BaseURLFor("staging"); err == nil {
-		t.Error("staging accepted")
+	// The configuration documents exactly these two names, and checks
+	// them here: anything else, a spelling it might guess included, is
+	// refused rather than read one way here and another there.
+	for _, env := range []string{"staging", "production", "Prod", " demo", ""} {
+		if _, err := BaseURLFor(env); err == nil {
+			t.Errorf("%q accepted", env)
+		}
 	}
 	for _, u := range []string{ProdBaseURL, DemoBaseURL} {
 		if _, err := New(Config{BaseURL: u, KeyID: "k", Key: testEdKey(t)}); err != nil {

@@ -35,7 +35,7 @@ func positive(d time.Duration) error {
 // CheckEnv checks a Kalshi environment name, of the file or of the
 // command line's --env, and returns it.
 func CheckEnv(env string) (string, error) {
-	if env != "prod" && env != "demo" {
+	if _, err := kalshi.BaseURLFor(env); err != nil {
 		return "", fmt.Errorf("unknown environment %s; use prod or demo", textsafe.Quote(env, 64))
 	}
 	return env, nil
