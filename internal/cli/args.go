@@ -63,7 +63,7 @@ var flagTable = []Flag{
 	{Long: "no-push", Help: "Poll Kalshi instead of using its WebSocket push (kalshi.push = false)",
 		field: func(o *Options) any { return &o.NoPush }},
 	{Long: "demo", Help: "Watch simulated orders: no credentials, no network", field: func(o *Options) any { return &o.Demo }},
-	{Long: "env", Arg: "prod|demo", Values: []string{"prod", "demo"}, Help: "Kalshi environment; overrides kalshi.env and kalshi.base_url",
+	{Long: "env", Arg: "prod|demo", Values: []string{"prod", "demo"}, Help: "Kalshi environment; overrides kalshi.env, kalshi.base_url and kalshi.ws_url",
 		field: func(o *Options) any { return &o.Env }},
 	{Long: "utc", Help: "Show times in UTC instead of the configured zone", field: func(o *Options) any { return &o.UTC }},
 	{Long: "log", Arg: "FILE", File: true, Help: "Write a debug log to FILE (secrets redacted)",
