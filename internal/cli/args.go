@@ -2,7 +2,6 @@ package cli
 
 import (
 	"flag"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -179,8 +178,8 @@ func parseArgs(args []string) (*Options, error) {
 	if o.Help || o.Version || o.Man {
 		return o, nil
 	}
-	if intervalGiven && o.Interval < config.MinInterval {
-		return nil, &UsageError{Msg: fmt.Sprintf("--interval %s is shorter than the minimum of %s", o.Interval, config.MinInterval)}
+	if err := config.CheckInterval(o.Interval); intervalGiven && err != nil {
+		return nil, &UsageError{Msg: "--interval " + err.Error()}
 	}
 	if _, err := config.CheckEnv(o.Env); o.Env != "" && err != nil {
 		return nil, &UsageError{Msg: "--env: " + err.Error()}
