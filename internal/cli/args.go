@@ -2,7 +2,6 @@ package cli
 
 import (
 	"flag"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -63,7 +62,7 @@ var flagTable = []Flag{
 	{Long: "no-push", Help: "Poll Kalshi instead of using its WebSocket push (kalshi.push = false)",
 		field: func(o *Options) any { return &o.NoPush }},
 	{Long: "demo", Help: "Watch simulated orders: no credentials, no network", field: func(o *Options) any { return &o.Demo }},
-	{Long: "env", Arg: "prod|demo", Values: []string{"prod", "demo"}, Help: "Kalshi environment; overrides kalshi.env and kalshi.base_url",
+	{Long: "env", Arg: "prod|demo", Values: []string{"prod", "demo"}, Help: "Kalshi environment; overrides kalshi.env, kalshi.base_url and kalshi.ws_url",
 		field: func(o *Options) any { return &o.Env }},
 	{Long: "utc", Help: "Show times in UTC instead of the configured zone", field: func(o *Options) any { return &o.UTC }},
 	{Long: "log", Arg: "FILE", File: true, Help: "Write a debug log to FILE (secrets redacted)",
@@ -179,8 +178,8 @@ func parseArgs(args []string) (*Options, error) {
 	if o.Help || o.Version || o.Man {
 		return o, nil
 	}
-	if intervalGiven && o.Interval < config.MinInterval {
-		return nil, &UsageError{Msg: fmt.Sprintf("--interval %s is shorter than the minimum of %s", o.Interval, config.MinInterval)}
+	if err := config.CheckInterval(o.Interval); intervalGiven && err != nil {
+		return nil, &UsageError{Msg: "--interval " + err.Error()}
 	}
 	if _, err := config.CheckEnv(o.Env); o.Env != "" && err != nil {
 		return nil, &UsageError{Msg: "--env: " + err.Error()}

@@ -332,7 +332,7 @@ func plainTerminal(term string) string {
 		return "TERM=dumb"
 	}
 	if ti, err := terminfo.Load(term); err == nil && len(ti.Strings[terminfo.CursorAddress]) == 0 {
-		return "the terminal (TERM=" + textsafe.Truncate(textsafe.Clean(term), 40) + ") cannot move the cursor"
+		return "the terminal (TERM=" + textsafe.Short(term, 40) + ") cannot move the cursor"
 	}
 	return ""
 }

@@ -159,7 +159,8 @@ func (o *Options) resolve(f config.File) error {
 }
 
 // exportDir makes the export directory absolute ("" is the current one)
-// and checks that it is a directory.
+// and checks that it is a directory now, so a wrong export_dir is found
+// at the start rather than when the user first presses e to export.
 func exportDir(dir string) (string, error) {
 	abs, err := filepath.Abs(dir)
 	if err == nil {

@@ -15,9 +15,10 @@ import (
 	"ordermon/kalshi"
 )
 
-// atLeastMin refuses an interval shorter than MinInterval. Like every check
-// here, its error is the whole message and never quotes a secret.
-func atLeastMin(d time.Duration) error {
+// CheckInterval refuses an interval shorter than MinInterval, for the
+// interval keys and --interval alike. Like every check here, its error is
+// the whole message and never quotes a secret.
+func CheckInterval(d time.Duration) error {
 	if d < MinInterval {
 		return fmt.Errorf("%s is shorter than the minimum of %s", d, MinInterval)
 	}

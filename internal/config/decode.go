@@ -138,7 +138,7 @@ func (d *doc) value(k toml.Key) (toml.Primitive, bool, error) {
 	return p, ok, nil
 }
 
-// errProbe is the error line's probe returns.
+// errProbe is the error that line's probe returns, so that it fails.
 var errProbe = errors.New("probe")
 
 // line returns the line of key k, or 0. MetaData keeps the positions of

@@ -34,7 +34,7 @@ type key struct {
 
 // keys is every key, in the order config.example.toml documents them.
 var keys = []key{
-	{name: "interval", field: func(f *File) any { return &f.Interval }, least: atLeastMin, def: engine.DefaultInterval},
+	{name: "interval", field: func(f *File) any { return &f.Interval }, least: CheckInterval, def: engine.DefaultInterval},
 	{name: "timezone", field: func(f *File) any { return &f.Timezone }, check: checkTimezone, def: "Local"},
 	{name: "bell", field: func(f *File) any { return &f.Bell }},
 	{name: "export_dir", field: func(f *File) any { return &f.ExportDir }, path: true},
@@ -48,7 +48,7 @@ var keys = []key{
 		field: func(f *File) any { return &f.Kalshi.PrivateKeyFile }, path: true},
 	{name: "kalshi.tier", field: func(f *File) any { return &f.Kalshi.Tier }, check: checkTier},
 	{name: "kalshi.push", field: func(f *File) any { return &f.Kalshi.Push }, def: true},
-	{name: "kalshi.reconcile_interval", field: func(f *File) any { return &f.Kalshi.ReconcileInterval }, least: atLeastMin,
+	{name: "kalshi.reconcile_interval", field: func(f *File) any { return &f.Kalshi.ReconcileInterval }, least: CheckInterval,
 		def: 30 * time.Second},
 
 	{name: "pipeline.base_url", env: "ORDERMON_PIPELINE_URL", field: func(f *File) any { return &f.Pipeline.BaseURL }, check: checkURL},
