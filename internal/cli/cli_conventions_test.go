@@ -149,6 +149,10 @@ func TestManPage(t *testing.T) {
 			t.Errorf("the manual lacks %s", v.Name)
 		}
 	}
+	// A variable that also sets keys aside says so.
+	if !strings.Contains(roff, "Overrides \\fBpipeline.token\\fR, and sets aside pipeline.token_file and pipeline.token_command.") {
+		t.Error("the manual does not say that ORDERMON_PIPELINE_TOKEN sets aside token_file and token_command")
+	}
 	for _, c := range exitCodes {
 		if !strings.Contains(roff, ".B "+c.Code+"\n") {
 			t.Errorf("the manual lacks exit code %s", c.Code)
@@ -223,6 +227,7 @@ func TestHelp(t *testing.T) {
 		for _, v := range config.EnvVars() {
 			want = append(want, v.Name)
 		}
+		want = append(want, "pipeline.token\n"+strings.Repeat(" ", 32)+"and sets aside token_file and token_command")
 		for _, w := range want {
 			if !strings.Contains(stdout.String(), w) {
 				t.Errorf("%q: usage does not contain %q", args, w)

@@ -32,7 +32,11 @@ The environment overrides the configuration file, and flags override both.
 The configuration file, when \fB\-\-config\fR is not given.
 `)
 	for _, v := range config.EnvVars() {
-		fmt.Fprintf(&b, ".TP\n.B %s\nOverrides \\fB%s\\fR.\n", v.Name, roffEscape(v.Key))
+		what := "Overrides \\fB" + roffEscape(v.Key) + "\\fR"
+		if note := clearsNote(v, false); note != "" {
+			what += ", " + roffText(note)
+		}
+		fmt.Fprintf(&b, ".TP\n.B %s\n%s.\n", v.Name, what)
 	}
 	b.WriteString(`.SH FILES
 .TP

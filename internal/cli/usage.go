@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"ordermon/internal/config"
@@ -105,6 +106,9 @@ func usage() string {
 	b.WriteString(usageConfig)
 	for _, v := range config.EnvVars() {
 		fmt.Fprintf(&b, "    %-27s %s\n", v.Name, v.Key)
+		if note := clearsNote(v, true); note != "" {
+			fmt.Fprintf(&b, "    %-27s %s\n", "", note)
+		}
 	}
 	b.WriteString(usageExamples)
 	for _, c := range exitCodes {
@@ -130,4 +134,21 @@ func writeWrapped(b *strings.Builder, label, text string, col int) {
 		}
 	}
 	b.WriteString(line + "\n")
+}
+
+// clearsNote says which keys an environment variable also sets aside, so
+// that --help and the manual tell the whole of what setting it does.
+// Short, for --help's 80 columns, names a key of the variable's own table
+// without the table, as the line above it has just named it.
+func clearsNote(v config.EnvVar, short bool) string {
+	if len(v.Clears) == 0 {
+		return ""
+	}
+	names := slices.Clone(v.Clears)
+	if table, _, _ := strings.Cut(v.Key, "."); short {
+		for i, n := range names {
+			names[i] = strings.TrimPrefix(n, table+".")
+		}
+	}
+	return "and sets aside " + strings.Join(names, " and ")
 }

@@ -84,6 +84,8 @@ type EnvVar struct {
 	// Name is the variable, Key the key: "KALSHI_API_KEY_ID",
 	// "kalshi.api_key_id".
 	Name, Key string
+	// Clears names the keys the variable sets aside when it is set.
+	Clears []string
 }
 
 // EnvVars lists the environment variables that override keys, from the
@@ -93,7 +95,7 @@ func EnvVars() []EnvVar {
 	var vs []EnvVar
 	for _, k := range keys {
 		if k.env != "" {
-			vs = append(vs, EnvVar{k.env, k.name})
+			vs = append(vs, EnvVar{k.env, k.name, k.clears})
 		}
 	}
 	return vs

@@ -30,6 +30,9 @@ type key struct {
 	// the file a relative path is relative to the file's directory.
 	path bool
 	def  any // the default, of the field's type; nil for the zero value
+	// clears names the keys a value from the environment sets aside: the
+	// more specific choice replaces the file's other ways to say it.
+	clears []string
 }
 
 // keys is every key, in the order config.example.toml documents them.
@@ -52,7 +55,8 @@ var keys = []key{
 		def: 30 * time.Second},
 
 	{name: "pipeline.base_url", env: "ORDERMON_PIPELINE_URL", field: func(f *File) any { return &f.Pipeline.BaseURL }, check: checkURL},
-	{name: "pipeline.token", env: "ORDERMON_PIPELINE_TOKEN", field: func(f *File) any { return &f.Pipeline.Token }},
+	{name: "pipeline.token", env: "ORDERMON_PIPELINE_TOKEN", field: func(f *File) any { return &f.Pipeline.Token },
+		clears: []string{"pipeline.token_file", "pipeline.token_command"}},
 	{name: "pipeline.token_file", field: func(f *File) any { return &f.Pipeline.TokenFile }, path: true},
 	{name: "pipeline.token_command", field: func(f *File) any { return &f.Pipeline.TokenCommand }},
 	{name: "pipeline.api_key", env: "ORDERMON_PIPELINE_API_KEY", field: func(f *File) any { return &f.Pipeline.APIKey }},

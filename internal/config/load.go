@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -78,10 +79,11 @@ func applyEnv(f *File, env func(string) string) error {
 		if p, ok := k.field(f).(*string); ok && k.path {
 			*p = expandHome(*p, env)
 		}
-		if k.name == "pipeline.token" {
-			// A token from the environment replaces every token source of
-			// the file: it is the more specific choice.
-			f.Pipeline.TokenFile, f.Pipeline.TokenCommand = "", ""
+		for _, name := range k.clears {
+			if i := slices.IndexFunc(keys, func(c key) bool { return c.name == name }); i >= 0 {
+				p := reflect.ValueOf(keys[i].field(f)).Elem()
+				p.Set(reflect.Zero(p.Type()))
+			}
 		}
 	}
 	return nil
