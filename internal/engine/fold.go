@@ -162,10 +162,18 @@ func foldFigures(s *Snapshot, prev Snapshot, r result, now time.Time) {
 	}
 	// A market read sent before push last moved the prices answers with
 	// the older ones: it must not put them back, as an older order read
-	// must not (olderOrder). Prices pushed since are the newer truth.
+	// must not (olderOrder). Prices pushed since are the newer truth, and
+	// a failure of such a read leaves them fresh; but the read's other
+	// fields (status, close time), which no push carries, are still the
+	// newest.
 	pushedSince := !r.pushed && prev.Figures.Market.At.After(r.market.at)
-	if r.market.tried && !pushedSince && s.Figures.Market.note(r.market.err, now) && r.market.val != nil {
-		s.Market = r.market.val
+	if !r.market.tried || (pushedSince && r.market.err != nil) || !s.Figures.Market.note(r.market.err, now) || r.market.val == nil {
+		return
+	}
+	s.Market = r.market.val
+	if p := prev.Market; pushedSince && p != nil && p.Ticker == s.Market.Ticker {
+		m := kalshi.Ticker{YesBid: p.YesBid, YesAsk: p.YesAsk, LastPrice: p.LastPrice}.ApplyTo(*s.Market)
+		s.Market = &m
 	}
 }
 

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -76,6 +77,36 @@ func TestFoldKeepsTheNewerPrices(t *testing.T) {
 	push := result{target: target, orderID: "o1", pushed: true, market: read[*kalshi.Market]{tried: true, at: at(7 * sec), val: market("0.38")}}
 	if s, _ := fold(item{target: target, prev: prev}, push, env); s.Market.YesBid.String() != "0.38" || !s.Figures.Market.At.Equal(env.now) {
 		t.Errorf("push: yes bid %s at %v", s.Market.YesBid, s.Figures.Market.At)
+	}
+}
+
+// TestFoldTakesWhatPushDoesNotCarry: a market read sent before a pushed
+// price keeps the pushed prices but brings the rest of the market (its
+// status, close time), which no push carries; a reconciliation is the only
+// read of them while push is live, and on a busy market a ticker arrives
+// during almost every one.
+func TestFoldTakesWhatPushDoesNotCarry(t *testing.T) {
+	target := Target{Kind: KindKalshi, ID: "o1"}
+	env := foldEnv{now: at(10 * sec), kalshi: true}
+	pushed := kalshi.Ticker{MarketTicker: "KXT-1", YesBid: fixed.MustParse("0.40"), YesAsk: fixed.MustParse("0.45"), LastPrice: fixed.MustParse("0.42")}
+	held := pushed.ApplyTo(kalshi.Market{Ticker: "KXT-1", Status: "active", Title: "Old title"})
+	prev := Snapshot{Target: target, Order: pushedOrder(kalshi.StatusResting, 0, at(sec)), Market: &held}
+	prev.Figures.Market.At = at(8 * sec) // pushed at 8s
+	rest := kalshi.Market{Ticker: "KXT-1", Status: "closed", Title: "New title", CloseTime: at(9 * sec),
+		YesBid: fixed.MustParse("0.30"), YesAsk: fixed.MustParse("0.35"), NoBid: fixed.MustParse("0.65"), NoAsk: fixed.MustParse("0.70"), LastPrice: fixed.MustParse("0.33")}
+	r := result{target: target, orderID: "o1", market: read[*kalshi.Market]{tried: true, at: at(7 * sec), val: &rest}}
+	s, _ := fold(item{target: target, prev: prev}, r, env)
+	want := pushed.ApplyTo(rest)
+	if *s.Market != want {
+		t.Errorf("market %+v\nwant    %+v", *s.Market, want)
+	}
+	if !s.Figures.Market.At.Equal(env.now) || s.Figures.Market.Stale() {
+		t.Errorf("the read succeeded, but the figure says %+v", s.Figures.Market)
+	}
+	// A read that failed marks nothing stale: the pushed prices are newer.
+	r.market = read[*kalshi.Market]{tried: true, at: at(7 * sec), err: errors.New("500 Internal Server Error")}
+	if s, _ := fold(item{target: target, prev: prev}, r, env); *s.Market != held || s.Figures.Market.Stale() {
+		t.Errorf("failed read: market %+v, figure %+v", *s.Market, s.Figures.Market)
 	}
 }
 
