@@ -541,5 +541,5 @@ func describe(v []byte) string {
 }
 
 func cleanErr(err error) string {
-	return textsafe.Truncate(textsafe.Clean(err.Error()), 160)
+	return textsafe.Short(err.Error(), 160)
 }

@@ -46,7 +46,7 @@ func LoadPrivateKey(path string) (crypto.Signer, error) {
 // key or certificate (the private half is needed), an EC key (Kalshi does
 // not accept EC), or a file with no PEM block at all.
 func ParsePrivateKey(pemBytes []byte, name string) (crypto.Signer, error) {
-	name = textsafe.Truncate(textsafe.Clean(name), 200)
+	name = textsafe.Short(name, 200)
 	if name == "" {
 		name = "the key"
 	}
@@ -58,7 +58,7 @@ func ParsePrivateKey(pemBytes []byte, name string) (crypto.Signer, error) {
 		if block == nil {
 			break
 		}
-		label := textsafe.Truncate(textsafe.Clean(block.Type), 40)
+		label := textsafe.Short(block.Type, 40)
 		switch block.Type {
 		case "RSA PRIVATE KEY", "PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "OPENSSH PRIVATE KEY":
 			return parseKeyBlock(block, name)
@@ -115,7 +115,7 @@ func parseKeyBlock(block *pem.Block, name string) (crypto.Signer, error) {
 // clean line; x509 errors do not quote key bytes, but nothing guarantees
 // that stays true.
 func scrub(err error) error {
-	return errors.New(textsafe.Truncate(textsafe.Clean(err.Error()), 120))
+	return errors.New(textsafe.Short(err.Error(), 120))
 }
 
 func article(label string) string {

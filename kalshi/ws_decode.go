@@ -334,7 +334,7 @@ func decodeReplyMsg(typ string, msg rawValue) (*reply, error) {
 			Msg  string `json:"msg"`
 		}
 		err = unmarshalOptional(msg, &m)
-		r.code, r.text = m.Code, textsafe.Truncate(textsafe.Clean(m.Msg), maxErrorText)
+		r.code, r.text = m.Code, textsafe.Short(m.Msg, maxErrorText)
 	}
 	if err != nil {
 		return nil, &DecodeError{Object: typ + " message", Field: "msg", Problem: cleanErr(err)}

@@ -216,7 +216,7 @@ func (c *IntentClient) log(ctx context.Context, path string, n int, d time.Durat
 	result, status := "ok", http.StatusOK
 	if err != nil {
 		status = IntentStatusOf(err)
-		result = textsafe.Truncate(textsafe.Clean(err.Error()), 200)
+		result = textsafe.Short(err.Error(), 200)
 	}
 	c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "intent request",
 		slog.String("path", path), slog.Int("attempt", n), slog.Duration("duration", d),

@@ -249,7 +249,7 @@ func (o jsonObject) listField() (json.RawMessage, bool, error) {
 
 // notJSON is the error for a reply that does not parse.
 func notJSON(err error) error {
-	return fmt.Errorf("the reply is not valid JSON: %s", textsafe.Truncate(textsafe.Clean(err.Error()), 120))
+	return fmt.Errorf("the reply is not valid JSON: %s", textsafe.Short(err.Error(), 120))
 }
 
 // listElement decodes one element of a list. isOrder is false for an

@@ -205,7 +205,7 @@ func shortError(err error) string {
 	case errors.Is(err, context.Canceled):
 		return "canceled"
 	}
-	return textsafe.Truncate(textsafe.Clean(err.Error()), 160)
+	return textsafe.Short(err.Error(), 160)
 }
 
 // statusRank orders statuses along the pipeline; statuses outside it rank

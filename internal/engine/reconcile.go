@@ -89,7 +89,7 @@ func orderDiff(a, b *kalshi.Order) string {
 	var out []string
 	add := func(name string, same bool, x, y string) {
 		if !same {
-			out = append(out, name+" "+textsafe.Truncate(textsafe.Clean(x), 40)+" → "+textsafe.Truncate(textsafe.Clean(y), 40))
+			out = append(out, name+" "+textsafe.Short(x, 40)+" → "+textsafe.Short(y, 40))
 		}
 	}
 	add("status", a.Status == b.Status, string(a.Status), string(b.Status))

@@ -294,7 +294,7 @@ func (s Snapshot) IntentNote() string {
 	case s.Sources.Intent.NotFound:
 		return "the intent service does not know this ID (404)"
 	case s.Sources.Intent.Err != "":
-		return "no intent data: " + textsafe.Truncate(textsafe.Clean(s.Sources.Intent.Err), 80)
+		return "no intent data: " + textsafe.Short(s.Sources.Intent.Err, 80)
 	case s.Target.Kind == KindAuto:
 		return "not known yet: the intent service is asked first, then Kalshi"
 	}

@@ -109,10 +109,10 @@ func (e *eventer) sources(src Sources) {
 		e.st.srcErr[i] = x.err
 		switch {
 		case prev == "" && x.err != "":
-			msg := textsafe.Truncate(textsafe.Clean(x.err), maxErrText)
+			msg := textsafe.Short(x.err, maxErrText)
 			e.emit(EventSourceFailed, "", msg, x.label+" failed: "+msg)
 		case prev != "" && x.err == "":
-			msg := textsafe.Truncate(textsafe.Clean(prev), maxErrText)
+			msg := textsafe.Short(prev, maxErrText)
 			e.emit(EventSourceRecovered, msg, "", x.label+" recovered")
 		}
 	}

@@ -187,7 +187,7 @@ func (s Snapshot) findingVerdict(f Finding, now time.Time) Verdict {
 		v.Text = joinNonEmpty(head, f.Cause, ": ")
 	}
 	if v.Text == "" {
-		v.Text = textsafe.Clean(f.Code) + ": " + textsafe.Truncate(textsafe.Clean(s.FindingText(f)), 100)
+		v.Text = textsafe.Clean(f.Code) + ": " + textsafe.Short(s.FindingText(f), 100)
 	}
 	return v
 }
@@ -304,7 +304,7 @@ func (s Snapshot) successText(now time.Time, loc *time.Location) string {
 func (s Snapshot) waitingText() string {
 	for _, src := range []SourceStatus{s.Sources.Intent, s.Sources.Kalshi} {
 		if src.Used && src.Err != "" {
-			return "no data yet: " + textsafe.Truncate(textsafe.Clean(src.Err), 80)
+			return "no data yet: " + textsafe.Short(src.Err, 80)
 		}
 	}
 	return "waiting for the first reply"
