@@ -144,9 +144,7 @@ func (m *Model) refreshText(now time.Time) string {
 	switch {
 	case m.paused:
 		return st.Paused.Render(" PAUSED ") + st.Muted.Render(" p resumes")
-	case m.inFlight != 0 && now.Sub(m.pollStarted) >= time.Second:
-		// Only a slow poll says so: a quick one would flash the word
-		// and cost a repaint for nothing.
+	case m.slowPoll(now):
 		return st.Muted.Render("refreshing…")
 	case !m.nextPoll.IsZero():
 		left := m.nextPoll.Sub(now)

@@ -243,12 +243,12 @@ type listCols struct {
 // anything, and longest keeps that.
 func (m *Model) columns(width int) listCols {
 	c := m.longest()
-	c.status = min(colStatusMax, max(colStatusMin, c.maxStatus))
+	c.status = c.wantStatus()
 	if width >= listMarketFrom && c.mx > 0 {
 		c.market = min(colMarketMax, c.mx)
 	}
 	avail := func() int {
-		a := width - (4 + 1 + c.status + 1 + colFill + 1 + colAge + 2)
+		a := width - fixedCells(c.status)
 		if c.market > 0 {
 			a -= c.market + 1
 		}
@@ -256,7 +256,7 @@ func (m *Model) columns(width int) listCols {
 	}
 	// A long status ("partially filled") widens the column only where
 	// the ID and the reason keep their room.
-	if c.status > colStatusNarrow && avail() < colIDMin+1+min(colReasonMax, max(colReasonMin, c.maxShort)) {
+	if c.status > colStatusNarrow && avail() < colIDMin+1+c.wantReason() {
 		c.status = colStatusNarrow
 	}
 	c.fit(avail())
@@ -286,12 +286,22 @@ func (m *Model) measure() listCols {
 // ID or a reason (the market column aside), borders included.
 func (m *Model) listNeeds() int {
 	c := m.longest()
-	n := 2 + 4 + min(colIDMax, max(colIDMin, c.maxID)) + 1 + min(colStatusMax, max(colStatusMin, c.maxStatus)) + 1 + colFill + 1 + colAge + 2
+	n := 2 + fixedCells(c.wantStatus()) + min(colIDMax, max(colIDMin, c.maxID))
 	if c.maxShort > 0 {
-		n += 1 + min(colReasonMax, max(colReasonMin, c.maxShort))
+		n += 1 + c.wantReason()
 	}
 	return n
 }
+
+// fixedCells is the cells a row takes besides its ID, reason and market
+// columns, with a status column status cells wide.
+func fixedCells(status int) int { return 4 + 1 + status + 1 + colFill + 1 + colAge + 2 }
+
+// wantStatus is the status column's width for the longest status.
+func (c listCols) wantStatus() int { return min(colStatusMax, max(colStatusMin, c.maxStatus)) }
+
+// wantReason is the reason column's width for the longest reason.
+func (c listCols) wantReason() int { return min(colReasonMax, max(colReasonMin, c.maxShort)) }
 
 // fit shares avail cells between the ID and the reason column.
 func (c *listCols) fit(avail int) {
@@ -299,7 +309,7 @@ func (c *listCols) fit(avail int) {
 	if c.maxShort > 0 {
 		// The reason column gets what it needs, squeezing a long ID
 		// down to colIDMin; what is left over goes back to the ID.
-		want := min(colReasonMax, max(colReasonMin, c.maxShort))
+		want := c.wantReason()
 		c.id = max(colIDMin, min(avail-1-want, min(colIDMax, c.maxID)))
 		c.reason = avail - 1 - c.id
 		if c.reason < colReasonMin {

@@ -84,11 +84,18 @@ func (m *Model) handleClock() tea.Cmd {
 		m.frameOK = false
 	}
 	due := !m.paused && !m.nextPoll.IsZero() && m.nextPoll.Sub(now) < pollDueWithin && now.Sub(m.nextPoll) < pollDueWithin
-	polling := m.inFlight != 0 && now.Sub(m.pollStarted) < time.Second
+	polling := m.inFlight != 0 && !m.slowPoll(now)
 	if !due && !polling {
 		m.frameOK = false
 	}
 	return m.clockTick()
+}
+
+// slowPoll reports whether a poll has run for a second or more, so the
+// footer says "refreshing…": a quicker one would flash the word and cost
+// a repaint for nothing.
+func (m *Model) slowPoll(now time.Time) bool {
+	return m.inFlight != 0 && now.Sub(m.pollStarted) >= time.Second
 }
 
 // pollDueWithin is how close to a poll the clock may be and leave the
@@ -161,7 +168,7 @@ func (m *Model) handleRound(msg roundMsg) tea.Cmd {
 	if msg.tag != m.inFlight {
 		return nil
 	}
-	if m.now().Sub(m.pollStarted) >= time.Second {
+	if m.slowPoll(m.now()) {
 		// The footer says "refreshing…"; it must stop saying so.
 		m.frameOK = false
 	}

@@ -124,7 +124,7 @@ func failReason(in pipeline.Intent) string {
 // row, then the current (or failed) stage's detail.
 func (m *Model) compactTimeline(b *lineBuilder, in pipeline.Intent, rows []pipeline.TimelineRow, cm stageMark, now time.Time) {
 	st := &m.styles
-	parts := make([]string, 0, len(rows))
+	parts := make([]part, 0, len(rows))
 	var focus *pipeline.TimelineRow
 	var last *pipeline.TimelineRow
 	for i := range rows {
@@ -132,23 +132,19 @@ func (m *Model) compactTimeline(b *lineBuilder, in pipeline.Intent, rows []pipel
 		name := r.Stage.String()
 		switch {
 		case r.Failed:
-			parts = append(parts, st.Bad.Render(GlyphFailed+" "+name))
+			parts = append(parts, part{" ", st.Bad.Render(GlyphFailed + " " + name)})
 			focus = r
 		case r.Current:
-			parts = append(parts, cm.ink.Render(cm.glyph+" "+name))
+			parts = append(parts, part{" ", cm.ink.Render(cm.glyph + " " + name)})
 			focus = r
 		case r.Reached:
-			parts = append(parts, st.Good.Render(GlyphReached)+" "+st.Text.Render(name))
+			parts = append(parts, part{" ", st.Good.Render(GlyphReached) + " " + st.Text.Render(name)})
 			last = r
 		default:
-			parts = append(parts, st.Muted.Render(GlyphNotYet+" "+name))
+			parts = append(parts, part{" ", st.Muted.Render(GlyphNotYet + " " + name)})
 		}
 	}
-	row := make([]part, len(parts))
-	for i, p := range parts {
-		row[i] = part{" ", p}
-	}
-	b.flow(0, row...)
+	b.flow(0, parts...)
 	switch {
 	case focus != nil && focus.Failed:
 		b.wrap(st.Bad.Render("failed: "), 2, failReason(in), st.Text)
