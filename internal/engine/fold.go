@@ -167,7 +167,10 @@ func foldFigures(s *Snapshot, prev Snapshot, r result, now time.Time) {
 	// fields (status, close time), which no push carries, are still the
 	// newest.
 	pushedSince := !r.pushed && prev.Figures.Market.At.After(r.market.at)
-	if !r.market.tried || (pushedSince && r.market.err != nil) || !s.Figures.Market.note(r.market.err, now) || r.market.val == nil {
+	if !r.market.tried || pushedSince && r.market.err != nil {
+		return
+	}
+	if ok := s.Figures.Market.note(r.market.err, now); !ok || r.market.val == nil {
 		return
 	}
 	s.Market = r.market.val
