@@ -101,8 +101,9 @@ tmux capture-pane -p -t "$session" | head -"${SHOW:-12}"
 echo "---"
 awk -v t="$((t1 - t0))" -v hz="$hz" -v ns="$((n1 - n0))" -v other="$((b1 - b0 - (t1 - t0)))" -v ncpu="$ncpu" -v runs="$((r1 - r0))" -v s0="$s0" -v s1="$s1" -v flags="$*" -v key="${KEY:-rsa}" 'BEGIN {
 	cpu = t / hz; wall = s1 - s0
-	printf "ordermon %s (%s key): %.2f s CPU over %.1f s = %.2f%% of one core (50 static orders, 120x40)\n", (flags == "" ? "(defaults)" : flags), key, cpu, wall, 100 * cpu / wall
-	printf "scheduler: %.2f%% of one core, %.1f thread wakeups a second\n", 100 * ns / 1e9 / wall, runs / wall
-	printf "the rest of the machine (the fakes and tmux included): %.1f%% of its %d cores busy meanwhile\n", 100 * other / hz / wall / ncpu, ncpu
-	printf "IDLE cpu_percent=%.2f sched_percent=%.2f wakeups_per_s=%.1f machine_busy_percent=%.1f\n", 100 * cpu / wall, 100 * ns / 1e9 / wall, runs / wall, 100 * other / hz / wall / ncpu
+	pct = 100 * cpu / wall; sched = 100 * ns / 1e9 / wall; wakeups = runs / wall; machine = 100 * other / hz / wall / ncpu
+	printf "ordermon %s (%s key): %.2f s CPU over %.1f s = %.2f%% of one core (50 static orders, 120x40)\n", (flags == "" ? "(defaults)" : flags), key, cpu, wall, pct
+	printf "scheduler: %.2f%% of one core, %.1f thread wakeups a second\n", sched, wakeups
+	printf "the rest of the machine (the fakes and tmux included): %.1f%% of its %d cores busy meanwhile\n", machine, ncpu
+	printf "IDLE cpu_percent=%.2f sched_percent=%.2f wakeups_per_s=%.1f machine_busy_percent=%.1f\n", pct, sched, wakeups, machine
 }'

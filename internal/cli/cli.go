@@ -43,7 +43,8 @@ type sources struct {
 	pipelineURL string
 	token       func(context.Context) (string, error)
 	// stopToken kills a token_command in flight and waits for it; the run
-	// calls it before exiting.
+	// calls it before exiting. It is nil when there is nothing to stop
+	// (the demo, or no intent service).
 	stopToken func()
 	apiKey    string
 }
@@ -209,10 +210,6 @@ func start(ctx context.Context, opts *Options, logger *slog.Logger, stderr io.Wr
 			return nil, nil, nil, headless.ExitUsage
 		}
 	}
-	stopToken := func() {}
-	if src.stopToken != nil {
-		stopToken = src.stopToken
-	}
 	eng, err := newEngine(opts, src, logger)
 	if err != nil {
 		cleanup()
@@ -231,7 +228,9 @@ func start(ctx context.Context, opts *Options, logger *slog.Logger, stderr io.Wr
 	pushDone := eng.Start(pctx)
 	closeWorld := cleanup
 	cleanup = func() {
-		stopToken()
+		if src.stopToken != nil {
+			src.stopToken()
+		}
 		stopPush()
 		pushDone()
 		closeWorld()

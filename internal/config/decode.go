@@ -208,7 +208,8 @@ func (d *doc) unknownKeys() error {
 	}
 	var parts []string
 	for _, k := range found {
-		name, notes := textsafe.Short(k.String(), 200), []string{"line " + strconv.Itoa(d.line(k))}
+		line := d.line(k)
+		name, notes := textsafe.Short(k.String(), 200), []string{"line " + strconv.Itoa(line)}
 		if leaf := k[len(k)-1]; strings.HasPrefix(leaf, "eyJ") || len(leaf) > 40 {
 			// A token pasted where a key goes (a JWT, or longer than any
 			// key) must not be echoed.
@@ -220,7 +221,7 @@ func (d *doc) unknownKeys() error {
 			if len(notes) > 1 {
 				name += " (" + notes[1] + ")"
 			}
-			return &ConfigError{Path: d.path, Line: d.line(k), Msg: "unknown key " + name}
+			return &ConfigError{Path: d.path, Line: line, Msg: "unknown key " + name}
 		}
 		parts = append(parts, name+" ("+strings.Join(notes, "; ")+")")
 	}
