@@ -20,7 +20,10 @@
 # KEY (the Kalshi key the fakes issue: rsa, the default, or ed25519),
 # BIN (an ordermon binary to measure instead of building this checkout's,
 # so builds can be measured in alternation), SHOW (screen lines to print,
-# default 12; 40 shows the footer).
+# default 12; 40 shows the footer), EXTRA_ENV (extra VAR=value words for the
+# measured program's environment, e.g. EXTRA_ENV=GODEBUG=gctrace=1), FRAME (a file
+# to save the final screen to, with its colours: scripts/idle-floor.sh
+# shows it again).
 # Target (issue 14): at most 0.5% of one core.
 set -euo pipefail
 
@@ -67,7 +70,7 @@ read -r -a ids < <(sed -n 2p "$work/fakes.out")
 
 # exec, so the pane's process is ordermon itself and its PID is the pane's.
 tmux new-session -d -s "$session" -x 120 -y 40 \
-	"exec env TERM=xterm-256color COLORTERM=truecolor '$work/ordermon' --config '$config' --log '$work/ordermon.log' $* ${ids[*]}"
+	"exec env ${EXTRA_ENV:-} TERM=xterm-256color COLORTERM=truecolor '$work/ordermon' --config '$config' --log '$work/ordermon.log' $* ${ids[*]}"
 pid=$(tmux list-panes -t "$session" -F '#{pane_pid}')
 
 sleep "$WARMUP"
@@ -98,6 +101,7 @@ s1=$(date +%s.%N)
 
 echo "--- screen after $((WARMUP + SAMPLE)) s (first ${SHOW:-12} lines) ---"
 tmux capture-pane -p -t "$session" | head -"${SHOW:-12}"
+[ -z "${FRAME:-}" ] || tmux capture-pane -e -p -t "$session" >"$FRAME"
 echo "---"
 awk -v t="$((t1 - t0))" -v hz="$hz" -v ns="$((n1 - n0))" -v other="$((b1 - b0 - (t1 - t0)))" -v ncpu="$ncpu" -v runs="$((r1 - r0))" -v s0="$s0" -v s1="$s1" -v flags="$*" -v key="${KEY:-rsa}" 'BEGIN {
 	cpu = t / hz; wall = s1 - s0
