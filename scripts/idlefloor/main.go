@@ -14,8 +14,8 @@
 //	        as they do on ordermon's screen, so the frame is drawn again;
 //	reads   clock, and every 2 s on the clock the reads an idle
 //	        ordermon round cannot do without, through ordermon's own
-//	        clients: each intent (its IDs begin "idle-i-") read once, and
-//	        one signed queue-positions read of the idle world's 50 markets.
+//	        clients: each watched intent read once, and one signed
+//	        queue-positions read of the markets scripts/idlefakes lists.
 //
 // A read that fails ends the program with its error, so a floor measured
 // against a broken fake cannot pass for a cheap one.
@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -36,6 +37,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/BurntSushi/toml"
 
+	"ordermon/internal/engine"
 	"ordermon/kalshi"
 	"ordermon/pipeline"
 )
@@ -225,17 +227,17 @@ func newRound(config string, ids []string) (func(context.Context) error, error) 
 	if err != nil {
 		return nil, err
 	}
-	var intents, tickers []string
-	for _, id := range ids {
-		if strings.HasPrefix(id, "idle-i-") {
-			intents = append(intents, id)
-		}
+	intents, err := intentIDs(ids)
+	if err != nil {
+		return nil, err
 	}
-	for e := range 10 {
-		for k := range 5 {
-			tickers = append(tickers, fmt.Sprintf("KXIDLE%d-M%d", e, k))
-		}
+	// idlefakes writes the markets the watched orders rest on beside the
+	// configuration; ordermon's queue read asks for those.
+	raw, err := os.ReadFile(filepath.Join(filepath.Dir(config), "markets.txt"))
+	if err != nil {
+		return nil, err
 	}
+	tickers := strings.Fields(string(raw))
 	return func(ctx context.Context) error {
 		errs := make([]error, len(intents)+1)
 		var wg sync.WaitGroup
@@ -252,4 +254,24 @@ func newRound(config string, ids []string) (func(context.Context) error, error) 
 		wg.Wait()
 		return errors.Join(errs...)
 	}, nil
+}
+
+// intentIDs returns the intents among the watched IDs, read as ordermon
+// reads its arguments. The reads mode without one would leave out the
+// reads it is there to measure, so that is an error.
+func intentIDs(args []string) ([]string, error) {
+	var ids []string
+	for _, a := range args {
+		t, err := engine.ParseTarget(a)
+		if err != nil {
+			return nil, err
+		}
+		if t.Kind == engine.KindIntent {
+			ids = append(ids, t.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, errors.New("no intent among the watched IDs (intent:ID)")
+	}
+	return ids, nil
 }
