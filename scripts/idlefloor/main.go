@@ -35,8 +35,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/BurntSushi/toml"
 
+	"ordermon/internal/config"
 	"ordermon/internal/engine"
 	"ordermon/kalshi"
 	"ordermon/pipeline"
@@ -50,7 +50,7 @@ func main() {
 }
 
 func run(args []string) error {
-	config, ids := parseArgs(args)
+	configPath, ids := parseArgs(args)
 	raw, err := os.ReadFile(os.Getenv("IDLEFLOOR_FRAME"))
 	if err != nil {
 		return fmt.Errorf("IDLEFLOOR_FRAME: %w", err)
@@ -72,7 +72,7 @@ func run(args []string) error {
 		m.clock = true
 	case "reads":
 		m.clock = true
-		if m.round, err = newRound(config, ids); err != nil {
+		if m.round, err = newRound(configPath, ids); err != nil {
 			return err
 		}
 	default:
@@ -86,19 +86,21 @@ func run(args []string) error {
 
 // parseArgs takes the arguments idle-cpu.sh gives ordermon: --config
 // FILE, --log FILE (ignored) and the order IDs.
-func parseArgs(args []string) (config string, ids []string) {
+func parseArgs(args []string) (configPath string, ids []string) {
 	for i := 0; i < len(args); i++ {
 		switch args[i] {
-		case "--config", "--log":
-			if i+1 < len(args) && args[i] == "--config" {
-				config = args[i+1]
+		case "--config":
+			if i+1 < len(args) {
+				configPath = args[i+1]
 			}
+			i++
+		case "--log":
 			i++
 		default:
 			ids = append(ids, args[i])
 		}
 	}
-	return config, ids
+	return configPath, ids
 }
 
 // model shows the captured frame, changing what ordermon's clock changes.
@@ -165,9 +167,11 @@ var (
 )
 
 func (m *model) View() tea.View {
-	content := strings.Join(m.lines, "\n")
+	var content string
 	if m.clock {
 		content = m.moved(m.now())
+	} else {
+		content = strings.Join(m.lines, "\n")
 	}
 	v := tea.NewView(content)
 	v.AltScreen = true
@@ -195,20 +199,11 @@ func (m *model) moved(now time.Time) string {
 }
 
 // newRound returns the reads of one idle round, made with ordermon's
-// clients from ordermon's configuration file.
-func newRound(config string, ids []string) (func(context.Context) error, error) {
-	var c struct {
-		Kalshi struct {
-			BaseURL        string `toml:"base_url"`
-			APIKeyID       string `toml:"api_key_id"`
-			PrivateKeyFile string `toml:"private_key_file"`
-		}
-		Pipeline struct {
-			BaseURL string `toml:"base_url"`
-			Token   string
-		}
-	}
-	if _, err := toml.DecodeFile(config, &c); err != nil {
+// clients from ordermon's configuration file, which config.Load reads
+// as ordermon does.
+func newRound(configPath string, ids []string) (func(context.Context) error, error) {
+	c, _, err := config.Load(configPath, os.Getenv, os.Stderr)
+	if err != nil {
 		return nil, err
 	}
 	key, err := kalshi.LoadPrivateKey(c.Kalshi.PrivateKeyFile)
@@ -219,7 +214,7 @@ func newRound(config string, ids []string) (func(context.Context) error, error) 
 	if err != nil {
 		return nil, err
 	}
-	token := c.Pipeline.Token
+	token := c.Pipeline.Token.Reveal()
 	ic, err := pipeline.NewIntentClient(pipeline.IntentConfig{
 		BaseURL: c.Pipeline.BaseURL,
 		Token:   func(context.Context) (string, error) { return token, nil },
@@ -233,7 +228,7 @@ func newRound(config string, ids []string) (func(context.Context) error, error) 
 	}
 	// idlefakes writes the markets the watched orders rest on beside the
 	// configuration; ordermon's queue read asks for those.
-	raw, err := os.ReadFile(filepath.Join(filepath.Dir(config), "markets.txt"))
+	raw, err := os.ReadFile(filepath.Join(filepath.Dir(configPath), "markets.txt"))
 	if err != nil {
 		return nil, err
 	}
