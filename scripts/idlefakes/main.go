@@ -66,11 +66,11 @@ func run(stdout io.Writer, keyType string) error {
 	svc := pipelinetest.New(pipelinetest.Options{Token: token, Exchange: x})
 	defer svc.Close()
 
-	ids, err := populate(x, svc)
+	ids, markets, err := populate(x, svc)
 	if err != nil {
 		return err
 	}
-	cfg, err := writeConfig(dir, x.BaseURL(), keyFile, svc.URL, ids)
+	cfg, err := writeConfig(dir, x.BaseURL(), keyFile, svc.URL, ids, markets)
 	if err != nil {
 		return err
 	}
@@ -99,8 +99,9 @@ func writeKey(dir, keyType string) (crypto.Signer, string, error) {
 }
 
 // writeConfig writes the configuration that points ordermon at both fakes,
-// and the watched IDs beside it, and returns the configuration's path.
-func writeConfig(dir, kalshiURL, keyFile, pipelineURL string, ids []string) (string, error) {
+// and the watched IDs and their markets beside it, and returns the
+// configuration's path.
+func writeConfig(dir, kalshiURL, keyFile, pipelineURL string, ids, markets []string) (string, error) {
 	cfg := filepath.Join(dir, "config.toml")
 	text := fmt.Sprintf(`interval = "2s"
 
@@ -118,6 +119,11 @@ token = %q
 		return "", err
 	}
 	if err := os.WriteFile(filepath.Join(dir, "ids.txt"), []byte(strings.Join(ids, "\n")+"\n"), 0o600); err != nil {
+		return "", err
+	}
+	// scripts/idlefloor reads the markets the watched orders rest on from
+	// here, to make the queue read ordermon makes.
+	if err := os.WriteFile(filepath.Join(dir, "markets.txt"), []byte(strings.Join(markets, "\n")+"\n"), 0o600); err != nil {
 		return "", err
 	}
 	return cfg, nil
@@ -153,13 +159,14 @@ func newKey(keyType string) (crypto.Signer, error) {
 
 // populate puts 40 resting Kalshi orders on 40 markets of 8 events and 10
 // placed intents on 10 more markets of 2 events, and returns the IDs to
-// watch.
-func populate(x *kalshitest.Exchange, svc *pipelinetest.Service) ([]string, error) {
+// watch and the 50 markets.
+func populate(x *kalshitest.Exchange, svc *pipelinetest.Service) (ids, markets []string, err error) {
 	price := fixed.MustParse("0.41")
 	now := time.Now()
 	market := func(e, m int) string { return fmt.Sprintf("KXIDLE%d-M%d", e, m) }
 	for e := range 10 {
 		for m := range 5 {
+			markets = append(markets, market(e, m))
 			x.PutMarket(kalshitest.MarketState{
 				Ticker: market(e, m), EventTicker: fmt.Sprintf("KXIDLE%d", e), Title: "Idle market",
 				YesSubTitle: "Yes", NoSubTitle: "No", Status: "active",
@@ -168,7 +175,6 @@ func populate(x *kalshitest.Exchange, svc *pipelinetest.Service) ([]string, erro
 			})
 		}
 	}
-	var ids []string
 	for i := range 40 {
 		id := fmt.Sprintf("idle-k-%02d", i)
 		x.PutOrder(kalshitest.OrderState{OrderID: id, Ticker: market(i/5, i%5), OutcomeSide: "yes",
@@ -182,13 +188,13 @@ func populate(x *kalshitest.Exchange, svc *pipelinetest.Service) ([]string, erro
 		kid := fmt.Sprintf("idle-ik-%02d", i)
 		svc.PutIntent(pipelinetest.NewIntent(id, ticker))
 		if err := pipelinetest.Validate()(svc, id); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if err := pipelinetest.Place(kid, ticker, "yes", price, fixed.FromInt(10))(svc, id); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		x.SetQueue(kid, fixed.FromInt(int64(20+i)))
 		ids = append(ids, "intent:"+id)
 	}
-	return ids, nil
+	return ids, markets, nil
 }

@@ -14,8 +14,8 @@
 //	        as they do on ordermon's screen, so the frame is drawn again;
 //	reads   clock, and every 2 s on the clock the reads an idle
 //	        ordermon round cannot do without, through ordermon's own
-//	        clients: each intent (its IDs begin "idle-i-") read once, and
-//	        one signed queue-positions read of the idle world's 50 markets.
+//	        clients: each watched intent read once, and one signed
+//	        queue-positions read of the markets scripts/idlefakes lists.
 //
 // A read that fails ends the program with its error, so a floor measured
 // against a broken fake cannot pass for a cheap one.
@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -34,8 +35,9 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/BurntSushi/toml"
 
+	"ordermon/internal/config"
+	"ordermon/internal/engine"
 	"ordermon/kalshi"
 	"ordermon/pipeline"
 )
@@ -48,7 +50,7 @@ func main() {
 }
 
 func run(args []string) error {
-	config, ids := parseArgs(args)
+	configPath, ids := parseArgs(args)
 	raw, err := os.ReadFile(os.Getenv("IDLEFLOOR_FRAME"))
 	if err != nil {
 		return fmt.Errorf("IDLEFLOOR_FRAME: %w", err)
@@ -70,7 +72,7 @@ func run(args []string) error {
 		m.clock = true
 	case "reads":
 		m.clock = true
-		if m.round, err = newRound(config, ids); err != nil {
+		if m.round, err = newRound(configPath, ids); err != nil {
 			return err
 		}
 	default:
@@ -84,19 +86,21 @@ func run(args []string) error {
 
 // parseArgs takes the arguments idle-cpu.sh gives ordermon: --config
 // FILE, --log FILE (ignored) and the order IDs.
-func parseArgs(args []string) (config string, ids []string) {
+func parseArgs(args []string) (configPath string, ids []string) {
 	for i := 0; i < len(args); i++ {
 		switch args[i] {
-		case "--config", "--log":
-			if i+1 < len(args) && args[i] == "--config" {
-				config = args[i+1]
+		case "--config":
+			if i+1 < len(args) {
+				configPath = args[i+1]
 			}
+			i++
+		case "--log":
 			i++
 		default:
 			ids = append(ids, args[i])
 		}
 	}
-	return config, ids
+	return configPath, ids
 }
 
 // model shows the captured frame, changing what ordermon's clock changes.
@@ -163,9 +167,11 @@ var (
 )
 
 func (m *model) View() tea.View {
-	content := strings.Join(m.lines, "\n")
+	var content string
 	if m.clock {
 		content = m.moved(m.now())
+	} else {
+		content = strings.Join(m.lines, "\n")
 	}
 	v := tea.NewView(content)
 	v.AltScreen = true
@@ -193,20 +199,11 @@ func (m *model) moved(now time.Time) string {
 }
 
 // newRound returns the reads of one idle round, made with ordermon's
-// clients from ordermon's configuration file.
-func newRound(config string, ids []string) (func(context.Context) error, error) {
-	var c struct {
-		Kalshi struct {
-			BaseURL        string `toml:"base_url"`
-			APIKeyID       string `toml:"api_key_id"`
-			PrivateKeyFile string `toml:"private_key_file"`
-		}
-		Pipeline struct {
-			BaseURL string `toml:"base_url"`
-			Token   string
-		}
-	}
-	if _, err := toml.DecodeFile(config, &c); err != nil {
+// clients from ordermon's configuration file, which config.Load reads
+// as ordermon does.
+func newRound(configPath string, ids []string) (func(context.Context) error, error) {
+	c, _, err := config.Load(configPath, os.Getenv, os.Stderr)
+	if err != nil {
 		return nil, err
 	}
 	key, err := kalshi.LoadPrivateKey(c.Kalshi.PrivateKeyFile)
@@ -217,7 +214,7 @@ func newRound(config string, ids []string) (func(context.Context) error, error) 
 	if err != nil {
 		return nil, err
 	}
-	token := c.Pipeline.Token
+	token := c.Pipeline.Token.Reveal()
 	ic, err := pipeline.NewIntentClient(pipeline.IntentConfig{
 		BaseURL: c.Pipeline.BaseURL,
 		Token:   func(context.Context) (string, error) { return token, nil },
@@ -225,17 +222,17 @@ func newRound(config string, ids []string) (func(context.Context) error, error) 
 	if err != nil {
 		return nil, err
 	}
-	var intents, tickers []string
-	for _, id := range ids {
-		if strings.HasPrefix(id, "idle-i-") {
-			intents = append(intents, id)
-		}
+	intents, err := intentIDs(ids)
+	if err != nil {
+		return nil, err
 	}
-	for e := range 10 {
-		for k := range 5 {
-			tickers = append(tickers, fmt.Sprintf("KXIDLE%d-M%d", e, k))
-		}
+	// idlefakes writes the markets the watched orders rest on beside the
+	// configuration; ordermon's queue read asks for those.
+	raw, err := os.ReadFile(filepath.Join(filepath.Dir(configPath), "markets.txt"))
+	if err != nil {
+		return nil, err
 	}
+	tickers := strings.Fields(string(raw))
 	return func(ctx context.Context) error {
 		errs := make([]error, len(intents)+1)
 		var wg sync.WaitGroup
@@ -252,4 +249,24 @@ func newRound(config string, ids []string) (func(context.Context) error, error) 
 		wg.Wait()
 		return errors.Join(errs...)
 	}, nil
+}
+
+// intentIDs returns the intents among the watched IDs, read as ordermon
+// reads its arguments. The reads mode without one would leave out the
+// reads it is there to measure, so that is an error.
+func intentIDs(args []string) ([]string, error) {
+	var ids []string
+	for _, a := range args {
+		t, err := engine.ParseTarget(a)
+		if err != nil {
+			return nil, err
+		}
+		if t.Kind == engine.KindIntent {
+			ids = append(ids, t.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, errors.New("no intent among the watched IDs (intent:ID)")
+	}
+	return ids, nil
 }

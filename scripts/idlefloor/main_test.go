@@ -42,3 +42,15 @@ func TestViewMovesTheClockAndEveryAge(t *testing.T) {
 		t.Fatalf("clock mode drew\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// idlefakes hands out prefixed IDs; the reads mode must find the intents
+// among them, or it would measure the queue read alone.
+func TestIntentIDsReadsOrdermonsTargets(t *testing.T) {
+	got, err := intentIDs([]string{"kalshi:idle-k-00", "intent:idle-i-00", "intent:idle-i-01"})
+	if err != nil || !slices.Equal(got, []string{"idle-i-00", "idle-i-01"}) {
+		t.Fatalf("intents %q, %v", got, err)
+	}
+	if _, err := intentIDs([]string{"kalshi:idle-k-00"}); err == nil {
+		t.Fatal("no intent, no error")
+	}
+}
