@@ -183,6 +183,17 @@ func (c *conv) integer(w wireInt, limit int64) (int64, bool) {
 	return w.n, true
 }
 
+// intPtr is the value of w as an int when it is set, else nil, as
+// object.intPtr reads it.
+func (c *conv) intPtr(w wireInt) *int {
+	n, ok := c.integer(w, 1<<31-1)
+	if !ok {
+		return nil
+	}
+	i := int(n)
+	return &i
+}
+
 func (c *conv) decimal(w wireDecimal, nonNegative bool) fixed.Decimal {
 	if w.bad || (nonNegative && w.d.Sign() < 0) {
 		c.bad = true
@@ -251,10 +262,7 @@ func (w *orderIn) order() (Order, bool) {
 	r.FillCount, r.RemainingCount, r.InitialCount = w.orderCountsIn.read(&c)
 	r.TakerFees, r.MakerFees, r.TakerFillCost, r.MakerFillCost = w.orderCostsIn.read(&c)
 	r.CreatedTime, r.LastUpdateTime, r.ExpirationTime = w.orderTimesIn.read(&c)
-	if n, ok := c.integer(w.SubaccountNumber, 1<<31-1); ok {
-		i := int(n)
-		r.SubaccountNumber = &i
-	}
+	r.SubaccountNumber = c.intPtr(w.SubaccountNumber)
 	if n, ok := c.integer(w.ExchangeIndex, 1<<31-1); ok {
 		r.ExchangeIndex = int(n)
 	}

@@ -239,9 +239,8 @@ func (w *fillPushIn) fill() (Fill, bool) {
 	if n, set := c.integer(w.ExchangeIndex, 1<<31-1); set {
 		f.ExchangeIndex = int(n)
 	}
-	if n, set := c.integer(w.Subaccount, 1<<31-1); set {
-		i := int(n)
-		f.SubaccountNumber = &i
+	if p := c.intPtr(w.Subaccount); p != nil {
+		f.SubaccountNumber = p
 	}
 	if w.PostPositionFP.set {
 		f.PostPosition = c.decimal(w.PostPositionFP, false)

@@ -158,14 +158,16 @@ func (s *Styles) Mark(m engine.Mark) Ink {
 }
 
 // Finding is the ink of a finding's glyph and code: its order's mark's
-// for an ID nobody knows, an error or a warning; blue for a note.
+// for an ID nobody knows, an error or a warning; blue for a note. It goes
+// by the glyph the engine gives the finding (Finding.Glyph), so the
+// engine's one rule for which finding is which decides the colour too.
 func (s *Styles) Finding(f engine.Finding) Ink {
-	switch {
-	case f.Code == engine.CodeNotFound:
+	switch f.Glyph() {
+	case GlyphNotFound:
 		return s.NotFound
-	case f.Severity >= engine.SevError:
+	case GlyphFailed:
 		return s.Bad
-	case f.Severity == engine.SevWarn:
+	case GlyphWarn:
 		return s.Warn
 	}
 	return s.Info

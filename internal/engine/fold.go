@@ -48,12 +48,12 @@ const maxFills = 5000
 // pure: the same item, result and environment always give the same
 // snapshot and memo.
 func fold(it item, r result, env foldEnv) (Snapshot, memo) {
-	s, m := it.prev, it.memo
+	s := it.prev
 	s.ObservedAt = env.now
 	s.Target = r.target
 	foldIntent(&s, r, env)
 	foldKalshi(&s, it.prev, r, env)
-	m = foldFills(&s, it, r, m, env.now)
+	m := foldFills(&s, it, r, env.now)
 	foldFigures(&s, it.prev, r, env.now)
 	noteBackoff(&s, env)
 	m.historyTried = m.historyTried || r.historyTried
@@ -191,8 +191,10 @@ func olderOrder(in, held *kalshi.Order) bool {
 }
 
 // foldFills merges the fills read this round with those known, newest
-// first, and decides whether a read is still due.
-func foldFills(s *Snapshot, it item, r result, m memo, now time.Time) memo {
+// first, and decides whether a read is still due. It returns the order's
+// memo (it.memo) with the fills' part brought up to date.
+func foldFills(s *Snapshot, it item, r result, now time.Time) memo {
+	m := it.memo
 	needed := fillsNeeded(it, r)
 	if r.pushed {
 		return foldPushedFills(s, r, m, needed, now)
