@@ -236,8 +236,15 @@ func newRound(configPath string, ids []string) (func(context.Context) error, err
 	return func(ctx context.Context) error {
 		errs := make([]error, len(intents)+1)
 		var wg sync.WaitGroup
+		// At most as many at once as the client keeps connections, as
+		// ordermon's engine does, so no round dials a new one.
+		sem := make(chan struct{}, pipeline.MaxConcurrentRequests)
 		for i, id := range intents {
-			wg.Go(func() { _, errs[i] = ic.GetIntent(ctx, id) })
+			sem <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-sem }()
+				_, errs[i] = ic.GetIntent(ctx, id)
+			})
 		}
 		wg.Go(func() {
 			qs, err := kc.GetQueuePositionsIn(ctx, kalshi.QueueQuery{MarketTickers: tickers})
