@@ -46,7 +46,7 @@ func LoadPrivateKey(path string) (crypto.Signer, error) {
 // key or certificate (the private half is needed), an EC key (Kalshi does
 // not accept EC), or a file with no PEM block at all.
 func ParsePrivateKey(pemBytes []byte, name string) (crypto.Signer, error) {
-	name = textsafe.Short(name, 200)
+	name = textsafe.Short(name, textsafe.PartMax)
 	if name == "" {
 		name = "the key"
 	}

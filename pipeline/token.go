@@ -92,7 +92,7 @@ func CheckToken(tok string) string {
 
 // readTokenFile reads a JWT from a file, ignoring surrounding whitespace.
 func readTokenFile(path string) (string, error) {
-	name := textsafe.Short(path, 200)
+	name := textsafe.Short(path, textsafe.PartMax)
 	b, err := safefile.ReadFile(path, maxTokenSize)
 	if errors.Is(err, safefile.ErrTooLarge) {
 		return "", fmt.Errorf("pipeline.token_file %s: larger than 64 KiB; it should hold only the token", name)

@@ -137,7 +137,7 @@ func flagErrorMsg(err error) string {
 		}
 		msg = "invalid value for " + dashes(name) + ": " + why
 	}
-	return textsafe.Short(msg, 200)
+	return textsafe.Short(msg, textsafe.PartMax)
 }
 
 // dashes writes a flag's name with two dashes when it is a word.

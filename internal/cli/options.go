@@ -166,11 +166,11 @@ func exportDir(dir string) (string, error) {
 	if err == nil {
 		var st os.FileInfo
 		if st, err = os.Stat(abs); err == nil && !st.IsDir() {
-			return "", &config.ConfigError{Key: "export_dir", Msg: textsafe.Short(abs, 200) + ": not a directory"}
+			return "", &config.ConfigError{Key: "export_dir", Msg: textsafe.Short(abs, textsafe.PartMax) + ": not a directory"}
 		}
 	}
 	if err != nil {
-		return "", &config.ConfigError{Key: "export_dir", Msg: textsafe.Short(abs, 200) + ": " + safefile.Why(err)}
+		return "", &config.ConfigError{Key: "export_dir", Msg: textsafe.Short(abs, textsafe.PartMax) + ": " + safefile.Why(err)}
 	}
 	return abs, nil
 }
@@ -278,7 +278,7 @@ func (o *Options) nothingConfigured() string {
 	}
 	return strings.Join([]string{
 		"nothing to watch with: neither Kalshi nor the intent service is configured.",
-		"  For Kalshi, set kalshi.api_key_id and kalshi.private_key_file in " + textsafe.Short(where, 200) + ",",
+		"  For Kalshi, set kalshi.api_key_id and kalshi.private_key_file in " + textsafe.Short(where, textsafe.PartMax) + ",",
 		"    or the environment variables KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_FILE.",
 		"  For the intent service, set pipeline.base_url there, or ORDERMON_PIPELINE_URL,",
 		"    and pipeline.token, token_file or token_command if it wants a JWT.",

@@ -110,7 +110,7 @@ func checkWallet(addr string) (string, error) {
 func CheckSecretFile(path, kind string, stderr io.Writer) error {
 	f, err := safefile.OpenRead(path)
 	if err != nil {
-		return fmt.Errorf("%s: %s", textsafe.Short(path, 200), safefile.Why(err))
+		return fmt.Errorf("%s: %s", textsafe.Short(path, textsafe.PartMax), safefile.Why(err))
 	}
 	defer func() { _ = f.Close() }() // opened to read: nothing to lose
 	if st, err := f.Stat(); err == nil {
@@ -123,6 +123,6 @@ func CheckSecretFile(path, kind string, stderr io.Writer) error {
 // read by group or others. Windows has no such mode bits.
 func warnIfShared(path string, mode fs.FileMode, kind, what string, stderr io.Writer) {
 	if perm := mode.Perm(); perm&0o077 != 0 && runtime.GOOS != "windows" {
-		fmt.Fprintf(stderr, "WARNING: %s %s %sis readable by others (mode %04o); chmod 600 it\n", kind, textsafe.Short(path, 200), what, perm)
+		fmt.Fprintf(stderr, "WARNING: %s %s %sis readable by others (mode %04o); chmod 600 it\n", kind, textsafe.Short(path, textsafe.PartMax), what, perm)
 	}
 }

@@ -96,7 +96,7 @@ func parseDoc(path string, data []byte) (*doc, error) {
 	md, err := toml.Decode(string(data), &d.top)
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
-		msg := textsafe.Short(pe.Message, 200)
+		msg := textsafe.Short(pe.Message, textsafe.PartMax)
 		leaf := strings.Trim(pe.LastKey[strings.LastIndexByte(pe.LastKey, '.')+1:], `"'`)
 		if slices.ContainsFunc(keys, func(k key) bool { return k.secret() && k.leaf() == leaf }) {
 			// The parser quotes bits of the line, which sets a secret.
@@ -161,7 +161,7 @@ func (d *doc) errorAt(name string, err error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &pe):
-		return &ConfigError{Path: d.path, Line: pe.Position.Line, Key: name, Msg: textsafe.Short(pe.Message, 200)}
+		return &ConfigError{Path: d.path, Line: pe.Position.Line, Key: name, Msg: textsafe.Short(pe.Message, textsafe.PartMax)}
 	}
 	return &ConfigError{Path: d.path, Key: name, Msg: "invalid value"}
 }

@@ -91,6 +91,10 @@ func Excerpt(body []byte, n int) string {
 // characters are visible.
 func Quote(s string, n int) string { return strconv.Quote(Short(s, n)) }
 
+// PartMax is how many runes of a path, a name or a server's words one
+// message quotes: enough to recognise it, not enough to flood the line.
+const PartMax = 200
+
 // Short makes untrusted text safe and short enough for one line of a
 // message: cut first to a few bytes a rune, so cleaning a huge input stays
 // cheap; escape sequences and controls removed (Clean); cut to n runes
